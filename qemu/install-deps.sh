@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package and cargo tool the project needs.
+# Idempotent: a rerun on a set-up machine takes a few seconds.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+packages=(
+	# kernel build
+	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
+	pahole linux-source-6.12
+	clang-19 lld-19 llvm-19 libclang-19-dev
+	rustc-web rust-web-src libstd-rust-web-dev
+	# guest and test tools
+	qemu-system-x86 swtpm swtpm-tools busybox-static
+	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}"
+fi
+
+# Debian's bindgen (0.60) is too old for the 6.12 Rust bindings.
+if ! "$IMA_NS_CACHE/tools/bin/bindgen" --version 2>/dev/null | grep -q 0.69.5; then
+	echo "install-deps: building bindgen-cli 0.69.5"
+	cargo install bindgen-cli --version 0.69.5 --locked \
+		--root "$IMA_NS_CACHE/tools"
+fi
