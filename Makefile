@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make            build ima_ns.ko against the test kernel (qemu/build-kernel.sh)
+#   make check      host unit tests of the pure crates (cargo test)
+#   make lint       rustfmt + clippy on the host crates, rustfmtcheck on the module
+#   make run        boot QEMU + swtpm, load the module, show measurements
+#   make test       host tests + the QEMU kselftest suite
+#   make bench      overhead benchmark in QEMU
+#
+# KDIR defaults to the cached test-kernel build; pass KDIR= to use another.
+
+KDIR ?= $(shell bash qemu/build-kernel.sh)
+LLVM ?= -19
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \
+	HOSTRUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+	BINDGEN=$(HOME)/.cache/ima-ns/tools/bin/bindgen
+
+DEPS := $(CURDIR)/build/rustdeps
+
+.PHONY: all modules deps bindings check lint run test bench clean
+
+all: modules
+
+deps:
+	bash rustdeps/build.sh $(KDIR) $(DEPS)
+
+bindings:
+	bash ima_ns/gen-bindings.sh $(KDIR)
+
+modules: deps bindings
+	$(KMAKE) IMA_NS_RUSTFLAGS="$$(cat $(DEPS)/externs)" modules
+
+check:
+	cargo test --workspace
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	rustfmt --check --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml ima_ns/ima_ns.rs
+
+run: modules
+	bash qemu/run-demo.sh
+
+test:
+	bash tests/run-all.sh
+
+bench: modules
+	bash qemu/bench.sh
+
+clean:
+	-$(KMAKE) clean
+	rm -rf build rustdeps/rustdeps.o_shipped ima_ns/bindings_generated.rs

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Headers bindgen reads for ima_ns/bindings.rs (see ima_ns/gen-bindings.sh). */
+#include <linux/fs.h>
+#include <linux/seq_file.h>
+#include <linux/security.h>
+#include <linux/tpm.h>
+#include <crypto/hash.h>
+#include "glue.h"

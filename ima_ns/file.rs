@@ -1,0 +1,110 @@
+//! A borrowed `struct file`, as hooks receive it.
+
+use crate::bindings;
+use core::{marker::PhantomData, ptr::NonNull};
+use kernel::prelude::*;
+
+/// Facts about an open file that the policy and the inode cache use.
+pub(crate) type FileFacts = bindings::ima_ns_file_facts;
+
+/// A `struct file` borrowed for the duration of a hook call.
+///
+/// # Invariants
+///
+/// `ptr` points to a valid `struct file` with a reference held by the
+/// caller for at least `'a`.
+pub(crate) struct File<'a> {
+    ptr: NonNull<bindings::file>,
+    _borrow: PhantomData<&'a bindings::file>,
+}
+
+impl File<'_> {
+    /// Wraps a file pointer received from the LSM framework.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be valid and referenced for the returned lifetime.
+    pub(crate) unsafe fn from_raw<'a>(ptr: NonNull<bindings::file>) -> File<'a> {
+        // INVARIANT: the caller guarantees validity for 'a.
+        File { ptr, _borrow: PhantomData }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut bindings::file {
+        self.ptr.as_ptr()
+    }
+
+    /// Inode identity, ownership, filesystem and access mode.
+    pub(crate) fn facts(&self) -> FileFacts {
+        let mut facts = FileFacts::default();
+        // SAFETY: by the type invariant the file is valid; `facts` is a
+        // valid, writable struct.
+        unsafe { bindings::ima_ns_file_facts(self.as_ptr(), &mut facts) };
+        facts
+    }
+
+    /// The filesystem's change cookie (i_version), if it keeps one.
+    pub(crate) fn change_cookie(&self) -> Option<u64> {
+        let mut cookie = 0u64;
+        // SAFETY: the file is valid (type invariant); `cookie` is writable.
+        unsafe { bindings::ima_ns_change_cookie(self.as_ptr(), &mut cookie) }.then_some(cookie)
+    }
+
+    /// The absolute path, written into `buf`; the dentry name if the path
+    /// cannot be built. Returned bytes exclude the NUL.
+    pub(crate) fn path<'b>(&self, buf: &'b mut [u8]) -> &'b [u8] {
+        let len = buf.len().min(i32::MAX as usize) as i32;
+        // SAFETY: the file is valid and `buf` is writable for `len` bytes.
+        let p = unsafe { bindings::ima_ns_file_path(self.as_ptr(), buf.as_mut_ptr().cast(), len) };
+        // SAFETY: `ima_ns_file_path` returns a NUL-terminated string that
+        // lives in `buf` or in the dentry, which the open file pins.
+        let s = unsafe { core::ffi::CStr::from_ptr(p.cast()) }.to_bytes();
+        // Copy a dentry name into `buf` so the result borrows only `buf`.
+        if !buf.as_ptr_range().contains(&s.as_ptr()) {
+            let n = s.len().min(buf.len());
+            buf[..n].copy_from_slice(&s[..n]);
+            return &buf[..n];
+        }
+        let start = s.as_ptr() as usize - buf.as_ptr() as usize;
+        &buf[start..start + s.len()]
+    }
+
+    /// Reads up to `buf.len()` bytes at `*pos`, advancing it.
+    pub(crate) fn read_at(&self, buf: &mut [u8], pos: &mut i64) -> Result<usize> {
+        // SAFETY: the file is valid; `buf` is writable for its length and
+        // `pos` is a valid loff_t.
+        let n = unsafe { bindings::kernel_read(self.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), pos) };
+        if n < 0 {
+            return Err(Error::from_errno(n as i32));
+        }
+        Ok(n as usize)
+    }
+}
+
+/// A readable instance of a file: the file itself, or a private read-only
+/// open of it (for files opened write-only), closed on drop.
+pub(crate) struct ReadableFile<'a> {
+    orig: &'a File<'a>,
+    file: File<'a>,
+}
+
+impl<'a> ReadableFile<'a> {
+    pub(crate) fn open(orig: &'a File<'a>) -> Result<Self> {
+        // SAFETY: `orig` is valid (type invariant).
+        let p = unsafe { bindings::ima_ns_open_for_read(orig.as_ptr()) };
+        let p = NonNull::new(p).ok_or(EACCES)?;
+        // SAFETY: `p` is `orig` or a new reference we own until drop.
+        Ok(Self { orig, file: unsafe { File::from_raw(p) } })
+    }
+
+    pub(crate) fn file(&self) -> &File<'a> {
+        &self.file
+    }
+}
+
+impl Drop for ReadableFile<'_> {
+    fn drop(&mut self) {
+        // SAFETY: both are valid; glue drops the reference only if it
+        // opened a new instance.
+        unsafe { bindings::ima_ns_close_for_read(self.orig.as_ptr(), self.file.as_ptr()) };
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Generates ima_ns/bindings_generated.rs from ima_ns/bindings_helper.h with
+# the exact bindgen command the kernel used for its own bindings (same
+# clang flags, same target), restricted to what the module calls.
+set -euo pipefail
+KDIR=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/bindings_generated.rs
+
+allow=(
+	--allowlist-function 'ima_ns_.*'
+	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|__this_module'
+	--allowlist-function 'kernel_read|crypto_shash_update|crypto_shash_final'
+	--allowlist-function 'tpm_default_chip|tpm_pcr_extend|tpm_pcr_read|put_device'
+	--allowlist-function 'securityfs_create_dir|securityfs_create_file|securityfs_remove'
+	--allowlist-function 'seq_open|seq_read|seq_lseek|seq_release|seq_write'
+	--allowlist-function 'single_open|single_release|generic_file_llseek'
+	--allowlist-type 'tpm_chip|tpm_digest|tpm_bank_info|seq_file|seq_operations|file_operations'
+)
+
+cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$KDIR/rust/bindings/.bindings_generated.rs.cmd")
+cmd=${cmd%%; sed *}                                   # drop the kernel's post-processing
+read -r -a words <<<"$cmd"
+args=()
+for w in "${words[@]:2}"; do                        # skip bindgen and its input
+	case "$w" in
+	-Wp,-MMD,*) ;;                                     # no dep file
+	rust/bindings/bindings_generated.rs) args+=("$out.tmp") ;;
+	--) args+=("${allow[@]}" --) ;;
+	\'*\') args+=("${w:1:${#w}-2}") ;;                   # unquote '.*'
+	*) args+=("$w") ;;
+	esac
+done
+
+cd "$KDIR"
+"${words[0]}" "$here/bindings_helper.h" "${args[@]}"
+sed -Ei 's/pub const RUST_CONST_HELPER_([a-zA-Z0-9_]*)/pub const \1/g' "$out.tmp"
+if cmp -s "$out.tmp" "$out"; then rm "$out.tmp"; else mv "$out.tmp" "$out"; fi

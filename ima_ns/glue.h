@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * glue.h - the C side of ima_ns.ko, as seen from Rust (through bindgen).
+ *
+ * Only what Rust cannot reach directly lives in C: the livepatch table,
+ * module parameters, and wrappers for static inline functions and macros
+ * (current, file_inode(), IS_ERR(), FMODE_*, SHASH descriptors).
+ */
+#ifndef IMA_NS_GLUE_H
+#define IMA_NS_GLUE_H
+
+#include <linux/types.h>
+
+struct file;
+struct inode;
+struct crypto_shash;
+struct shash_desc;
+
+/* Module parameters (module_param_string in glue.c). */
+extern char ima_ns_param_hash[16];
+extern char ima_ns_param_policy[16];
+
+/* What a policy rule and the inode cache need to know about an open file. */
+struct ima_ns_file_facts {
+	const void *inode;	/* identity only; never dereferenced by Rust */
+	u64 fsmagic;
+	u32 fowner;		/* i_uid through the mount's idmap, init_user_ns view */
+	bool regular;		/* S_ISREG */
+	bool readable;		/* FMODE_READ */
+	bool writable;		/* FMODE_WRITE */
+	bool last_writer;	/* i_writecount == 1 */
+};
+
+/* The credentials of current that rules test. */
+struct ima_ns_subject {
+	u32 uid, euid, suid;	/* init_user_ns view */
+	bool cap_setuid;
+};
+
+void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out);
+void ima_ns_current_subject(struct ima_ns_subject *out);
+/* STATX_CHANGE_COOKIE of the file; false if the filesystem has none. */
+bool ima_ns_change_cookie(struct file *file, u64 *cookie);
+/* Absolute path (d_absolute_path), else the dentry name; never NULL. */
+const char *ima_ns_file_path(struct file *file, char *buf, int buflen);
+/* A readable instance of file (file itself, or a new O_RDONLY open). */
+struct file *ima_ns_open_for_read(struct file *file);
+void ima_ns_close_for_read(struct file *file, struct file *opened);
+
+/* Kernel crypto API hashing, by algorithm name ("sha256"). */
+struct crypto_shash *ima_ns_shash_alloc(const char *name);
+void ima_ns_shash_free(struct crypto_shash *tfm);
+size_t ima_ns_shash_descsize(struct crypto_shash *tfm);
+int ima_ns_shash_init(struct shash_desc *desc, struct crypto_shash *tfm);
+
+/* Livepatch over the BPF-LSM stubs: enable once, at init. */
+int ima_ns_hooks_enable(void);
+
+/* Rust entry points the hook trampolines call (ima_ns/hooks.rs). */
+int ima_ns_rust_file_event(struct file *file, u32 func, u32 mask);
+void ima_ns_rust_file_release(struct file *file);
+void ima_ns_rust_inode_free(struct inode *inode);
+
+/* func values shared with Rust (subset of enum ima_hooks). */
+#define IMA_NS_FILE_CHECK 1
+#define IMA_NS_MMAP_CHECK 2
+#define IMA_NS_BPRM_CHECK 4
+
+#endif /* IMA_NS_GLUE_H */

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the workspace's no_std crates for the kernel and hands them to Kbuild.
+#
+# One source of truth for each side: Cargo.toml says which crates and
+# versions; the kernel says how Rust is compiled. We ask Kbuild to compile a
+# one-line probe module, take its rustc flags from the .cmd file, and let
+# cargo build the crates (and sha1/sha2 and their deps) with exactly those
+# flags. Kbuild then gets:
+#   OUT/externs              --extern/-L flags for the module crate
+#   rustdeps/rustdeps.o_shipped   all the crates' code, one relocatable object
+set -euo pipefail
+KDIR=$(cd "$1" && pwd)
+OUT=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$OUT/probe"
+
+# 1. The kernel's rustc flags for a module object.
+printf 'obj-m := probe.o\n' >"$OUT/probe/Kbuild"
+printf '//! Flag probe.\n' >"$OUT/probe/probe.rs"
+make -s -C "$KDIR" M="$OUT/probe" LLVM=-19 RUSTC=/usr/bin/rustc \
+	HOSTRUSTC=/usr/bin/rustc probe.o
+cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$OUT/probe/.probe.o.cmd")
+cmd=${cmd%% ; *}
+read -r -a words <<<"$cmd"
+flags=()
+for w in "${words[@]}"; do
+	case "$w" in
+	-C*|-Z*|--sysroot=*)
+		case "$w" in
+		-Zbinary_dep_depinfo*|-Zallow-features=*|-Zcrate-attr=*) ;;
+		*) flags+=("$w") ;;
+		esac ;;
+	@./*) flags+=("@$KDIR/${w#@./}") ;;
+	./rust/) flags+=(-L "$KDIR/rust") ;;
+	esac
+done
+
+# 2. cargo, with those flags, for the kernel's target.
+enc=$(printf '%s\x1f' "${flags[@]}")
+RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_ENCODED_RUSTFLAGS=${enc%$'\x1f'} \
+	cargo build -Zjson-target-spec --quiet --release --manifest-path "$top/Cargo.toml" \
+	--target "$KDIR/scripts/target.json" --target-dir "$OUT/cargo" \
+	-p ima-policy -p ima-template -p ima-tpm
+rel=$OUT/cargo/target/release
+
+# 3. Their objects as one relocatable object, and the module's --extern flags.
+rm -rf "$OUT/objs" && mkdir -p "$OUT/objs"
+for rlib in "$rel"/deps/*.rlib; do
+	d=$OUT/objs/$(basename "$rlib" .rlib)
+	mkdir -p "$d" && (cd "$d" && llvm-ar-19 x "$rlib")
+done
+ld.lld-19 -r -o "$OUT/rustdeps.o" $(find "$OUT/objs" -name '*.o' | sort)
+cmp -s "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o_shipped" ||
+	cp "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o_shipped"
+{
+	for c in ima_policy ima_template ima_tpm; do printf -- '--extern %s=%s ' "$c" "$rel/lib$c.rlib"; done
+	printf -- '-L dependency=%s\n' "$rel/deps"
+} >"$OUT/externs"
