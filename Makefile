@@ -38,13 +38,13 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	rustfmt --check --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml ima_ns/ima_ns.rs
 
-run: modules
+run:
 	bash qemu/run-demo.sh
 
 test:
 	bash tests/run-all.sh
 
-bench: modules
+bench:
 	bash qemu/bench.sh
 
 clean:

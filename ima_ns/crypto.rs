@@ -61,7 +61,9 @@ impl FileHasher {
                 break;
             }
             // SAFETY: `desc` was initialised; `buf` holds `n` valid bytes.
-            kernel::error::to_result(unsafe { bindings::crypto_shash_update(desc, buf.as_ptr(), n as u32) })?;
+            kernel::error::to_result(unsafe {
+                bindings::crypto_shash_update(desc, buf.as_ptr(), n as u32)
+            })?;
         }
         let mut out = [0u8; ima_tpm::MAX_DIGEST_SIZE];
         // SAFETY: `out` has room for any supported digest.

@@ -26,7 +26,10 @@ impl File<'_> {
     /// `ptr` must be valid and referenced for the returned lifetime.
     pub(crate) unsafe fn from_raw<'a>(ptr: NonNull<bindings::file>) -> File<'a> {
         // INVARIANT: the caller guarantees validity for 'a.
-        File { ptr, _borrow: PhantomData }
+        File {
+            ptr,
+            _borrow: PhantomData,
+        }
     }
 
     pub(crate) fn as_ptr(&self) -> *mut bindings::file {
@@ -72,7 +75,9 @@ impl File<'_> {
     pub(crate) fn read_at(&self, buf: &mut [u8], pos: &mut i64) -> Result<usize> {
         // SAFETY: the file is valid; `buf` is writable for its length and
         // `pos` is a valid loff_t.
-        let n = unsafe { bindings::kernel_read(self.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), pos) };
+        let n = unsafe {
+            bindings::kernel_read(self.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), pos)
+        };
         if n < 0 {
             return Err(Error::from_errno(n as i32));
         }
@@ -93,7 +98,10 @@ impl<'a> ReadableFile<'a> {
         let p = unsafe { bindings::ima_ns_open_for_read(orig.as_ptr()) };
         let p = NonNull::new(p).ok_or(EACCES)?;
         // SAFETY: `p` is `orig` or a new reference we own until drop.
-        Ok(Self { orig, file: unsafe { File::from_raw(p) } })
+        Ok(Self {
+            orig,
+            file: unsafe { File::from_raw(p) },
+        })
     }
 
     pub(crate) fn file(&self) -> &File<'a> {

@@ -27,8 +27,14 @@ fn func_from_glue(func: u32) -> Option<Func> {
 /// `file` must be NULL or a file the caller holds a reference to for the
 /// duration of the call.
 #[no_mangle]
-pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(file: *mut bindings::file, func: u32, mask: u32) -> c_int {
-    let (Some(ns), Some(file), Some(func)) = (namespace::root(), NonNull::new(file), func_from_glue(func)) else {
+pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
+    file: *mut bindings::file,
+    func: u32,
+    mask: u32,
+) -> c_int {
+    let (Some(ns), Some(file), Some(func)) =
+        (namespace::root(), NonNull::new(file), func_from_glue(func))
+    else {
         return 0;
     };
     // SAFETY: the caller holds a reference for the call's duration.

@@ -50,7 +50,10 @@ impl IintCache {
             return Ok(iint);
         }
         // Allocate outside the spinlock, then link unless we lost a race.
-        let iint = Arc::pin_init(pin_init!(Iint { state <- new_mutex!(IintState::default()) }), GFP_KERNEL)?;
+        let iint = Arc::pin_init(
+            pin_init!(Iint { state <- new_mutex!(IintState::default()) }),
+            GFP_KERNEL,
+        )?;
         let node = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut tree = self.tree.lock();
         if let Some(existing) = tree.get(&inode) {

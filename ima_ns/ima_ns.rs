@@ -56,14 +56,20 @@ impl kernel::Module for ImaNsModule {
             )
         };
         let algo = HashAlgo::from_name(hash).ok_or_else(|| {
-            pr_err!("ima_ns: ima_hash={} is not one of sha1, sha256, sha384, sha512\n", hash);
+            pr_err!(
+                "ima_ns: ima_hash={} is not one of sha1, sha256, sha384, sha512\n",
+                hash
+            );
             EINVAL
         })?;
         let rules = match policy {
             "" => KVec::new(),
             "tcb" => policy::builtin(ima_policy::TCB)?,
             other => {
-                pr_err!("ima_ns: ima_policy={} is not a built-in policy (tcb)\n", other);
+                pr_err!(
+                    "ima_ns: ima_policy={} is not a built-in policy (tcb)\n",
+                    other
+                );
                 return Err(EINVAL);
             }
         };

@@ -5,9 +5,9 @@ use crate::tpm::Tpm;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use ima_template::{Overflow, Sink, Template};
 use ima_tpm::{Digest, HashAlgo};
+use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::Mutex;
-use kernel::new_mutex;
 
 /// PCR IMA extends by default (`CONFIG_IMA_MEASURE_PCR_IDX`).
 pub(crate) const IMA_PCR: u32 = 10;
@@ -26,7 +26,11 @@ pub(crate) struct Measurement {
 
 impl Measurement {
     /// Computes the template digests of `data` for SHA-1 and every bank.
-    pub(crate) fn new(template: &'static Template, data: KVec<u8>, tpm: Option<&Tpm>) -> Result<KBox<Self>> {
+    pub(crate) fn new(
+        template: &'static Template,
+        data: KVec<u8>,
+        tpm: Option<&Tpm>,
+    ) -> Result<KBox<Self>> {
         let sha1 = ima_template::template_digest(HashAlgo::Sha1, &data);
         let mut banks = KVec::new();
         for bank in tpm.map(Tpm::banks).unwrap_or(&[]) {
@@ -38,7 +42,16 @@ impl Measurement {
             };
             banks.push(d, GFP_KERNEL)?;
         }
-        Ok(KBox::new(Self { pcr: IMA_PCR, template, data, sha1, banks }, GFP_KERNEL)?)
+        Ok(KBox::new(
+            Self {
+                pcr: IMA_PCR,
+                template,
+                data,
+                sha1,
+                banks,
+            },
+            GFP_KERNEL,
+        )?)
     }
 }
 
@@ -47,7 +60,9 @@ pub(crate) struct DataBuf(pub(crate) KVec<u8>);
 
 impl Sink for DataBuf {
     fn put(&mut self, bytes: &[u8]) -> Result<(), Overflow> {
-        self.0.extend_from_slice(bytes, GFP_KERNEL).map_err(|_| Overflow)
+        self.0
+            .extend_from_slice(bytes, GFP_KERNEL)
+            .map_err(|_| Overflow)
     }
 }
 

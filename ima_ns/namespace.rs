@@ -77,8 +77,16 @@ impl ImaNamespace {
     }
 
     /// Appends an `ima-ng` entry for `file_digest` named `name`.
-    pub(crate) fn record(&self, template: &'static Template, file_digest: &Digest, name: &[u8]) -> Result {
-        let mut data = DataBuf(KVec::with_capacity(Template::ima_ng_len(file_digest, name), GFP_KERNEL)?);
+    pub(crate) fn record(
+        &self,
+        template: &'static Template,
+        file_digest: &Digest,
+        name: &[u8],
+    ) -> Result {
+        let mut data = DataBuf(KVec::with_capacity(
+            Template::ima_ng_len(file_digest, name),
+            GFP_KERNEL,
+        )?);
         Template::write_ima_ng(file_digest, name, &mut data).map_err(|_| ENOMEM)?;
         let m = Measurement::new(template, data.0, self.tpm.as_ref())?;
         self.list.append(m, self.tpm.as_ref())

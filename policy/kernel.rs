@@ -121,7 +121,11 @@ impl PolicyWriter {
                 Ok(Some(rule)) => self.rules.push(rule, GFP_KERNEL)?,
                 Ok(None) => {}
                 Err(e) => {
-                    pr_err!("ima_ns: policy rule rejected at \"{}\": {}\n", e.token, e.reason);
+                    pr_err!(
+                        "ima_ns: policy rule rejected at \"{}\": {}\n",
+                        e.token,
+                        e.reason
+                    );
                     return Err(EINVAL);
                 }
             }

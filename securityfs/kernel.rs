@@ -5,9 +5,9 @@ use crate::bindings;
 use crate::namespace;
 use crate::policy::PolicyWriter;
 use core::ffi::{c_int, c_void, CStr};
-use kernel::ffi::c_char;
 use core::ptr::{self, NonNull};
 use ima_template::{Entry, Overflow, Sink};
+use kernel::ffi::c_char;
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
 
@@ -66,7 +66,11 @@ unsafe extern "C" fn list_start(_m: *mut bindings::seq_file, pos: *mut i64) -> *
     }
 }
 
-unsafe extern "C" fn list_next(m: *mut bindings::seq_file, _v: *mut c_void, pos: *mut i64) -> *mut c_void {
+unsafe extern "C" fn list_next(
+    m: *mut bindings::seq_file,
+    _v: *mut c_void,
+    pos: *mut i64,
+) -> *mut c_void {
     // SAFETY: seq_file passes a valid position.
     unsafe { *pos += 1 };
     // SAFETY: same contract as `list_start`.
@@ -81,7 +85,12 @@ unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_
     let e = unsafe { &*v.cast::<crate::list::Measurement>() };
     // SAFETY: `m` is valid; `private` was set at open.
     let binary = unsafe { (*m).private } == BINARY;
-    let entry = Entry { pcr: e.pcr, template: e.template, data: &e.data, digest: &e.sha1 };
+    let entry = Entry {
+        pcr: e.pcr,
+        template: e.template,
+        data: &e.data,
+        digest: &e.sha1,
+    };
     let mut out = SeqSink(m);
     // Overflow is handled by seq_file (it retries with a larger buffer).
     // A malformed entry cannot come from our own encoder; it is skipped.
@@ -177,7 +186,13 @@ unsafe extern "C" fn policy_open(_inode: *mut bindings::inode, file: *mut bindin
     if let Err(e) = ns.policy.begin_write() {
         return e.to_errno();
     }
-    match KBox::new(PolicyWriter { rules: KVec::new(), failed: false }, GFP_KERNEL) {
+    match KBox::new(
+        PolicyWriter {
+            rules: KVec::new(),
+            failed: false,
+        },
+        GFP_KERNEL,
+    ) {
         Ok(w) => {
             // SAFETY: private_data is ours until release.
             unsafe { (*file).private_data = KBox::into_raw(w).cast() };
@@ -190,7 +205,12 @@ unsafe extern "C" fn policy_open(_inode: *mut bindings::inode, file: *mut bindin
     }
 }
 
-unsafe extern "C" fn policy_write(file: *mut bindings::file, buf: *const c_char, len: usize, _pos: *mut i64) -> isize {
+unsafe extern "C" fn policy_write(
+    file: *mut bindings::file,
+    buf: *const c_char,
+    len: usize,
+    _pos: *mut i64,
+) -> isize {
     // SAFETY: VFS calls write only on files opened for write, for which
     // policy_open stored a PolicyWriter in private_data.
     let w = unsafe { &mut *(*file).private_data.cast::<PolicyWriter>() };
@@ -205,7 +225,10 @@ unsafe extern "C" fn policy_write(file: *mut bindings::file, buf: *const c_char,
     }
 }
 
-unsafe extern "C" fn policy_release(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
+unsafe extern "C" fn policy_release(
+    inode: *mut bindings::inode,
+    file: *mut bindings::file,
+) -> c_int {
     if !opened_for_write(file) {
         // SAFETY: opened with single_open.
         return unsafe { bindings::single_release(inode, file) };
@@ -243,7 +266,9 @@ static POLICY_FOPS: Table<bindings::file_operations> = Table(bindings::file_oper
 });
 
 /// Sets the table's owner to this module, so an open file pins the module.
-fn fops_with_owner(t: &'static Table<bindings::file_operations>) -> &'static bindings::file_operations {
+fn fops_with_owner(
+    t: &'static Table<bindings::file_operations>,
+) -> &'static bindings::file_operations {
     let p = ptr::from_ref(&t.0).cast_mut();
     // SAFETY: by the Table invariant no file uses the table yet; the
     // address of our own module struct is always valid.
@@ -270,7 +295,9 @@ unsafe impl Sync for ImaDir {}
 
 impl ImaDir {
     pub(crate) fn create() -> Result<Self> {
-        let mut dir = Self { dentries: KVec::with_capacity(8, GFP_KERNEL)? };
+        let mut dir = Self {
+            dentries: KVec::with_capacity(8, GFP_KERNEL)?,
+        };
         let root = dir.add(c"ima", 0, None, ptr::null_mut(), None)?;
         let list = fops_with_owner(&LIST_FOPS);
         let value = fops_with_owner(&VALUE_FOPS);
@@ -278,10 +305,34 @@ impl ImaDir {
         let count: ShowFn = count_show;
         let violations: ShowFn = violations_show;
         dir.add(c"policy", 0o600, Some(root), ptr::null_mut(), Some(policy))?;
-        dir.add(c"ascii_runtime_measurements", 0o440, Some(root), ptr::null_mut(), Some(list))?;
-        dir.add(c"binary_runtime_measurements", 0o440, Some(root), BINARY, Some(list))?;
-        dir.add(c"runtime_measurements_count", 0o440, Some(root), count as *mut c_void, Some(value))?;
-        dir.add(c"violations", 0o440, Some(root), violations as *mut c_void, Some(value))?;
+        dir.add(
+            c"ascii_runtime_measurements",
+            0o440,
+            Some(root),
+            ptr::null_mut(),
+            Some(list),
+        )?;
+        dir.add(
+            c"binary_runtime_measurements",
+            0o440,
+            Some(root),
+            BINARY,
+            Some(list),
+        )?;
+        dir.add(
+            c"runtime_measurements_count",
+            0o440,
+            Some(root),
+            count as *mut c_void,
+            Some(value),
+        )?;
+        dir.add(
+            c"violations",
+            0o440,
+            Some(root),
+            violations as *mut c_void,
+            Some(value),
+        )?;
         Ok(dir)
     }
 
@@ -299,7 +350,9 @@ impl ImaDir {
         let d = unsafe {
             match fops {
                 None => bindings::securityfs_create_dir(name.as_ptr().cast(), parent),
-                Some(f) => bindings::securityfs_create_file(name.as_ptr().cast(), mode, parent, data, f),
+                Some(f) => {
+                    bindings::securityfs_create_file(name.as_ptr().cast(), mode, parent, data, f)
+                }
             }
         };
         let d = kernel::error::from_err_ptr(d).inspect_err(|e| {

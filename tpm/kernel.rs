@@ -38,7 +38,10 @@ impl Tpm {
         let Some(chip) = NonNull::new(unsafe { bindings::tpm_default_chip() }) else {
             return Ok(None);
         };
-        let mut tpm = Self { chip, banks: KVec::new() };
+        let mut tpm = Self {
+            chip,
+            banks: KVec::new(),
+        };
         // SAFETY: the chip is valid; its first nr_allocated_banks banks
         // are set up for its whole life.
         let raw = unsafe {
@@ -47,7 +50,13 @@ impl Tpm {
         };
         for b in raw {
             let algo = HashAlgo::from_tpm_id(b.alg_id);
-            tpm.banks.push(Bank { tpm_alg: b.alg_id, algo }, GFP_KERNEL)?;
+            tpm.banks.push(
+                Bank {
+                    tpm_alg: b.alg_id,
+                    algo,
+                },
+                GFP_KERNEL,
+            )?;
         }
         Ok(Some(tpm))
     }
@@ -58,9 +67,14 @@ impl Tpm {
 
     /// Reads PCR `index` of the bank of `algo`.
     pub(crate) fn pcr_read(&self, index: u32, algo: HashAlgo) -> Result<Digest> {
-        let mut d = bindings::tpm_digest { alg_id: algo.tpm_id(), ..Default::default() };
+        let mut d = bindings::tpm_digest {
+            alg_id: algo.tpm_id(),
+            ..Default::default()
+        };
         // SAFETY: the chip is valid (type invariant); `d` is writable.
-        kernel::error::to_result(unsafe { bindings::tpm_pcr_read(self.chip.as_ptr(), index, &mut d) })?;
+        kernel::error::to_result(unsafe {
+            bindings::tpm_pcr_read(self.chip.as_ptr(), index, &mut d)
+        })?;
         Ok(Digest::padded(algo, &d.digest))
     }
 
@@ -68,7 +82,10 @@ impl Tpm {
     pub(crate) fn extend(&self, index: u32, digests: &[Digest]) -> Result {
         let mut raw = KVec::with_capacity(self.banks.len(), GFP_KERNEL)?;
         for (bank, d) in self.banks.iter().zip(digests) {
-            let mut t = bindings::tpm_digest { alg_id: bank.tpm_alg, ..Default::default() };
+            let mut t = bindings::tpm_digest {
+                alg_id: bank.tpm_alg,
+                ..Default::default()
+            };
             let n = d.as_bytes().len().min(t.digest.len());
             t.digest[..n].copy_from_slice(&d.as_bytes()[..n]);
             raw.push(t, GFP_KERNEL)?;
@@ -78,7 +95,9 @@ impl Tpm {
         }
         // SAFETY: the chip is valid; `raw` has one digest per allocated bank
         // in bank order, as tpm_pcr_extend() requires.
-        kernel::error::to_result(unsafe { bindings::tpm_pcr_extend(self.chip.as_ptr(), index, raw.as_mut_ptr()) })
+        kernel::error::to_result(unsafe {
+            bindings::tpm_pcr_extend(self.chip.as_ptr(), index, raw.as_mut_ptr())
+        })
     }
 }
 

@@ -28,7 +28,9 @@ pub struct Decision {
 pub fn evaluate<'a>(rules: impl IntoIterator<Item = &'a Rule>, event: &Event) -> Decision {
     for rule in rules {
         if rule.matches(event) {
-            return Decision { measure: rule.action == Action::Measure };
+            return Decision {
+                measure: rule.action == Action::Measure,
+            };
         }
     }
     Decision::default()
@@ -43,7 +45,16 @@ mod tests {
     }
 
     fn ev(func: Func, mask: u32, uid: u32, fsmagic: u64) -> Event {
-        Event { func, mask, uid, euid: uid, suid: uid, cap_setuid: false, fowner: 0, fsmagic }
+        Event {
+            func,
+            mask,
+            uid,
+            euid: uid,
+            suid: uid,
+            cap_setuid: false,
+            fowner: 0,
+            fsmagic,
+        }
     }
 
     #[test]
@@ -62,7 +73,9 @@ mod tests {
     fn first_matching_rule_wins_and_exact_mask_is_exact() {
         let p = [
             parse_line("dont_measure fowner=7").unwrap().unwrap(),
-            parse_line("measure func=FILE_CHECK mask=MAY_READ").unwrap().unwrap(),
+            parse_line("measure func=FILE_CHECK mask=MAY_READ")
+                .unwrap()
+                .unwrap(),
         ];
         let mut e = ev(Func::FileCheck, MAY_READ, 0, 0);
         assert!(evaluate(&p, &e).measure);

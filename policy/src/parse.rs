@@ -35,7 +35,11 @@ fn parse_rule(line: &str) -> Result<Rule, ParseError<'_>> {
                 if action.is_some() {
                     return err(word, "second action");
                 }
-                action = Some(if word == "measure" { Action::Measure } else { Action::DontMeasure });
+                action = Some(if word == "measure" {
+                    Action::Measure
+                } else {
+                    Action::DontMeasure
+                });
                 continue;
             }
             _ => {}
@@ -49,7 +53,10 @@ fn parse_rule(line: &str) -> Result<Rule, ParseError<'_>> {
                 if rule.func.is_some() {
                     return err(word, "duplicate func");
                 }
-                rule.func = Some(Func::from_name(value).ok_or(ParseError { token: word, reason: "unknown func" })?);
+                rule.func = Some(Func::from_name(value).ok_or(ParseError {
+                    token: word,
+                    reason: "unknown func",
+                })?);
             }
             ("mask", "=") => {
                 if rule.mask.is_some() {
@@ -72,7 +79,10 @@ fn parse_rule(line: &str) -> Result<Rule, ParseError<'_>> {
                 if rule.fsmagic.is_some() {
                     return err(word, "duplicate fsmagic");
                 }
-                rule.fsmagic = Some(kstrtoul(value, 16).ok_or(ParseError { token: word, reason: "bad number" })?);
+                rule.fsmagic = Some(kstrtoul(value, 16).ok_or(ParseError {
+                    token: word,
+                    reason: "bad number",
+                })?);
             }
             ("uid" | "euid" | "fowner", _) => {
                 let op = match op {
@@ -80,13 +90,23 @@ fn parse_rule(line: &str) -> Result<Rule, ParseError<'_>> {
                     ">" => IdOp::Gt,
                     _ => IdOp::Lt,
                 };
-                let cond = IdCond { op, id: parse_id(value).ok_or(ParseError { token: word, reason: "bad id" })? };
+                let cond = IdCond {
+                    op,
+                    id: parse_id(value).ok_or(ParseError {
+                        token: word,
+                        reason: "bad id",
+                    })?,
+                };
                 if key == "fowner" {
                     if rule.fowner.replace(cond).is_some() {
                         return err(word, "duplicate fowner");
                     }
                 } else {
-                    let subject = if key == "uid" { SubjectId::Uid(cond) } else { SubjectId::Euid(cond) };
+                    let subject = if key == "uid" {
+                        SubjectId::Uid(cond)
+                    } else {
+                        SubjectId::Euid(cond)
+                    };
                     if rule.subject.replace(subject).is_some() {
                         return err(word, "duplicate uid/euid");
                     }
@@ -95,7 +115,10 @@ fn parse_rule(line: &str) -> Result<Rule, ParseError<'_>> {
             _ => return err(word, "unknown token"),
         }
     }
-    rule.action = action.ok_or(ParseError { token: line, reason: "no action" })?;
+    rule.action = action.ok_or(ParseError {
+        token: line,
+        reason: "no action",
+    })?;
     Ok(rule)
 }
 
@@ -110,7 +133,13 @@ fn parse_id(s: &str) -> Option<u32> {
 fn kstrtoul(s: &str, radix: u32) -> Option<u64> {
     let s = s.strip_suffix('\n').unwrap_or(s);
     let s = s.strip_prefix('+').unwrap_or(s);
-    let s = if radix == 16 { s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s) } else { s };
+    let s = if radix == 16 {
+        s.strip_prefix("0x")
+            .or_else(|| s.strip_prefix("0X"))
+            .unwrap_or(s)
+    } else {
+        s
+    };
     if s.is_empty() || !s.bytes().all(|b| (b as char).is_digit(radix)) {
         return None;
     }
@@ -136,11 +165,32 @@ mod tests {
         let r = rule("measure func=FILE_CHECK mask=^MAY_READ euid>999 fowner<5 fsmagic=0xEF53");
         assert_eq!(r.action, Action::Measure);
         assert_eq!(r.func, Some(Func::FileCheck));
-        assert_eq!(r.mask, Some(Mask { bits: MAY_READ, inverted: true }));
-        assert_eq!(r.subject, Some(SubjectId::Euid(IdCond { op: IdOp::Gt, id: 999 })));
-        assert_eq!(r.fowner, Some(IdCond { op: IdOp::Lt, id: 5 }));
+        assert_eq!(
+            r.mask,
+            Some(Mask {
+                bits: MAY_READ,
+                inverted: true
+            })
+        );
+        assert_eq!(
+            r.subject,
+            Some(SubjectId::Euid(IdCond {
+                op: IdOp::Gt,
+                id: 999
+            }))
+        );
+        assert_eq!(
+            r.fowner,
+            Some(IdCond {
+                op: IdOp::Lt,
+                id: 5
+            })
+        );
         assert_eq!(r.fsmagic, Some(0xef53));
-        assert_eq!(rule("dont_measure func=FILE_MMAP").func, Some(Func::MmapCheck));
+        assert_eq!(
+            rule("dont_measure func=FILE_MMAP").func,
+            Some(Func::MmapCheck)
+        );
         assert_eq!(rule("measure func=PATH_CHECK").func, Some(Func::FileCheck));
     }
 
@@ -162,6 +212,9 @@ mod tests {
         ] {
             assert_eq!(parse_line(line).unwrap_err().token, token, "{line}");
         }
-        assert_eq!(parse_line("func=BPRM_CHECK").unwrap_err().reason, "no action");
+        assert_eq!(
+            parse_line("func=BPRM_CHECK").unwrap_err().reason,
+            "no action"
+        );
     }
 }

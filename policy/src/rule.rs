@@ -149,7 +149,14 @@ pub struct Rule {
 impl Rule {
     /// A rule with `action` and no conditions: it matches every event.
     pub const fn new(action: Action) -> Self {
-        Self { action, func: None, mask: None, fsmagic: None, subject: None, fowner: None }
+        Self {
+            action,
+            func: None,
+            mask: None,
+            fsmagic: None,
+            subject: None,
+            fowner: None,
+        }
     }
 
     /// Whether the rule applies to `e` (`ima_match_rules()`).
@@ -158,7 +165,11 @@ impl Rule {
             return false;
         }
         if let Some(m) = self.mask {
-            let ok = if m.inverted { m.bits & e.mask != 0 } else { m.bits == e.mask };
+            let ok = if m.inverted {
+                m.bits & e.mask != 0
+            } else {
+                m.bits == e.mask
+            };
             if !ok {
                 return false;
             }
@@ -180,6 +191,6 @@ impl Rule {
             }
             _ => {}
         }
-        !self.fowner.is_some_and(|c| !c.holds(e.fowner))
+        self.fowner.is_none_or(|c| c.holds(e.fowner))
     }
 }

@@ -18,9 +18,12 @@ impl Display for Rule {
         }
         if let Some(m) = self.mask {
             let caret = if m.inverted { "^" } else { "" };
-            for (bit, name) in
-                [(MAY_EXEC, "MAY_EXEC"), (MAY_WRITE, "MAY_WRITE"), (MAY_READ, "MAY_READ"), (MAY_APPEND, "MAY_APPEND")]
-            {
+            for (bit, name) in [
+                (MAY_EXEC, "MAY_EXEC"),
+                (MAY_WRITE, "MAY_WRITE"),
+                (MAY_READ, "MAY_READ"),
+                (MAY_APPEND, "MAY_APPEND"),
+            ] {
                 if m.bits & bit != 0 {
                     write!(f, "mask={caret}{name}")?;
                 }
@@ -60,7 +63,10 @@ mod tests {
     struct Buf([u8; 256], usize);
     impl Write for Buf {
         fn write_str(&mut self, s: &str) -> core::fmt::Result {
-            self.0.get_mut(self.1..self.1 + s.len()).ok_or(core::fmt::Error)?.copy_from_slice(s.as_bytes());
+            self.0
+                .get_mut(self.1..self.1 + s.len())
+                .ok_or(core::fmt::Error)?
+                .copy_from_slice(s.as_bytes());
             self.1 += s.len();
             Ok(())
         }
@@ -74,7 +80,10 @@ mod tests {
     #[test]
     fn canonical_form_matches_upstream() {
         let b = show("measure  mask=^MAY_READ func=PATH_CHECK uid=0");
-        assert_eq!(&b.0[..b.1], b"measure func=FILE_CHECK mask=^MAY_READ uid=0 \n");
+        assert_eq!(
+            &b.0[..b.1],
+            b"measure func=FILE_CHECK mask=^MAY_READ uid=0 \n"
+        );
         let b = show("dont_measure fsmagic=01021994");
         assert_eq!(&b.0[..b.1], b"dont_measure fsmagic=0x1021994 \n");
     }

@@ -51,7 +51,8 @@ impl Entry<'_> {
     /// `"%2d <digest hex> <template> <field> <field>...\n"`.
     pub fn write_ascii(&self, out: &mut impl Sink) -> Result<(), MalformedEntry> {
         let mut w = FmtSink(out);
-        write!(w, "{:2} {:x} {}", self.pcr, self.digest, self.template.name).map_err(|_| MalformedEntry)?;
+        write!(w, "{:2} {:x} {}", self.pcr, self.digest, self.template.name)
+            .map_err(|_| MalformedEntry)?;
         let mut rest = self.data;
         for field in self.template.fields {
             let (value, tail) = split_field(rest)?;
@@ -84,7 +85,11 @@ fn c_str(v: &[u8]) -> &[u8] {
     v.split(|&b| b == 0).next().unwrap_or(v)
 }
 
-fn show_ascii<S: Sink + ?Sized>(field: Field, value: &[u8], out: &mut S) -> Result<(), MalformedEntry> {
+fn show_ascii<S: Sink + ?Sized>(
+    field: Field,
+    value: &[u8],
+    out: &mut S,
+) -> Result<(), MalformedEntry> {
     match field {
         Field::NameNg => out.put(c_str(value))?,
         Field::DigestNg => {
@@ -150,7 +155,12 @@ mod tests {
         let mut buf = [0u8; 128];
         let data = ima_ng_data(&mut buf, &d, b"/usr/bin/true");
         let td = Digest::from_bytes(HashAlgo::Sha1, &[0x01; 20]).unwrap();
-        let e = Entry { pcr: 10, template: &IMA_NG, data, digest: &td };
+        let e = Entry {
+            pcr: 10,
+            template: &IMA_NG,
+            data,
+            digest: &td,
+        };
 
         let mut out = [0u8; 256];
         let mut s = SliceSink::new(&mut out);
@@ -176,9 +186,17 @@ mod tests {
     fn malformed_data_is_an_error_not_a_panic() {
         let td = Digest::zero(HashAlgo::Sha1);
         for data in [&b""[..], b"\xff\xff\xff\xff", b"\x01\0\0\0a"] {
-            let e = Entry { pcr: 10, template: &IMA_NG, data, digest: &td };
+            let e = Entry {
+                pcr: 10,
+                template: &IMA_NG,
+                data,
+                digest: &td,
+            };
             let mut out = [0u8; 256];
-            assert_eq!(e.write_ascii(&mut SliceSink::new(&mut out)), Err(MalformedEntry));
+            assert_eq!(
+                e.write_ascii(&mut SliceSink::new(&mut out)),
+                Err(MalformedEntry)
+            );
         }
     }
 }

@@ -48,7 +48,10 @@ impl<'a> SliceSink<'a> {
 impl Sink for SliceSink<'_> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), Overflow> {
         let end = self.len.checked_add(bytes.len()).ok_or(Overflow)?;
-        self.buf.get_mut(self.len..end).ok_or(Overflow)?.copy_from_slice(bytes);
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(Overflow)?
+            .copy_from_slice(bytes);
         self.len = end;
         Ok(())
     }

@@ -32,13 +32,20 @@ pub struct Template {
 }
 
 /// The `ima-ng` template, upstream's default: `d-ng|n-ng`.
-pub static IMA_NG: Template = Template { name: "ima-ng", fields: &[Field::DigestNg, Field::NameNg] };
+pub static IMA_NG: Template = Template {
+    name: "ima-ng",
+    fields: &[Field::DigestNg, Field::NameNg],
+};
 
 impl Template {
     /// Writes the template data of an `ima-ng` event: each field as a
     /// little-endian `u32` length followed by its bytes, the layout of
     /// `binary_runtime_measurements` and of the template hash input.
-    pub fn write_ima_ng(file_digest: &Digest, name: &[u8], out: &mut impl Sink) -> Result<(), Overflow> {
+    pub fn write_ima_ng(
+        file_digest: &Digest,
+        name: &[u8],
+        out: &mut impl Sink,
+    ) -> Result<(), Overflow> {
         write_digest_ng(file_digest, out)?;
         write_name_ng(name, out)
     }

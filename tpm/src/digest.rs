@@ -21,7 +21,10 @@ pub struct Digest {
 impl Digest {
     /// The all-zero digest of `algo` (a PCR after reset).
     pub const fn zero(algo: HashAlgo) -> Self {
-        Self { algo, bytes: [0; MAX_DIGEST_SIZE] }
+        Self {
+            algo,
+            bytes: [0; MAX_DIGEST_SIZE],
+        }
     }
 
     /// The all-ones digest of `algo`, which upstream IMA extends for a

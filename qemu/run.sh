@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Boots the test kernel in QEMU (TCG) with a fresh swtpm TPM 2.0, the host's
+# userspace read-only over 9p, a scratch ext4 disk and this repo, runs one
+# command in the guest as root, prints its output, and exits with its status.
+#
+#   qemu/run.sh [-t SECONDS] [-a 'extra kernel args'] -- COMMAND [ARGS...]
+#
+# The run fails (exit 1) if the guest's kernel log has a BUG, WARNING,
+# lockdep, KASAN or "sleeping function called from invalid context" report,
+# and exit 124 if the guest does not power off in time.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+timeout_s=600
+append=""
+while getopts "t:a:" o; do
+	case $o in
+	t) timeout_s=$OPTARG ;;
+	a) append=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = "--" ] && shift
+[ $# -gt 0 ] || { echo "usage: $0 [-t s] -- command" >&2; exit 2; }
+
+kdir=$(bash "$IMA_NS_TOP/qemu/build-kernel.sh")
+run=$(mktemp -d /tmp/ima-ns-run.XXXXXX)
+cleanup() {
+	[ -f "$run/swtpm.pid" ] && kill "$(cat "$run/swtpm.pid")" 2>/dev/null || true
+	[ -n "${IMA_NS_KEEP_RUN:-}" ] || rm -rf "$run"
+}
+trap cleanup EXIT
+
+# The guest command, and where the guest finds the repo.
+printf 'IMA_NS_TOP=%q\n' "$IMA_NS_TOP" >"$run/env"
+printf '%q ' "$@" >"$run/cmd"
+
+mkdir "$run/tpm"
+swtpm socket --tpm2 --tpmstate dir="$run/tpm" \
+	--ctrl type=unixio,path="$run/swtpm.sock" \
+	--flags startup-clear --pid file="$run/swtpm.pid" --daemon
+truncate -s 256M "$run/scratch.img"
+mkfs.ext4 -q -F "$run/scratch.img"
+
+rc=0
+timeout "$timeout_s" qemu-system-x86_64 \
+	-machine pc -cpu max -smp 2 -m 2G -nographic -no-reboot \
+	-kernel "$kdir/arch/x86/boot/bzImage" \
+	-append "console=ttyS0 loglevel=4 panic=-1 root=host0 rootfstype=9p \
+rootflags=trans=virtio,version=9p2000.L,msize=262144 ro \
+init=$IMA_NS_TOP/qemu/guest-init.sh $append" \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=root,mount_tag=host0 \
+	-fsdev local,id=run,path="$run",security_model=none \
+	-device virtio-9p-pci,fsdev=run,mount_tag=run \
+	-drive file="$run/scratch.img",format=raw,if=virtio \
+	-chardev socket,id=chrtpm,path="$run/swtpm.sock" \
+	-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0 \
+	</dev/null >"$run/console.log" 2>&1 || rc=$?
+
+[ -f "$run/output" ] && cat "$run/output"
+if [ "$rc" = 124 ]; then
+	echo "qemu/run.sh: guest timed out after ${timeout_s}s; console tail:" >&2
+	tail -n 40 "$run/console.log" >&2
+	exit 124
+fi
+if [ ! -f "$run/status" ]; then
+	echo "qemu/run.sh: guest died before finishing (qemu rc $rc); console tail:" >&2
+	tail -n 60 "$run/console.log" >&2
+	exit 1
+fi
+status=$(cat "$run/status")
+
+# Kernel reports the suite must never cause.
+bad='BUG:|WARNING:|INFO: possible|INFO: inconsistent lock|lockdep|KASAN|sleeping function called from invalid context|Oops|Call Trace:'
+if grep -E "$bad" "$run/dmesg" >"$run/bad" 2>/dev/null; then
+	echo "qemu/run.sh: kernel reported problems during the run:" >&2
+	grep -E -B2 -A20 "$bad" "$run/dmesg" | head -n 80 >&2
+	exit 1
+fi
+exit "$status"

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the ima-ns kselftest-style scripts (KTAP/TAP 13):
+# sourced by each tests/ima_ns_*.sh, which run as root inside the guest.
+
+IMA=/sys/kernel/security/ima
+SCRATCH=${IMA_NS_SCRATCH:-/run/scratch}
+KO=${IMA_NS_TOP:?}/ima_ns.ko
+LIVEPATCH=/sys/kernel/livepatch/ima_ns
+
+_tap_n=0
+_tap_failed=0
+
+tap_plan() { echo "TAP version 13"; echo "1..$1"; }
+diag() { echo "# $*"; }
+tap_ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
+tap_not_ok() { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n - $1"; }
+# tap_check DESCRIPTION COMMAND...: one check, passing if COMMAND succeeds.
+tap_check() {
+	local desc=$1
+	shift
+	if "$@"; then tap_ok "$desc"; else tap_not_ok "$desc"; fi
+}
+tap_finish() { [ "$_tap_failed" -eq 0 ] && exit 0 || exit 1; }
+bail() { echo "Bail out! $*"; exit 1; }
+
+# Loads the module and waits until its hooks are live (livepatch
+# transition done).
+ima_load() {
+	insmod "$KO" "$@" || return 1
+	local i
+	for i in $(seq 100); do
+		[ "$(cat $LIVEPATCH/transition 2>/dev/null)" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Disables the hooks first, then unloads.
+ima_unload() {
+	[ -d $LIVEPATCH ] && echo 0 >$LIVEPATCH/enabled
+	local i
+	for i in $(seq 100); do
+		[ -d $LIVEPATCH ] || break
+		sleep 0.1
+	done
+	rmmod ima_ns
+}
+
+# ima_policy_write TEXT: writes a policy in one write(2); returns its status.
+ima_policy_write() { printf '%s\n' "$1" >$IMA/policy; }
+
+# Digest field ("sha256:<hex>") of the entries named $1, one per line.
+ima_digests_of() { awk -v n="$1" '$5 == n { print $4 }' $IMA/ascii_runtime_measurements; }
+
+# Number of entries named $1 whose digest is $2.
+ima_count() { ima_digests_of "$1" | grep -cxF "$2"; }
+
+sha256_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Independent replay of an IMA binary measurement list.
+
+Written from upstream's documented format only (no ima-ns code): for each
+entry, check that the SHA-1 template digest is the SHA-1 of the template
+data, and extend PCR 10 of each requested bank with the template data's
+digest in that bank (all-ones for a violation's all-zero digest). Prints
+"<algo> <pcr10 hex>" per bank, and exits 1 on a malformed list.
+"""
+import hashlib
+import struct
+import sys
+
+
+def entries(data):
+    off = 0
+    while off < len(data):
+        pcr, = struct.unpack_from("<I", data, off)
+        digest = data[off + 4:off + 24]
+        nlen, = struct.unpack_from("<I", data, off + 24)
+        name = data[off + 28:off + 28 + nlen].decode()
+        off += 28 + nlen
+        dlen, = struct.unpack_from("<I", data, off)
+        tdata = data[off + 4:off + 4 + dlen]
+        if len(tdata) != dlen or name == "ima":
+            raise ValueError("truncated entry or unsupported 'ima' template")
+        off += 4 + dlen
+        yield pcr, digest, tdata
+
+
+def main():
+    data = open(sys.argv[1], "rb").read()
+    algos = sys.argv[2:]
+    pcrs = {a: bytes(hashlib.new(a).digest_size) for a in algos}
+    for pcr, digest, tdata in entries(data):
+        violation = digest == bytes(20)
+        if not violation and hashlib.sha1(tdata).digest() != digest:
+            print("template digest mismatch", file=sys.stderr)
+            return 1
+        if pcr != 10:
+            continue
+        for a in algos:
+            size = hashlib.new(a).digest_size
+            d = b"\xff" * size if violation else hashlib.new(a, tdata).digest()
+            pcrs[a] = hashlib.new(a, pcrs[a] + d).digest()
+    for a in algos:
+        print(a, pcrs[a].hex())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Every test: host unit tests of the pure crates, then each QEMU test script
+# in a boot of its own (fresh swtpm, so PCR 10 starts at zero). Prints one
+# closing line "qemu: N passed, M failed" counting the TAP checks; a script
+# whose guest crashed, timed out or logged a kernel splat counts as failed.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+bash qemu/setup.sh || exit 1
+cargo test --workspace || exit 1
+
+passed=0 failed=0
+for t in tests/ima_ns_*.sh; do
+	echo "# === $t"
+	out=$(bash qemu/run.sh -t 900 -- bash "$t")
+	rc=$?
+	echo "$out"
+	p=$(grep -c '^ok ' <<<"$out")
+	f=$(grep -c '^not ok ' <<<"$out")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "not ok - $t: guest or harness failure (rc $rc)"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "qemu: $passed passed, $failed failed"
+[ "$failed" = 0 ]
