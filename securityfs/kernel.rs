@@ -38,12 +38,16 @@ impl core::fmt::Write for SeqSink {
 ///
 /// # Invariants
 ///
-/// A table is written only by [`fops_with_owner`], before any file that
-/// uses it exists.
+/// A table is never written after its static initialisation.
 #[repr(transparent)]
 struct Table<T>(T);
-// SAFETY: see the type invariant: no write races with a read.
+// SAFETY: immutable (type invariant), so sharing it is sound.
 unsafe impl<T> Sync for Table<T> {}
+
+/// `owner` of our file operations: an open file pins the module.
+/// Taking an extern static's address is safe; the loader fills the struct
+/// in before any file can be opened.
+const THIS_MODULE: *mut bindings::module = ptr::addr_of!(bindings::__this_module).cast_mut();
 
 const fn zeroed_fops() -> bindings::file_operations {
     // SAFETY: all-zero is a valid file_operations (no callbacks).
@@ -122,6 +126,7 @@ unsafe extern "C" fn list_open(inode: *mut bindings::inode, file: *mut bindings:
 }
 
 static LIST_FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
+    owner: THIS_MODULE,
     open: Some(list_open),
     read: Some(bindings::seq_read),
     llseek: Some(bindings::seq_lseek),
@@ -151,6 +156,7 @@ unsafe extern "C" fn value_open(inode: *mut bindings::inode, file: *mut bindings
 }
 
 static VALUE_FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
+    owner: THIS_MODULE,
     open: Some(value_open),
     read: Some(bindings::seq_read),
     llseek: Some(bindings::seq_lseek),
@@ -214,13 +220,21 @@ unsafe extern "C" fn policy_write(
     // SAFETY: VFS calls write only on files opened for write, for which
     // policy_open stored a PolicyWriter in private_data.
     let w = unsafe { &mut *(*file).private_data.cast::<PolicyWriter>() };
+    // At most a page per write, as upstream; writers loop for the rest.
+    let chunk = len.min(kernel::page::PAGE_SIZE - 1);
     let mut text = KVec::new();
-    if let Err(e) = UserSlice::new(buf as usize, len).read_all(&mut text, GFP_KERNEL) {
+    if let Err(e) = UserSlice::new(buf as usize, chunk).read_all(&mut text, GFP_KERNEL) {
         w.failed = true;
         return e.to_errno() as isize;
     }
-    match w.write(&text) {
-        Ok(()) => len as isize,
+    // Consume whole lines only, so no rule is split across two writes
+    // (upstream would parse the two halves as two rules).
+    let used = match text.iter().rposition(|&b| b == b'\n') {
+        Some(nl) if chunk < len => nl + 1,
+        _ => chunk,
+    };
+    match w.write(&text[..used]) {
+        Ok(()) => used as isize,
         Err(e) => e.to_errno() as isize,
     }
 }
@@ -257,6 +271,7 @@ unsafe extern "C" fn policy_release(
 }
 
 static POLICY_FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
+    owner: THIS_MODULE,
     open: Some(policy_open),
     read: Some(bindings::seq_read),
     write: Some(policy_write),
@@ -264,17 +279,6 @@ static POLICY_FOPS: Table<bindings::file_operations> = Table(bindings::file_oper
     release: Some(policy_release),
     ..zeroed_fops()
 });
-
-/// Sets the table's owner to this module, so an open file pins the module.
-fn fops_with_owner(
-    t: &'static Table<bindings::file_operations>,
-) -> &'static bindings::file_operations {
-    let p = ptr::from_ref(&t.0).cast_mut();
-    // SAFETY: by the Table invariant no file uses the table yet; the
-    // address of our own module struct is always valid.
-    unsafe { (*p).owner = ptr::addr_of_mut!(bindings::__this_module) };
-    &t.0
-}
 
 // --- the directory
 
@@ -299,9 +303,7 @@ impl ImaDir {
             dentries: KVec::with_capacity(8, GFP_KERNEL)?,
         };
         let root = dir.add(c"ima", 0, None, ptr::null_mut(), None)?;
-        let list = fops_with_owner(&LIST_FOPS);
-        let value = fops_with_owner(&VALUE_FOPS);
-        let policy = fops_with_owner(&POLICY_FOPS);
+        let (list, value, policy) = (&LIST_FOPS.0, &VALUE_FOPS.0, &POLICY_FOPS.0);
         let count: ShowFn = count_show;
         let violations: ShowFn = violations_show;
         dir.add(c"policy", 0o600, Some(root), ptr::null_mut(), Some(policy))?;
