@@ -128,7 +128,12 @@ bool ima_ns_change_cookie(struct file *file, u64 *cookie)
 
 const char *ima_ns_file_path(struct file *file, char *buf, int buflen)
 {
-	char *p = d_absolute_path(&file->f_path, buf, buflen);
+	/*
+	 * d_absolute_path(), which upstream uses, is not exported to modules:
+	 * d_path() gives the same name unless the task is chrooted, where it
+	 * is the name as the task sees it.
+	 */
+	char *p = d_path(&file->f_path, buf, buflen);
 
 	/* As ima_d_path(): fall back to the dentry name. */
 	if (IS_ERR(p) || p[0] != '/')

@@ -41,7 +41,7 @@ void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out);
 void ima_ns_current_subject(struct ima_ns_subject *out);
 /* STATX_CHANGE_COOKIE of the file; false if the filesystem has none. */
 bool ima_ns_change_cookie(struct file *file, u64 *cookie);
-/* Absolute path (d_absolute_path), else the dentry name; never NULL. */
+/* Path as current sees it (d_path), else the dentry name; never NULL. */
 const char *ima_ns_file_path(struct file *file, char *buf, int buflen);
 /* A readable instance of file (file itself, or a new O_RDONLY open). */
 struct file *ima_ns_open_for_read(struct file *file);
