@@ -7,6 +7,7 @@ use ima_template::{Overflow, Sink, Template};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::new_mutex;
 use kernel::prelude::*;
+use kernel::rbtree::RBTree;
 use kernel::sync::Mutex;
 
 /// PCR IMA extends by default (`CONFIG_IMA_MEASURE_PCR_IDX`).
@@ -37,7 +38,8 @@ impl Measurement {
             let d = match bank.algo {
                 Some(HashAlgo::Sha1) => sha1,
                 Some(algo) => ima_template::template_digest(algo, &data),
-                // Banks the module cannot hash get SHA-1, zero-padded.
+                // Banks the module cannot hash get SHA-1, zero-padded by
+                // the TPM shell, as upstream does.
                 None => sha1,
             };
             banks.push(d, GFP_KERNEL)?;
@@ -66,6 +68,15 @@ impl Sink for DataBuf {
     }
 }
 
+/// The entries, and the (template digest, PCR) pairs already listed.
+struct ListInner {
+    entries: KVec<KBox<Measurement>>,
+    /// Upstream's `ima_htable`: an entry whose SHA-1 template digest and
+    /// PCR are already listed is not added or extended again (a file whose
+    /// inode was evicted and read again yields the same entry).
+    seen: RBTree<([u8; 20], u32), ()>,
+}
+
 /// The list of one namespace.
 ///
 /// # Invariants
@@ -78,7 +89,7 @@ pub(crate) struct MeasurementList {
     /// Serialises appends with their TPM extends, so PCR replay follows
     /// list order. Readers take it only to look one entry up.
     #[pin]
-    entries: Mutex<KVec<KBox<Measurement>>>,
+    inner: Mutex<ListInner>,
     count: AtomicUsize,
     /// Extends that failed (the entry is kept, as upstream does).
     pub(crate) tpm_errors: AtomicUsize,
@@ -87,7 +98,10 @@ pub(crate) struct MeasurementList {
 impl MeasurementList {
     pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
-            entries <- new_mutex!(KVec::new(), "ima_ns_list"),
+            inner <- new_mutex!(
+                ListInner { entries: KVec::new(), seen: RBTree::new() },
+                "ima_ns_list"
+            ),
             count: AtomicUsize::new(0),
             tpm_errors: AtomicUsize::new(0),
         })
@@ -97,12 +111,20 @@ impl MeasurementList {
         self.count.load(Ordering::Acquire)
     }
 
-    /// Appends `m` and extends its PCR in every TPM bank.
+    /// Appends `m` and extends its PCR in every TPM bank, unless an equal
+    /// entry is already listed.
     pub(crate) fn append(&self, m: KBox<Measurement>, tpm: Option<&Tpm>) -> Result {
-        let mut entries = self.entries.lock();
-        entries.push(m, GFP_KERNEL)?;
-        self.count.store(entries.len(), Ordering::Release);
-        let m = &entries[entries.len() - 1];
+        let key = (digest20(&m.sha1), m.pcr);
+        let mut inner = self.inner.lock();
+        if inner.seen.get(&key).is_some() {
+            return Ok(());
+        }
+        inner.entries.reserve(1, GFP_KERNEL)?;
+        inner.seen.try_create_and_insert(key, (), GFP_KERNEL)?;
+        // Cannot fail: room was reserved above.
+        inner.entries.push(m, GFP_KERNEL)?;
+        self.count.store(inner.entries.len(), Ordering::Release);
+        let m = &inner.entries[inner.entries.len() - 1];
         if let Some(tpm) = tpm {
             if let Err(e) = tpm.extend(m.pcr, &m.banks) {
                 self.tpm_errors.fetch_add(1, Ordering::Relaxed);
@@ -114,11 +136,18 @@ impl MeasurementList {
 
     /// Entry `index`, if the list has it.
     pub(crate) fn get(&self, index: usize) -> Option<&Measurement> {
-        let entries = self.entries.lock();
-        let p: *const Measurement = &**entries.get(index)?;
-        drop(entries);
+        let inner = self.inner.lock();
+        let p: *const Measurement = &**inner.entries.get(index)?;
+        drop(inner);
         // SAFETY: by the type invariant the box is never freed or moved
         // while `self` lives, and `&self` bounds the returned lifetime.
         Some(unsafe { &*p })
     }
+}
+
+/// The SHA-1 template digest as a key.
+fn digest20(d: &Digest) -> [u8; 20] {
+    let mut k = [0u8; 20];
+    k.copy_from_slice(&d.as_bytes()[..20]);
+    k
 }

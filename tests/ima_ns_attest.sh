@@ -17,18 +17,18 @@ T=$(mktemp -d)
 cp $IMA/binary_runtime_measurements $T/list.bin
 banks=$(ls /sys/class/tpm/tpm0/ | sed -n 's/^pcr-//p' | sort | tr '\n' ' ')
 diag "TPM banks: $banks"
-pcrs_args=()
 for alg in $banks; do
 	for i in $(seq 0 23); do
 		printf 'PCR-%02d %s\n' "$i" "$(cat /sys/class/tpm/tpm0/pcr-$alg/$i)"
 	done >$T/pcrs-$alg
-	pcrs_args+=(--pcrs "$alg,$T/pcrs-$alg")
 done
+# evmctl 1.4 takes at most two --pcrs files; the replay below checks all banks.
+pcrs_args=(--pcrs "sha1,$T/pcrs-sha1" --pcrs "sha256,$T/pcrs-sha256")
 
 evmctl ima_measurement "${pcrs_args[@]}" $T/list.bin >$T/evmctl.out 2>&1
 rc=$?
 sed 's/^/# evmctl: /' $T/evmctl.out | tail -n 5
-tap_check "evmctl ima_measurement validates the list against the TPM (all banks)" \
+tap_check "evmctl ima_measurement validates the list against the TPM (sha1, sha256)" \
 	test $rc = 0
 tap_check "evmctl matched PCR 10" grep -q "Matched per TPM bank" $T/evmctl.out
 

@@ -15,14 +15,14 @@ dont_measure fowner=1234
 measure func=PATH_CHECK mask=^MAY_READ fsmagic=0xEF53 euid<1000"
 tap_check "a valid policy is accepted" test $? = 0
 printf 'dont_measure fowner=1234 \nmeasure func=FILE_CHECK mask=^MAY_READ fsmagic=0xef53 euid<1000 \n' >$T/want
-tap_check "policy reads back in upstream's canonical form" cmp -s $T/want $IMA/policy
+tap_check "policy reads back in upstream's canonical form" same_file $T/want $IMA/policy
 
 printf 'measure func=BPRM_CHECK\nmeasure bogus_token=1\n' 2>$T/err >$IMA/policy
 rc=$?
 tap_check "a bad rule fails the write" test $rc != 0
 tap_check "... with EINVAL" grep -q "Invalid argument" $T/err
 tap_check "... and the kernel log names the bad token" sh -c "dmesg | grep -q 'rejected at \"bogus_token=1\"'"
-tap_check "the policy in force is unchanged" cmp -s $T/want $IMA/policy
+tap_check "the policy in force is unchanged" same_file $T/want $IMA/policy
 
 # The old policy still applies.
 echo a >$SCRATCH/a && cat $SCRATCH/a >/dev/null
@@ -66,7 +66,7 @@ measure func=MODULE_CHECK
 measure func=FIRMWARE_CHECK 
 measure func=POLICY_CHECK 
 EOT
-tap_check "ima_policy=tcb installs upstream's tcb rules" cmp -s $T/tcb $IMA/policy
+tap_check "ima_policy=tcb installs upstream's tcb rules" same_file $T/tcb $IMA/policy
 ima_unload
 
 insmod $KO ima_hash=md5 2>/dev/null

@@ -55,4 +55,8 @@ ima_digests_of() { awk -v n="$1" '$5 == n { print $4 }' $IMA/ascii_runtime_measu
 # Number of entries named $1 whose digest is $2.
 ima_count() { ima_digests_of "$1" | grep -cxF "$2"; }
 
+# same_file EXPECTED FILE: byte-equal. Through a pipe: securityfs files
+# report size 0, so cmp on the path would stop at the size check.
+same_file() { cat "$2" | cmp -s "$1" -; }
+
 sha256_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }
