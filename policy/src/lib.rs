@@ -96,3 +96,6 @@ mod tests {
         assert!(evaluate(&p, &e).measure);
     }
 }
+
+#[cfg(test)]
+mod proptests;

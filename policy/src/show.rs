@@ -51,8 +51,10 @@ fn show_id(f: &mut fmt::Formatter<'_>, key: &str, c: IdCond) -> fmt::Result {
         IdOp::Gt => '>',
         IdOp::Lt => '<',
     };
-    // Upstream prints the kuid with %d.
-    write!(f, "{key}{op}{} ", c.id as i32)
+    // Upstream prints the kuid with %d, so ids from 2^31 up come out
+    // negative and its own parser (kstrtoul) rejects them. Unsigned is
+    // identical below 2^31 and reads back.
+    write!(f, "{key}{op}{} ", c.id)
 }
 
 #[cfg(test)]

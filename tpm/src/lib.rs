@@ -11,4 +11,4 @@ mod pcr;
 
 pub use algo::HashAlgo;
 pub use digest::{Digest, Hasher, MAX_DIGEST_SIZE};
-pub use pcr::{boot_aggregate, extend, BootAggregateError};
+pub use pcr::{boot_aggregate, extend, replay, BootAggregateError};
