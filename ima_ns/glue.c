@@ -73,8 +73,29 @@ static struct klp_func ima_ns_funcs[] = {
 	{ }
 };
 
+/*
+ * During the patch transition some tasks already run the replacements and
+ * others do not; measuring starts only once every task does, and stops
+ * before any task goes back to the stubs.
+ */
+static void ima_ns_post_patch(struct klp_object *obj)
+{
+	ima_ns_rust_set_active(true);
+}
+
+static void ima_ns_pre_unpatch(struct klp_object *obj)
+{
+	ima_ns_rust_set_active(false);
+}
+
 static struct klp_object ima_ns_objs[] = {
-	{ .funcs = ima_ns_funcs },	/* name NULL: vmlinux */
+	{
+		.funcs = ima_ns_funcs,	/* name NULL: vmlinux */
+		.callbacks = {
+			.post_patch = ima_ns_post_patch,
+			.pre_unpatch = ima_ns_pre_unpatch,
+		},
+	},
 	{ }
 };
 

@@ -60,6 +60,7 @@ int ima_ns_hooks_enable(void);
 int ima_ns_rust_file_event(struct file *file, u32 func, u32 mask);
 void ima_ns_rust_file_release(struct file *file);
 void ima_ns_rust_inode_free(struct inode *inode);
+void ima_ns_rust_set_active(bool active);
 
 /* func values shared with Rust (subset of enum ima_hooks). */
 #define IMA_NS_FILE_CHECK 1

@@ -8,8 +8,27 @@ use crate::file::File;
 use crate::{measure, namespace};
 use core::ffi::c_int;
 use core::ptr::NonNull;
+use core::sync::atomic::{AtomicBool, Ordering};
 use ima_policy::Func;
 use kernel::prelude::*;
+
+/// Every task runs the hooks: set after the livepatch transition completes,
+/// cleared before the patch is disabled.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Livepatch callbacks (`post_patch`, `pre_unpatch`).
+#[no_mangle]
+pub(crate) extern "C" fn ima_ns_rust_set_active(active: bool) {
+    ACTIVE.store(active, Ordering::Release);
+}
+
+/// The namespace to act in, if measurement is on.
+fn active_root() -> Option<&'static namespace::ImaNamespace> {
+    if !ACTIVE.load(Ordering::Acquire) {
+        return None;
+    }
+    namespace::root()
+}
 
 fn func_from_glue(func: u32) -> Option<Func> {
     match func {
@@ -33,7 +52,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
     mask: u32,
 ) -> c_int {
     let (Some(ns), Some(file), Some(func)) =
-        (namespace::root(), NonNull::new(file), func_from_glue(func))
+        (active_root(), NonNull::new(file), func_from_glue(func))
     else {
         return 0;
     };
@@ -52,7 +71,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
 /// `file` must be a valid file being released.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn ima_ns_rust_file_release(file: *mut bindings::file) {
-    let (Some(ns), Some(file)) = (namespace::root(), NonNull::new(file)) else {
+    let (Some(ns), Some(file)) = (active_root(), NonNull::new(file)) else {
         return;
     };
     // SAFETY: the file is valid until its release completes.
