@@ -9,11 +9,13 @@
 #
 # KDIR defaults to the cached test-kernel build; pass KDIR= to use another.
 
+IMA_NS_CACHE ?= $(HOME)/.cache/ima-ns
+export IMA_NS_CACHE
 KDIR ?= $(shell bash qemu/build-kernel.sh)
 LLVM ?= -19
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \
 	HOSTRUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
-	BINDGEN=$(HOME)/.cache/ima-ns/tools/bin/bindgen
+	BINDGEN=$(IMA_NS_CACHE)/tools/bin/bindgen
 
 DEPS := $(CURDIR)/build/rustdeps
 

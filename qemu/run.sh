@@ -3,7 +3,7 @@
 # userspace read-only over 9p, a scratch ext4 disk and this repo, runs one
 # command in the guest as root, prints its output, and exits with its status.
 #
-#   qemu/run.sh [-t SECONDS] [-a 'extra kernel args'] -- COMMAND [ARGS...]
+#   qemu/run.sh [-t SECONDS] [-a 'kernel args'] [-q 'qemu args'] -- COMMAND...
 #
 # The run fails (exit 1) if the guest's kernel log has a BUG, WARNING,
 # lockdep, KASAN or "sleeping function called from invalid context" report,
@@ -13,15 +13,17 @@ set -euo pipefail
 
 timeout_s=600
 append=""
+qemu_extra=()
 # pci=noacpi below: under TCG with KASAN and lockdep, evaluating each ACPI
 # PCI interrupt link took ~20 s and tripped an RCU stall warning; the PIRQ
 # table routes the same interrupts in milliseconds.
 # la57=off: with TCG's 5-level paging, one boot in ~8 hit a KASAN
 # wild-memory-access report in an interrupt at t=0.005s, before any module.
-while getopts "t:a:" o; do
+while getopts "t:a:q:" o; do
 	case $o in
 	t) timeout_s=$OPTARG ;;
 	a) append=$OPTARG ;;
+	q) read -r -a qemu_extra <<<"$OPTARG" ;;
 	*) exit 2 ;;
 	esac
 done
@@ -64,6 +66,7 @@ init=$IMA_NS_TOP/qemu/guest-init.sh $append" \
 	-drive file="$run/scratch.img",format=raw,if=virtio \
 	-chardev socket,id=chrtpm,path="$run/swtpm.sock" \
 	-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0 \
+	"${qemu_extra[@]}" \
 	</dev/null >"$run/console.log" 2>&1 || rc=$?
 
 [ -f "$run/output" ] && cat "$run/output"
