@@ -37,7 +37,7 @@ check:
 
 lint:
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	rustfmt --check --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml ima_ns/ima_ns.rs
 
 run:

@@ -33,7 +33,7 @@ impl FileHasher {
         // SAFETY: `name` is NUL-terminated.
         let tfm = unsafe { bindings::ima_ns_shash_alloc(name.as_ptr().cast()) };
         let tfm = NonNull::new(tfm).ok_or_else(|| {
-            pr_err!("ima_ns: crypto API has no {}\n", algo.name());
+            pr_err!("crypto API has no {}\n", algo.name());
             ENOENT
         })?;
         // INVARIANT: `tfm` was just allocated.

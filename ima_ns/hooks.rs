@@ -59,7 +59,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
     // SAFETY: the caller holds a reference for the call's duration.
     let file = unsafe { File::from_raw(file) };
     if let Err(e) = measure::file_event(ns, &file, func, mask) {
-        pr_warn!("ima_ns: {} not measured: {:?}\n", func.name(), e);
+        pr_warn!("{} not measured: {:?}\n", func.name(), e);
     }
     0
 }

@@ -57,7 +57,7 @@ impl kernel::Module for ImaNsModule {
         };
         let algo = HashAlgo::from_name(hash).ok_or_else(|| {
             pr_err!(
-                "ima_ns: ima_hash={} is not one of sha1, sha256, sha384, sha512\n",
+                "ima_hash={} is not one of sha1, sha256, sha384, sha512\n",
                 hash
             );
             EINVAL
@@ -67,7 +67,7 @@ impl kernel::Module for ImaNsModule {
             "tcb" => policy::builtin(ima_policy::TCB)?,
             other => {
                 pr_err!(
-                    "ima_ns: ima_policy={} is not a built-in policy (tcb)\n",
+                    "ima_policy={} is not a built-in policy (tcb)\n",
                     other
                 );
                 return Err(EINVAL);
@@ -82,11 +82,11 @@ impl kernel::Module for ImaNsModule {
         let dir = securityfs::ImaDir::create().inspect_err(|_| namespace::withdraw())?;
         // SAFETY: glue's livepatch table is static and complete.
         kernel::error::to_result(unsafe { bindings::ima_ns_hooks_enable() }).inspect_err(|e| {
-            pr_err!("ima_ns: enabling the hooks failed: {:?}\n", e);
+            pr_err!("enabling the hooks failed: {:?}\n", e);
             namespace::withdraw();
         })?;
         pr_info!(
-            "ima_ns: loaded (hash {}, policy {}, TPM {})\n",
+            "loaded (hash {}, policy {}, TPM {})\n",
             algo.name(),
             if policy.is_empty() { "none" } else { policy },
             if ns.tpm.is_some() { "yes" } else { "none" }
@@ -98,6 +98,6 @@ impl kernel::Module for ImaNsModule {
 impl Drop for ImaNsModule {
     fn drop(&mut self) {
         namespace::withdraw();
-        pr_info!("ima_ns: unloaded\n");
+        pr_info!("unloaded\n");
     }
 }

@@ -128,7 +128,7 @@ impl MeasurementList {
         if let Some(tpm) = tpm {
             if let Err(e) = tpm.extend(m.pcr, &m.banks) {
                 self.tpm_errors.fetch_add(1, Ordering::Relaxed);
-                pr_err!("ima_ns: TPM extend of PCR {} failed: {:?}\n", m.pcr, e);
+                pr_err!("TPM extend of PCR {} failed: {:?}\n", m.pcr, e);
             }
         }
         Ok(())

@@ -113,7 +113,7 @@ impl PolicyWriter {
             return Err(EINVAL);
         }
         let text = core::str::from_utf8(text).map_err(|_| {
-            pr_err!("ima_ns: policy is not valid UTF-8\n");
+            pr_err!("policy is not valid UTF-8\n");
             EINVAL
         })?;
         for line in text.split('\n') {
@@ -122,7 +122,7 @@ impl PolicyWriter {
                 Ok(None) => {}
                 Err(e) => {
                     pr_err!(
-                        "ima_ns: policy rule rejected at \"{}\": {}\n",
+                        "policy rule rejected at \"{}\": {}\n",
                         e.token,
                         e.reason
                     );

@@ -63,5 +63,7 @@ ima_unload
 echo "# ima-ns benchmark: $(nproc) vCPU, TCG -icount (guest time counts instructions), KASAN and lockdep on; times in guest us"
 echo "open+read of a measured file ($OPENS per round): with/without ratios ${open_ratios[*]}, median $(median "${open_ratios[@]}")"
 echo "exec of a measured binary ($EXECS per round): with/without ratios ${exec_ratios[*]}, median $(median "${exec_ratios[@]}")"
-echo "first measurement of $BIG_MB MiB (kernel crypto sha256 inside open): $first us; sha256sum of the same bytes: $user us; ratio $(ratio "$first" "$user") (entry found: $measured)"
-echo "open of the same file once measured: $again us; ratio to the first open $(ratio "$again" "$first")"
+# Both opens pay the same sh start-up; their difference is the measurement.
+hash_cost=$((first - again))
+echo "first open of a $BIG_MB MiB file: $first us; once measured: $again us; measurement cost (difference): $hash_cost us (entry found: $measured)"
+echo "measurement cost / sha256sum of the same cached bytes ($user us, its start-up included): $(ratio "$hash_cost" "$user")"

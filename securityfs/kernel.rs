@@ -253,19 +253,19 @@ unsafe extern "C" fn policy_release(
         return 0;
     };
     let pending = if w.failed {
-        pr_err!("ima_ns: policy update failed; the policy in force is unchanged\n");
+        pr_err!("policy update failed; the policy in force is unchanged\n");
         None
     } else if w.rules.is_empty() {
-        pr_err!("ima_ns: policy update has no rules; the policy in force is unchanged\n");
+        pr_err!("policy update has no rules; the policy in force is unchanged\n");
         None
     } else {
         Some(KBox::into_inner(w).rules)
     };
     let installing = pending.is_some();
     match ns.policy.end_write(pending) {
-        Ok(()) if installing => pr_info!("ima_ns: policy update completed\n"),
+        Ok(()) if installing => pr_info!("policy update completed\n"),
         Ok(()) => {}
-        Err(e) => pr_err!("ima_ns: policy update failed: {:?}\n", e),
+        Err(e) => pr_err!("policy update failed: {:?}\n", e),
     }
     0
 }
@@ -358,7 +358,7 @@ impl ImaDir {
             }
         };
         let d = kernel::error::from_err_ptr(d).inspect_err(|e| {
-            pr_err!("ima_ns: cannot create securityfs {:?}: {:?}\n", name, e);
+            pr_err!("cannot create securityfs {:?}: {:?}\n", name, e);
         })?;
         let d = NonNull::new(d).ok_or(ENOMEM)?;
         // Capacity was reserved in `create`: this push does not allocate.

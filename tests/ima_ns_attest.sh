@@ -28,9 +28,10 @@ pcrs_args=(--pcrs "sha1,$T/pcrs-sha1" --pcrs "sha256,$T/pcrs-sha256")
 evmctl ima_measurement "${pcrs_args[@]}" $T/list.bin >$T/evmctl.out 2>&1
 rc=$?
 sed 's/^/# evmctl: /' $T/evmctl.out | tail -n 5
-tap_check "evmctl ima_measurement validates the list against the TPM (sha1, sha256)" \
-	test $rc = 0
-tap_check "evmctl matched PCR 10" grep -q "Matched per TPM bank" $T/evmctl.out
+tap_check "evmctl ima_measurement parses the whole binary list" test $rc = 0
+# evmctl 1.4 exits 0 even when no bank matches: its verdict is this line.
+tap_check "evmctl ima_measurement validates the list against TPM PCR 10 (sha1, sha256)" \
+	grep -q "Matched per TPM bank" $T/evmctl.out
 
 python3 "$(dirname "$0")/replay.py" $T/list.bin $banks >$T/replay || bail "replay failed"
 ok=true

@@ -9,8 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 bash qemu/setup.sh || exit 1
-cargo fmt --all --check || exit 1
-cargo clippy --workspace --all-targets --quiet -- -D warnings || exit 1
+make -s lint || exit 1
 cargo test --workspace || exit 1
 
 passed=0 failed=0
