@@ -66,10 +66,7 @@ impl kernel::Module for ImaNsModule {
             "" => KVec::new(),
             "tcb" => policy::builtin(ima_policy::TCB)?,
             other => {
-                pr_err!(
-                    "ima_policy={} is not a built-in policy (tcb)\n",
-                    other
-                );
+                pr_err!("ima_policy={} is not a built-in policy (tcb)\n", other);
                 return Err(EINVAL);
             }
         };

@@ -121,11 +121,7 @@ impl PolicyWriter {
                 Ok(Some(rule)) => self.rules.push(rule, GFP_KERNEL)?,
                 Ok(None) => {}
                 Err(e) => {
-                    pr_err!(
-                        "policy rule rejected at \"{}\": {}\n",
-                        e.token,
-                        e.reason
-                    );
+                    pr_err!("policy rule rejected at \"{}\": {}\n", e.token, e.reason);
                     return Err(EINVAL);
                 }
             }
