@@ -5,7 +5,6 @@ use crate::bindings;
 use crate::file::{File, ReadableFile};
 use crate::namespace::ImaNamespace;
 use ima_policy::{Event, Func};
-use ima_template::IMA_NG;
 use kernel::prelude::*;
 
 /// `PATH_MAX`: the longest name an entry records.
@@ -50,7 +49,7 @@ pub(crate) fn file_event(ns: &ImaNamespace, file: &File<'_>, func: Func, mask: u
 
     let mut path = KVec::<u8>::from_elem(0, PATH_MAX, GFP_KERNEL)?;
     let name = file.path(&mut path);
-    ns.record(&IMA_NG, &digest, name)?;
+    ns.record(&digest, name)?;
     state.measured = true;
     state.version = version;
     Ok(())

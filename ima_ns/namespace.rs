@@ -77,18 +77,13 @@ impl ImaNamespace {
     }
 
     /// Appends an `ima-ng` entry for `file_digest` named `name`.
-    pub(crate) fn record(
-        &self,
-        template: &'static Template,
-        file_digest: &Digest,
-        name: &[u8],
-    ) -> Result {
+    pub(crate) fn record(&self, file_digest: &Digest, name: &[u8]) -> Result {
         let mut data = DataBuf(KVec::with_capacity(
             Template::ima_ng_len(file_digest, name),
             GFP_KERNEL,
         )?);
         Template::write_ima_ng(file_digest, name, &mut data).map_err(|_| ENOMEM)?;
-        let m = Measurement::new(template, data.0, self.tpm.as_ref())?;
+        let m = Measurement::new(&IMA_NG, data.0, self.tpm.as_ref())?;
         self.list.append(m, self.tpm.as_ref())
     }
 
@@ -109,6 +104,6 @@ impl ImaNamespace {
                 boot_aggregate(bank, &pcrs).map_err(|_| EINVAL)?
             }
         };
-        self.record(&IMA_NG, &digest, b"boot_aggregate")
+        self.record(&digest, b"boot_aggregate")
     }
 }

@@ -87,7 +87,7 @@ status=$(cat "$run/status")
 # headers (BUG: KASAN: ..., WARNING: possible circular locking ..., BUG:
 # sleeping function called from invalid context ...).
 bad='BUG:|WARNING:|INFO: possible|INFO: task .* blocked|KASAN:|UBSAN:|Oops|general protection fault|Kernel panic|suspicious RCU usage|sleeping function called from invalid context'
-if grep -E "$bad" "$run/dmesg" >"$run/bad" 2>/dev/null; then
+if grep -qE "$bad" "$run/dmesg" 2>/dev/null; then
 	echo "qemu/run.sh: kernel reported problems during the run:" >&2
 	grep -E -B2 -A20 "$bad" "$run/dmesg" | head -n 80 >&2
 	exit 1
