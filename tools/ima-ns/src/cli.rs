@@ -1,0 +1,578 @@
+//! Command-line parsing: `ima-ns [--sysfs DIR] COMMAND [OPTIONS] [ARGS]`.
+//!
+//! Options take their value as the next argument or after `=`. `--sysfs`
+//! and `--help` are accepted before or after the command name. Arguments
+//! are `OsString`s so that a command run by `run` gets its bytes unchanged.
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::PathBuf;
+
+/// Where the module's securityfs directory is unless `--sysfs` says otherwise.
+pub(crate) const DEFAULT_SYSFS: &str = "/sys/kernel/security/ima";
+
+/// The hash algorithms a namespace can use (`for_children/hash`).
+pub(crate) const HASHES: [&str; 4] = ["sha1", "sha256", "sha384", "sha512"];
+
+/// The `--help` text.
+pub(crate) const USAGE: &str = "\
+Usage: ima-ns [--sysfs DIR] COMMAND [OPTIONS]
+
+Drives the IMA namespaces of ima_ns.ko through securityfs.
+
+Commands:
+  run --policy FILE [--hash H] [--template T] [--print-id] [--] CMD [ARGS...]
+        Create an IMA namespace as this process's namespace for children,
+        give it the policy in FILE ('-' = stdin), hash H (sha1, sha256,
+        sha384, sha512) and template T (e.g. ima-ng), then run CMD as its
+        first member and exit with CMD's status (128+N if killed by
+        signal N). --print-id prints 'ima-ns: namespace ID' on stderr.
+  list  One line per namespace visible under DIR/namespaces/: ID PARENT ENTRIES.
+  show ID [--binary]
+        A namespace's vpcr, measurement count, violations, policy and
+        measurement list; --binary writes only its binary list to stdout.
+  id    This process's IMA namespace id (0 for the host).
+
+Options:
+  --sysfs DIR   the module's securityfs directory [/sys/kernel/security/ima]
+  -h, --help    this text
+
+Exit status: 0 on success, 1 if list/show/id fail, 2 for a usage error.
+run exits with CMD's status; 125 if ima-ns itself fails (usage errors
+included), 126 if CMD cannot be executed, 127 if CMD is not found.
+";
+
+/// A parsed command line.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Invocation {
+    /// The module's securityfs directory.
+    pub(crate) sysfs: PathBuf,
+    /// What to do.
+    pub(crate) command: Command,
+}
+
+/// The commands.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Command {
+    /// Print [`USAGE`].
+    Help,
+    /// `run`: a command in a new namespace.
+    Run(RunArgs),
+    /// `list`: the visible namespaces.
+    List,
+    /// `show ID`: one namespace's state.
+    Show {
+        /// The namespace id.
+        id: u64,
+        /// Raw binary measurement list only.
+        binary: bool,
+    },
+    /// `id`: the caller's namespace id.
+    Id,
+}
+
+/// Where the policy comes from.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum PolicySource {
+    /// `--policy -`.
+    Stdin,
+    /// `--policy FILE`.
+    File(PathBuf),
+}
+
+/// The arguments of `run`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct RunArgs {
+    /// The new namespace's policy.
+    pub(crate) policy: PolicySource,
+    /// Its hash algorithm, if not the module's default.
+    pub(crate) hash: Option<String>,
+    /// Its template, if not the module's default.
+    pub(crate) template: Option<String>,
+    /// Print the new namespace's id on stderr.
+    pub(crate) print_id: bool,
+    /// The command and its arguments (never empty).
+    pub(crate) argv: Vec<OsString>,
+}
+
+/// A bad command line.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct UsageError {
+    /// What is wrong.
+    pub(crate) msg: String,
+    /// The command was `run`, whose own failures exit 125.
+    pub(crate) in_run: bool,
+}
+
+impl UsageError {
+    /// The exit status for this error.
+    pub(crate) fn status(&self) -> u8 {
+        if self.in_run {
+            125
+        } else {
+            2
+        }
+    }
+}
+
+/// One command-line word, classified.
+enum Arg {
+    /// `--name`, `--name=value` or `-h`: the name, and the value after `=`.
+    Opt(String, Option<OsString>),
+    /// `--`.
+    EndOfOptions,
+    /// Anything else, `-` included.
+    Word(OsString),
+}
+
+fn classify(arg: OsString) -> Arg {
+    let bytes = arg.as_bytes();
+    if bytes == b"--" {
+        return Arg::EndOfOptions;
+    }
+    if bytes.len() < 2 || bytes[0] != b'-' {
+        return Arg::Word(arg);
+    }
+    let (name, value) = match bytes.iter().position(|&b| b == b'=') {
+        Some(eq) if bytes.starts_with(b"--") => (
+            &bytes[..eq],
+            Some(OsStr::from_bytes(&bytes[eq + 1..]).to_owned()),
+        ),
+        _ => (bytes, None),
+    };
+    Arg::Opt(String::from_utf8_lossy(name).into_owned(), value)
+}
+
+/// The state shared by the per-command parsers.
+struct Parser {
+    args: std::vec::IntoIter<OsString>,
+    sysfs: Option<PathBuf>,
+    in_run: bool,
+}
+
+impl Parser {
+    fn error(&self, msg: impl Into<String>) -> UsageError {
+        UsageError {
+            msg: msg.into(),
+            in_run: self.in_run,
+        }
+    }
+
+    /// The value of option `name`: after `=`, or the next argument.
+    fn value(&mut self, name: &str, inline: Option<OsString>) -> Result<OsString, UsageError> {
+        match inline.or_else(|| self.args.next()) {
+            Some(v) => Ok(v),
+            None => Err(self.error(format!("option {name} needs a value"))),
+        }
+    }
+
+    /// A UTF-8 option value.
+    fn text(&mut self, name: &str, inline: Option<OsString>) -> Result<String, UsageError> {
+        let v = self.value(name, inline)?;
+        v.into_string()
+            .map_err(|_| self.error(format!("{name}: value is not UTF-8")))
+    }
+
+    /// Handles the options every command takes: `Ok(Some(Help))` for
+    /// `--help`, `Ok(None)` after `--sysfs`, `Err` for any other option.
+    fn common(
+        &mut self,
+        name: String,
+        inline: Option<OsString>,
+    ) -> Result<Option<Command>, UsageError> {
+        match name.as_str() {
+            "-h" | "--help" => Ok(Some(Command::Help)),
+            "--sysfs" => {
+                self.sysfs = Some(self.value(&name, inline)?.into());
+                Ok(None)
+            }
+            _ => Err(self.error(format!("unknown option {name}"))),
+        }
+    }
+
+    fn no_value(&self, name: &str, inline: &Option<OsString>) -> Result<(), UsageError> {
+        match inline {
+            Some(_) => Err(self.error(format!("option {name} takes no value"))),
+            None => Ok(()),
+        }
+    }
+
+    fn run(&mut self) -> Result<Command, UsageError> {
+        let (mut policy, mut hash, mut template, mut print_id) = (None, None, None, false);
+        let mut argv = Vec::new();
+        while let Some(arg) = self.args.next() {
+            match classify(arg) {
+                Arg::EndOfOptions => {
+                    argv.extend(self.args.by_ref());
+                    break;
+                }
+                Arg::Word(w) => {
+                    argv.push(w);
+                    argv.extend(self.args.by_ref());
+                    break;
+                }
+                Arg::Opt(name, inline) => match name.as_str() {
+                    "--policy" => {
+                        let v = self.value(&name, inline)?;
+                        policy = Some(if v == "-" {
+                            PolicySource::Stdin
+                        } else {
+                            PolicySource::File(v.into())
+                        });
+                    }
+                    "--hash" => {
+                        let h = self.text(&name, inline)?;
+                        if !HASHES.contains(&h.as_str()) {
+                            return Err(self.error(format!(
+                                "--hash {h}: expected one of {}",
+                                HASHES.join(", ")
+                            )));
+                        }
+                        hash = Some(h);
+                    }
+                    "--template" => {
+                        let t = self.text(&name, inline)?;
+                        if t.is_empty() || t.contains(char::is_whitespace) {
+                            return Err(
+                                self.error(format!("--template {t:?}: not a template name"))
+                            );
+                        }
+                        template = Some(t);
+                    }
+                    "--print-id" => {
+                        self.no_value(&name, &inline)?;
+                        print_id = true;
+                    }
+                    _ => {
+                        if let Some(help) = self.common(name, inline)? {
+                            return Ok(help);
+                        }
+                    }
+                },
+            }
+        }
+        let Some(policy) = policy else {
+            return Err(self.error("run: --policy FILE is required"));
+        };
+        if argv.is_empty() {
+            return Err(self.error("run: no command given"));
+        }
+        Ok(Command::Run(RunArgs {
+            policy,
+            hash,
+            template,
+            print_id,
+            argv,
+        }))
+    }
+
+    fn show(&mut self) -> Result<Command, UsageError> {
+        let (mut id, mut binary) = (None, false);
+        while let Some(arg) = self.args.next() {
+            let word = match classify(arg) {
+                Arg::Opt(name, inline) if name == "--binary" => {
+                    self.no_value(&name, &inline)?;
+                    binary = true;
+                    continue;
+                }
+                Arg::Opt(name, inline) => match self.common(name, inline)? {
+                    Some(help) => return Ok(help),
+                    None => continue,
+                },
+                Arg::EndOfOptions => match self.args.next() {
+                    Some(w) => w,
+                    None => break,
+                },
+                Arg::Word(w) => w,
+            };
+            if id.is_some() {
+                return Err(self.error(format!(
+                    "show: unexpected argument {}",
+                    word.to_string_lossy()
+                )));
+            }
+            id = Some(parse_id(&word).ok_or_else(|| {
+                self.error(format!(
+                    "show: {}: not a namespace id",
+                    word.to_string_lossy()
+                ))
+            })?);
+        }
+        match id {
+            Some(id) => Ok(Command::Show { id, binary }),
+            None => Err(self.error("show: namespace ID missing")),
+        }
+    }
+
+    /// A command without arguments of its own.
+    fn bare(&mut self, command: Command, name: &str) -> Result<Command, UsageError> {
+        while let Some(arg) = self.args.next() {
+            match classify(arg) {
+                Arg::Opt(opt, inline) => {
+                    if let Some(help) = self.common(opt, inline)? {
+                        return Ok(help);
+                    }
+                }
+                Arg::EndOfOptions => {}
+                Arg::Word(w) => {
+                    return Err(self.error(format!(
+                        "{name}: unexpected argument {}",
+                        w.to_string_lossy()
+                    )))
+                }
+            }
+        }
+        Ok(command)
+    }
+}
+
+/// A namespace id: decimal digits only.
+fn parse_id(word: &OsStr) -> Option<u64> {
+    let s = word.to_str()?;
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Parses the arguments after the program name.
+pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, UsageError> {
+    let mut p = Parser {
+        args: args.into_iter().collect::<Vec<_>>().into_iter(),
+        sysfs: None,
+        in_run: false,
+    };
+    let name = loop {
+        match p.args.next().map(classify) {
+            None => return Err(p.error("no command given")),
+            Some(Arg::Opt(name, inline)) => {
+                if let Some(help) = p.common(name, inline)? {
+                    return Ok(Invocation {
+                        sysfs: DEFAULT_SYSFS.into(),
+                        command: help,
+                    });
+                }
+            }
+            Some(Arg::EndOfOptions) => {}
+            Some(Arg::Word(w)) => break w.into_vec(),
+        }
+    };
+    let command = match name.as_slice() {
+        b"run" => {
+            p.in_run = true;
+            p.run()?
+        }
+        b"list" => p.bare(Command::List, "list")?,
+        b"show" => p.show()?,
+        b"id" => p.bare(Command::Id, "id")?,
+        b"help" => Command::Help,
+        _ => {
+            return Err(p.error(format!(
+                "unknown command {}",
+                String::from_utf8_lossy(&name)
+            )))
+        }
+    };
+    Ok(Invocation {
+        sysfs: p.sysfs.unwrap_or_else(|| DEFAULT_SYSFS.into()),
+        command,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(args: &[&str]) -> Result<Invocation, UsageError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    fn command(args: &[&str]) -> Command {
+        parse_str(args).expect("parses").command
+    }
+
+    fn usage_error(args: &[&str]) -> UsageError {
+        parse_str(args).expect_err("is a usage error")
+    }
+
+    fn os(words: &[&str]) -> Vec<OsString> {
+        words.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn run_with_every_option() {
+        let inv = parse_str(&[
+            "--sysfs",
+            "/tmp/fake",
+            "run",
+            "--policy",
+            "p.txt",
+            "--hash",
+            "sha384",
+            "--template=ima-ng",
+            "--print-id",
+            "--",
+            "sh",
+            "-c",
+            "echo hi",
+        ])
+        .unwrap();
+        assert_eq!(inv.sysfs, PathBuf::from("/tmp/fake"));
+        assert_eq!(
+            inv.command,
+            Command::Run(RunArgs {
+                policy: PolicySource::File("p.txt".into()),
+                hash: Some("sha384".into()),
+                template: Some("ima-ng".into()),
+                print_id: true,
+                argv: os(&["sh", "-c", "echo hi"]),
+            })
+        );
+    }
+
+    #[test]
+    fn run_command_starts_at_first_word_and_keeps_its_options() {
+        let Command::Run(args) = command(&["run", "--policy=-", "ls", "-l", "--hash", "--", "x"])
+        else {
+            panic!("not run");
+        };
+        assert_eq!(args.policy, PolicySource::Stdin);
+        assert_eq!(args.hash, None);
+        assert_eq!(args.template, None);
+        assert!(!args.print_id);
+        assert_eq!(args.argv, os(&["ls", "-l", "--hash", "--", "x"]));
+    }
+
+    #[test]
+    fn run_keeps_non_utf8_arguments() {
+        let raw = OsString::from_vec(vec![b'a', 0xff, b'b']);
+        let args = vec![
+            "run".into(),
+            "--policy".into(),
+            "p".into(),
+            "echo".into(),
+            raw.clone(),
+        ];
+        let Command::Run(run) = parse(args).unwrap().command else {
+            panic!("not run")
+        };
+        assert_eq!(run.argv, vec![OsString::from("echo"), raw]);
+    }
+
+    #[test]
+    fn sysfs_after_the_command_and_default() {
+        assert_eq!(
+            parse_str(&["list", "--sysfs=/d"]).unwrap().sysfs,
+            PathBuf::from("/d")
+        );
+        assert_eq!(
+            parse_str(&["id"]).unwrap().sysfs,
+            PathBuf::from(DEFAULT_SYSFS)
+        );
+        let inv = parse_str(&["run", "--sysfs", "/e", "--policy", "p", "true"]).unwrap();
+        assert_eq!(inv.sysfs, PathBuf::from("/e"));
+    }
+
+    #[test]
+    fn run_usage_errors_exit_125() {
+        for args in [
+            &["run", "--policy", "p"][..],
+            &["run", "true"],
+            &["run", "--policy"],
+            &["run", "--policy", "p", "--hash", "md5", "true"],
+            &["run", "--policy", "p", "--template", "", "true"],
+            &["run", "--policy", "p", "--print-id=yes", "true"],
+            &["run", "--policy", "p", "--bogus", "true"],
+        ] {
+            let e = usage_error(args);
+            assert!(e.in_run, "{args:?}");
+            assert_eq!(e.status(), 125, "{args:?}");
+        }
+        assert!(
+            usage_error(&["run", "--policy", "p", "--hash", "md5", "true"])
+                .msg
+                .contains("sha256")
+        );
+        assert_eq!(
+            usage_error(&["run", "--policy", "p"]).msg,
+            "run: no command given"
+        );
+    }
+
+    #[test]
+    fn show_list_id() {
+        assert_eq!(
+            command(&["show", "12"]),
+            Command::Show {
+                id: 12,
+                binary: false
+            }
+        );
+        assert_eq!(
+            command(&["show", "--binary", "7"]),
+            Command::Show {
+                id: 7,
+                binary: true
+            }
+        );
+        assert_eq!(
+            command(&["show", "7", "--binary"]),
+            Command::Show {
+                id: 7,
+                binary: true
+            }
+        );
+        assert_eq!(
+            command(&["show", "--", "7"]),
+            Command::Show {
+                id: 7,
+                binary: false
+            }
+        );
+        assert_eq!(command(&["list"]), Command::List);
+        assert_eq!(command(&["id"]), Command::Id);
+    }
+
+    #[test]
+    fn other_usage_errors_exit_2() {
+        for args in [
+            &[][..],
+            &["frob"],
+            &["--sysfs"],
+            &["--frob", "list"],
+            &["list", "x"],
+            &["id", "--binary"],
+            &["show"],
+            &["show", "x1"],
+            &["show", "+1"],
+            &["show", "1", "2"],
+            &["show", "99999999999999999999999"],
+        ] {
+            let e = usage_error(args);
+            assert_eq!(e.status(), 2, "{args:?}");
+        }
+        assert_eq!(usage_error(&["frob"]).msg, "unknown command frob");
+        assert_eq!(
+            usage_error(&["show", "x1"]).msg,
+            "show: x1: not a namespace id"
+        );
+    }
+
+    #[test]
+    fn help_anywhere_before_a_command_to_run() {
+        for args in [
+            &["--help"][..],
+            &["-h"],
+            &["help"],
+            &["list", "--help"],
+            &["show", "-h"],
+            &["run", "--help"],
+        ] {
+            assert_eq!(command(args), Command::Help, "{args:?}");
+        }
+        let Command::Run(run) = command(&["run", "--policy", "p", "ls", "--help"]) else {
+            panic!("not run")
+        };
+        assert_eq!(run.argv, os(&["ls", "--help"]));
+    }
+}

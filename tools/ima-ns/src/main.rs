@@ -1,0 +1,76 @@
+//! `ima-ns`: runs a command in a new IMA namespace of ima_ns.ko and inspects
+//! namespaces, through the module's securityfs files.
+//!
+//! Exit status: see [`cli::USAGE`]. `run` passes its command's status on and
+//! exits 125 for its own failures, 126/127 if the command cannot be run or
+//! found (the conventions of env(1) and unshare(1)); the other commands
+//! exit 1 on failure; usage errors exit 2 (125 for `run`).
+
+mod cli;
+mod error;
+mod inspect;
+mod policy;
+mod run;
+mod sysfs;
+#[cfg(test)]
+mod testdir;
+
+use cli::Command;
+use error::{Error, Result};
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use sysfs::Sysfs;
+
+/// Runs `command`; the exit status on success.
+fn execute(sysfs: &Sysfs, command: &Command) -> Result<u8> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match command {
+        Command::Help => {
+            write!(out, "{}", cli::USAGE).map_err(|e| Error::io("write to stdout", e))?
+        }
+        Command::Run(args) => {
+            drop(out);
+            let child = run::start(sysfs, args, &mut io::stderr())?;
+            run::ignore_interrupts();
+            return run::wait(child);
+        }
+        Command::List => inspect::list(sysfs, &mut out)?,
+        Command::Show { id, binary } => {
+            if *binary && io::stdout().is_terminal() {
+                return Err(Error::msg(
+                    "show --binary: not writing binary data to a terminal; redirect stdout",
+                ));
+            }
+            inspect::show(sysfs, *id, *binary, &mut out)?;
+        }
+        Command::Id => inspect::id(sysfs, &mut out)?,
+    }
+    out.flush().map_err(|e| Error::io("write to stdout", e))?;
+    Ok(0)
+}
+
+fn main() -> ExitCode {
+    let inv = match cli::parse(std::env::args_os().skip(1)) {
+        Ok(inv) => inv,
+        Err(e) => {
+            eprintln!("ima-ns: {}\nTry 'ima-ns --help'.", e.msg);
+            return ExitCode::from(e.status());
+        }
+    };
+    match execute(&Sysfs::new(&inv.sysfs), &inv.command) {
+        Ok(status) => ExitCode::from(status),
+        // A reader that went away (`ima-ns show 3 | head`) is not a failure
+        // worth a message; 141 is what a process killed by SIGPIPE reports.
+        Err(e) if e.is_broken_pipe() => ExitCode::from(141),
+        Err(e) => {
+            eprintln!("ima-ns: {e}");
+            let default = if matches!(inv.command, Command::Run(_)) {
+                125
+            } else {
+                1
+            };
+            ExitCode::from(e.status().unwrap_or(default))
+        }
+    }
+}

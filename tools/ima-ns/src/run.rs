@@ -1,0 +1,253 @@
+//! `ima-ns run`: a command as the first member of a new IMA namespace.
+//!
+//! The module's interface works like `unshare(CLONE_NEWTIME)`: writing
+//! `ns_unshare` gives this task a new, not yet active namespace for its
+//! children, which it configures through `for_children/`; the next child
+//! it forks becomes the first member and activates it. So [`start`] writes
+//! `ns_unshare`, configures, and forks the command; the tool itself stays
+//! in its namespace and [`wait`]s for the child's status.
+
+use crate::cli::RunArgs;
+use crate::error::{Error, Result};
+use crate::policy;
+use crate::sysfs::Sysfs;
+use std::io::Write;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, Command};
+
+/// Creates and configures the pending namespace; its id if `args.print_id`.
+///
+/// The policy goes last: its rules may depend on the hash and template.
+pub(crate) fn configure(
+    sysfs: &Sysfs,
+    args: &RunArgs,
+    policy_text: &[u8],
+) -> Result<Option<String>> {
+    let chunks = policy::chunks(policy_text)?;
+    sysfs.write("ns_unshare", b"1\n")?;
+    if let Some(hash) = &args.hash {
+        sysfs.write("for_children/hash", format!("{hash}\n").as_bytes())?;
+    }
+    if let Some(template) = &args.template {
+        sysfs.write("for_children/template", format!("{template}\n").as_bytes())?;
+    }
+    // The update is applied when the file is closed after error-free
+    // writes, so it is closed (dropped) here before anything else happens.
+    let mut file = sysfs.open_write("for_children/policy")?;
+    policy::write(&mut file, policy_text, &chunks).map_err(|(chunk, e)| {
+        let (first, last) = chunk.lines;
+        let lines = if first == last {
+            format!("line {first}")
+        } else {
+            format!("lines {first}-{last}")
+        };
+        sysfs.error(
+            &format!("write policy {lines} to"),
+            "for_children/policy",
+            e,
+        )
+    })?;
+    drop(file);
+    if args.print_id {
+        return sysfs.read_value("for_children/ns_id").map(Some);
+    }
+    Ok(None)
+}
+
+/// Reads the policy, sets up the namespace, prints its id to `log` if asked
+/// to, and forks the command into it.
+pub(crate) fn start(sysfs: &Sysfs, args: &RunArgs, log: &mut dyn Write) -> Result<Child> {
+    sysfs.check()?;
+    let text = policy::read(&args.policy)?;
+    if let Some(id) = configure(sysfs, args, &text)? {
+        // Nothing to do if stderr is gone: the id is a courtesy.
+        let _ = writeln!(log, "ima-ns: namespace {id}");
+    }
+    let mut cmd = Command::new(&args.argv[0]);
+    cmd.args(&args.argv[1..]);
+    // A pre_exec hook makes std fork(2) instead of taking its posix_spawn
+    // path, which clones with CLONE_VM | CLONE_VFORK (clone3, std 1.95 on
+    // glibc). A CLONE_VM child cannot enter a new time namespace, and the
+    // module may follow that rule; a real fork is a member either way.
+    // SAFETY: the hook does nothing, so it is async-signal-safe and touches
+    // no state the fork could have left inconsistent.
+    unsafe { cmd.pre_exec(|| Ok(())) };
+    cmd.spawn().map_err(|e| {
+        let status = if e.kind() == std::io::ErrorKind::NotFound {
+            127
+        } else {
+            126
+        };
+        Error::io(format!("cannot run {}", args.argv[0].to_string_lossy()), e).with_status(status)
+    })
+}
+
+/// Waits for the command: its exit status, or 128+N if signal N killed it.
+pub(crate) fn wait(mut child: Child) -> Result<u8> {
+    let status = child
+        .wait()
+        .map_err(|e| Error::io("wait for the command", e))?;
+    Ok(match (status.code(), status.signal()) {
+        // Exit statuses are 0..=255 on Linux.
+        (Some(code), _) => code as u8,
+        (None, Some(sig)) => (128 + sig) as u8,
+        (None, None) => 125,
+    })
+}
+
+/// Lets the command alone take SIGINT and SIGQUIT from the terminal while
+/// the tool waits (as system(3) does), so that a ^C ends the command and
+/// the tool still reports its status. Call only after [`start`]: the
+/// ignored dispositions would be inherited across exec.
+pub(crate) fn ignore_interrupts() {
+    /// `sighandler_t` (a function pointer or one of the `SIG_*` values).
+    type SigHandler = usize;
+    const SIG_IGN: SigHandler = 1;
+    const SIGINT: i32 = 2;
+    const SIGQUIT: i32 = 3;
+    extern "C" {
+        /// signal(2), from the C library std links against.
+        fn signal(signum: i32, handler: SigHandler) -> SigHandler;
+    }
+    for sig in [SIGINT, SIGQUIT] {
+        // SAFETY: SIG_IGN installs no handler, so no code runs in signal
+        // context; signal() is safe to call at any time.
+        unsafe { signal(sig, SIG_IGN) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::PolicySource;
+    use crate::testdir::TempDir;
+    use std::ffi::OsString;
+
+    fn args(dir: &TempDir, argv: &[&str]) -> RunArgs {
+        RunArgs {
+            policy: PolicySource::File(dir.path().join("policy.txt")),
+            hash: None,
+            template: None,
+            print_id: false,
+            argv: argv.iter().map(OsString::from).collect(),
+        }
+    }
+
+    fn run(sysfs: &Sysfs, args: &RunArgs) -> Result<u8> {
+        wait(start(sysfs, args, &mut Vec::new())?)
+    }
+
+    #[test]
+    fn configures_then_runs() {
+        let dir = TempDir::fake_ima("run-config", 5);
+        dir.file(
+            "policy.txt",
+            "measure func=BPRM_CHECK\ndont_measure fsmagic=0x9fa0",
+        );
+        let sysfs = Sysfs::new(dir.path());
+        let mut a = args(&dir, &["true"]);
+        a.hash = Some("sha384".into());
+        a.template = Some("ima-ng".into());
+        a.print_id = true;
+        let mut log = Vec::new();
+        let status = wait(start(&sysfs, &a, &mut log).unwrap()).unwrap();
+        assert_eq!(status, 0);
+        assert_eq!(dir.read("ns_unshare"), "1\n");
+        assert_eq!(dir.read("for_children/hash"), "sha384\n");
+        assert_eq!(dir.read("for_children/template"), "ima-ng\n");
+        assert_eq!(
+            dir.read("for_children/policy"),
+            "measure func=BPRM_CHECK\ndont_measure fsmagic=0x9fa0\n"
+        );
+        assert_eq!(String::from_utf8(log).unwrap(), "ima-ns: namespace 5\n");
+    }
+
+    #[test]
+    fn defaults_leave_hash_and_template_alone() {
+        let dir = TempDir::fake_ima("run-defaults", 1);
+        dir.file("policy.txt", "");
+        assert_eq!(
+            run(&Sysfs::new(dir.path()), &args(&dir, &["true"])).unwrap(),
+            0
+        );
+        assert_eq!(dir.read("ns_unshare"), "1\n");
+        for f in ["hash", "template", "policy"] {
+            assert_eq!(dir.read(&format!("for_children/{f}")), "", "{f}");
+        }
+    }
+
+    #[test]
+    fn passes_the_command_status_on() {
+        let dir = TempDir::fake_ima("run-status", 1);
+        dir.file("policy.txt", "measure\n");
+        let sysfs = Sysfs::new(dir.path());
+        assert_eq!(run(&sysfs, &args(&dir, &["false"])).unwrap(), 1);
+        assert_eq!(
+            run(&sysfs, &args(&dir, &["sh", "-c", "exit 7"])).unwrap(),
+            7
+        );
+        assert_eq!(
+            run(&sysfs, &args(&dir, &["sh", "-c", "kill -TERM $$"])).unwrap(),
+            128 + 15
+        );
+    }
+
+    #[test]
+    fn command_not_found_is_127() {
+        let dir = TempDir::fake_ima("run-notfound", 1);
+        dir.file("policy.txt", "measure\n");
+        let e = run(
+            &Sysfs::new(dir.path()),
+            &args(&dir, &["/nonexistent/ima-ns-cmd"]),
+        )
+        .unwrap_err();
+        assert_eq!(e.status(), Some(127));
+        assert_eq!(
+            e.to_string(),
+            "cannot run /nonexistent/ima-ns-cmd: No such file or directory"
+        );
+        let e = run(&Sysfs::new(dir.path()), &args(&dir, &["/"])).unwrap_err();
+        assert_eq!(e.status(), Some(126));
+    }
+
+    #[test]
+    fn missing_directory_fails_before_anything_runs() {
+        let dir = TempDir::new("run-missing");
+        dir.file("policy.txt", "measure\n");
+        let marker = dir.path().join("ran");
+        let a = args(&dir, &["touch", marker.to_str().unwrap()]);
+        let e = run(&Sysfs::new(dir.path().join("ima")), &a).unwrap_err();
+        assert!(e.to_string().contains("not loaded"), "{e}");
+        assert_eq!(e.status(), None);
+        assert!(!marker.exists());
+    }
+
+    #[test]
+    fn missing_pending_namespace_is_named() {
+        let dir = TempDir::new("run-nopending");
+        dir.file("ima/ns_unshare", "");
+        dir.file("policy.txt", "measure\n");
+        let e = run(&Sysfs::new(dir.path().join("ima")), &args(&dir, &["true"])).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("open ") && msg.contains("for_children/policy"),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("(this process has no pending IMA namespace)"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn overlong_policy_line_fails_before_unshare() {
+        let dir = TempDir::fake_ima("run-longline", 1);
+        dir.file("policy.txt", vec![b'x'; 5000]);
+        let e = run(&Sysfs::new(dir.path()), &args(&dir, &["true"])).unwrap_err();
+        assert!(
+            e.to_string().starts_with("policy line 1: 5001 bytes"),
+            "{e}"
+        );
+        assert_eq!(dir.read("ns_unshare"), "");
+    }
+}
