@@ -40,10 +40,6 @@ impl FileHasher {
         Ok(Self { tfm, algo })
     }
 
-    pub(crate) fn algo(&self) -> HashAlgo {
-        self.algo
-    }
-
     /// Hashes the whole content of `file`, reading it in chunks.
     pub(crate) fn hash(&self, file: &File<'_>) -> Result<Digest> {
         // SAFETY: `tfm` is live (type invariant).

@@ -9,12 +9,13 @@ out=$here/bindings_generated.rs
 
 allow=(
 	--allowlist-function 'ima_ns_.*'
-	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|__this_module'
+	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|O_WRONLY|__this_module'
 	--allowlist-function 'kernel_read|crypto_shash_update|crypto_shash_final'
 	--allowlist-function 'tpm_default_chip|tpm_pcr_extend|tpm_pcr_read|put_device'
 	--allowlist-function 'securityfs_create_dir|securityfs_create_file|securityfs_remove'
 	--allowlist-function 'seq_open|seq_read|seq_lseek|seq_release|seq_write'
 	--allowlist-function 'single_open|single_release|generic_file_llseek'
+	--allowlist-function 'destroy_workqueue|drain_workqueue'
 	--allowlist-type 'tpm_chip|tpm_digest|tpm_bank_info|seq_file|seq_operations|file_operations'
 )
 

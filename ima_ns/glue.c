@@ -17,7 +17,9 @@
 #include <linux/livepatch.h>
 #include <linux/mman.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/stat.h>
+#include <linux/workqueue.h>
 #include <crypto/hash.h>
 
 #include "glue.h"
@@ -64,12 +66,29 @@ static void ima_ns_inode_free_security(struct inode *inode)
 	ima_ns_rust_inode_free(inode);
 }
 
+/*
+ * Namespace membership: a child task joins its parent's namespace, or the
+ * parent's namespace for children. task_free runs from an RCU callback
+ * (softirq) for most tasks; Rust handles that (see ima_ns/tasks.rs).
+ */
+static int ima_ns_task_alloc(struct task_struct *task, unsigned long clone_flags)
+{
+	return ima_ns_rust_task_alloc(task, clone_flags & CLONE_THREAD);
+}
+
+static void ima_ns_task_free(struct task_struct *task)
+{
+	ima_ns_rust_task_free(task);
+}
+
 static struct klp_func ima_ns_funcs[] = {
 	{ .old_name = "bpf_lsm_bprm_check_security", .new_func = ima_ns_bprm_check_security },
 	{ .old_name = "bpf_lsm_mmap_file", .new_func = ima_ns_mmap_file },
 	{ .old_name = "bpf_lsm_file_post_open", .new_func = ima_ns_file_post_open },
 	{ .old_name = "bpf_lsm_file_release", .new_func = ima_ns_file_release },
 	{ .old_name = "bpf_lsm_inode_free_security", .new_func = ima_ns_inode_free_security },
+	{ .old_name = "bpf_lsm_task_alloc", .new_func = ima_ns_task_alloc },
+	{ .old_name = "bpf_lsm_task_free", .new_func = ima_ns_task_free },
 	{ }
 };
 
@@ -203,4 +222,29 @@ int ima_ns_shash_init(struct shash_desc *desc, struct crypto_shash *tfm)
 {
 	desc->tfm = tfm;
 	return crypto_shash_init(desc);
+}
+
+const void *ima_ns_current_task(void)
+{
+	return current;
+}
+
+bool ima_ns_capable_sys_admin(void)
+{
+	return capable(CAP_SYS_ADMIN);
+}
+
+void ima_ns_bh_disable(void)
+{
+	local_bh_disable();
+}
+
+void ima_ns_bh_enable(void)
+{
+	local_bh_enable();
+}
+
+struct workqueue_struct *ima_ns_alloc_workqueue(void)
+{
+	return alloc_workqueue("ima_ns", WQ_UNBOUND, 0);
 }

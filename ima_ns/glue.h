@@ -15,6 +15,8 @@ struct file;
 struct inode;
 struct crypto_shash;
 struct shash_desc;
+struct task_struct;
+struct workqueue_struct;
 
 /* Module parameters (module_param_string in glue.c). */
 extern char ima_ns_param_hash[16];
@@ -47,6 +49,15 @@ const char *ima_ns_file_path(struct file *file, char *buf, int buflen);
 struct file *ima_ns_open_for_read(struct file *file);
 void ima_ns_close_for_read(struct file *file, struct file *opened);
 
+/* current, as an identity for the task map (never dereferenced by Rust). */
+const void *ima_ns_current_task(void);
+bool ima_ns_capable_sys_admin(void);
+/* local_bh_disable()/local_bh_enable(): for locks task_free takes in softirq. */
+void ima_ns_bh_disable(void);
+void ima_ns_bh_enable(void);
+/* The module's own workqueue (namespace teardown); destroy_workqueue() frees it. */
+struct workqueue_struct *ima_ns_alloc_workqueue(void);
+
 /* Kernel crypto API hashing, by algorithm name ("sha256"). */
 struct crypto_shash *ima_ns_shash_alloc(const char *name);
 void ima_ns_shash_free(struct crypto_shash *tfm);
@@ -61,6 +72,8 @@ int ima_ns_rust_file_event(struct file *file, u32 func, u32 mask);
 void ima_ns_rust_file_release(struct file *file);
 void ima_ns_rust_inode_free(struct inode *inode);
 void ima_ns_rust_set_active(bool active);
+int ima_ns_rust_task_alloc(struct task_struct *task, bool thread);
+void ima_ns_rust_task_free(struct task_struct *task);
 
 /* func values shared with Rust (subset of enum ima_hooks). */
 #define IMA_NS_FILE_CHECK 1

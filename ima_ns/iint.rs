@@ -1,5 +1,6 @@
-//! Per-inode integrity state (upstream's `iint`): whether an inode was
-//! measured, and the change cookie it had then.
+//! Per-inode integrity state (upstream's `iint`): which namespaces measured
+//! an inode, and the change cookie it had then. One cache for all
+//! namespaces, so a file is hashed once per event however many record it.
 //!
 //! A module cannot reserve an inode security blob, so the state lives in a
 //! tree keyed by inode address; entries go when the inode is freed
@@ -13,10 +14,42 @@ use kernel::{new_mutex, new_spinlock};
 /// What is known about one inode.
 #[derive(Default)]
 pub(crate) struct IintState {
-    /// Measured since it last changed.
-    pub(crate) measured: bool,
-    /// Change cookie when measured; `None` if the filesystem has none.
-    pub(crate) version: Option<u64>,
+    /// Namespaces (by id) that measured it since it last changed, with the
+    /// change cookie it had then (`None`: the filesystem keeps none). Ids
+    /// are never reused, so an ended namespace's entry is inert; it goes
+    /// with the next change or with the inode.
+    measured: KVec<(u64, Option<u64>)>,
+}
+
+impl IintState {
+    pub(crate) fn measured_in(&self, ns: u64) -> bool {
+        self.measured.iter().any(|&(id, _)| id == ns)
+    }
+
+    pub(crate) fn mark(&mut self, ns: u64, version: Option<u64>) -> Result {
+        self.measured.push((ns, version), GFP_KERNEL)?;
+        Ok(())
+    }
+
+    pub(crate) fn is_measured(&self) -> bool {
+        !self.measured.is_empty()
+    }
+
+    /// A writer closed the file with its cookie at `now`: namespaces that
+    /// measured other contents, or cannot tell, measure it again.
+    pub(crate) fn invalidate(&mut self, now: Option<u64>) {
+        let mut kept = 0;
+        for i in 0..self.measured.len() {
+            let (id, version) = self.measured[i];
+            if version.is_some() && version == now {
+                self.measured[kept] = (id, version);
+                kept += 1;
+            }
+        }
+        // SAFETY: `kept <= len`, the first `kept` elements are initialised,
+        // and the elements dropped from the end are `Copy` (no destructor).
+        unsafe { self.measured.set_len(kept) };
+    }
 }
 
 /// One inode's state; the mutex serialises its measurement, so concurrent

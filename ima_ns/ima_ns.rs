@@ -7,6 +7,7 @@
 
 use kernel::prelude::*;
 
+mod bh;
 mod bindings;
 mod crypto;
 mod file;
@@ -19,11 +20,15 @@ mod namespace;
 mod policy;
 #[path = "../securityfs/kernel.rs"]
 mod securityfs;
+mod state;
+mod tasks;
 #[path = "../tpm/kernel.rs"]
 mod tpm;
+mod workqueue;
 
 use ima_tpm::HashAlgo;
 use namespace::ImaNamespace;
+use state::ImaState;
 
 module! {
     type: ImaNsModule,
@@ -34,9 +39,12 @@ module! {
 }
 
 struct ImaNsModule {
-    // Dropped in this order after `Drop::drop`: files first, then state.
+    // Dropped in this order after `Drop::drop`: the state (the host
+    // namespace's last reference goes to the queue), the queue (drained),
+    // then the files, whose `namespaces/` must outlive every namespace.
+    _state: Pin<KBox<ImaState>>,
+    queue: workqueue::OwnedQueue,
     _dir: securityfs::ImaDir,
-    _ns: Pin<KBox<ImaNamespace>>,
 }
 
 /// A NUL-padded module parameter as a string.
@@ -71,30 +79,48 @@ impl kernel::Module for ImaNsModule {
             }
         };
 
-        let ns = ImaNamespace::new(algo, rules)?;
-        // SAFETY: `ns` is pinned in the module struct and withdrawn in
+        // Declared first, dropped last: everything below may queue work.
+        let queue = workqueue::OwnedQueue::new()?;
+        let tpm = tpm::Tpm::default_chip()?;
+        let has_tpm = tpm.is_some();
+        let st = ImaState::new(ImaNamespace::new_host(algo, rules, tpm)?)?;
+        // SAFETY: `st` is pinned in the module struct and withdrawn in
         // `drop`, which runs only after the hooks are disabled (the
         // livepatch holds a module reference while enabled).
-        unsafe { namespace::publish(&ns) };
-        let dir = securityfs::ImaDir::create().inspect_err(|_| namespace::withdraw())?;
+        unsafe { state::publish(&st) };
+        let dir = securityfs::ImaDir::create().inspect_err(|_| state::withdraw())?;
         // SAFETY: glue's livepatch table is static and complete.
         kernel::error::to_result(unsafe { bindings::ima_ns_hooks_enable() }).inspect_err(|e| {
             pr_err!("enabling the hooks failed: {:?}\n", e);
-            namespace::withdraw();
+            state::withdraw();
         })?;
         pr_info!(
             "loaded (hash {}, policy {}, TPM {})\n",
             algo.name(),
             if policy.is_empty() { "none" } else { policy },
-            if ns.tpm.is_some() { "yes" } else { "none" }
+            if has_tpm { "yes" } else { "none" }
         );
-        Ok(Self { _dir: dir, _ns: ns })
+        Ok(Self {
+            _state: st,
+            queue,
+            _dir: dir,
+        })
     }
 }
 
 impl Drop for ImaNsModule {
     fn drop(&mut self) {
-        namespace::withdraw();
+        // The hooks are off (the patch is disabled before unload). End
+        // every namespace tasks still use, and wait until all are freed.
+        if let Some(st) = state::get() {
+            st.forget_tasks();
+        }
+        self.queue.drain();
+        let live = namespace::live();
+        if live != 0 {
+            pr_err!("{} namespaces still live at unload\n", live);
+        }
+        state::withdraw();
         pr_info!("unloaded\n");
     }
 }

@@ -1,4 +1,5 @@
-//! The measurement list: append-only, extended into the TPM in list order,
+//! The measurement list: append-only, extended in list order into its
+//! anchor (the TPM for the host, a virtual PCR for a child namespace),
 //! readable while it grows.
 
 use crate::tpm::Tpm;
@@ -26,16 +27,16 @@ pub(crate) struct Measurement {
 }
 
 impl Measurement {
-    /// Computes the template digests of `data` for SHA-1 and every bank.
-    pub(crate) fn new(
+    /// Computes the template digests of `data` for SHA-1 and each bank.
+    fn new(
         template: &'static Template,
         data: KVec<u8>,
-        tpm: Option<&Tpm>,
+        bank_algos: &[Option<HashAlgo>],
     ) -> Result<KBox<Self>> {
         let sha1 = ima_template::template_digest(HashAlgo::Sha1, &data);
-        let mut banks = KVec::new();
-        for bank in tpm.map(Tpm::banks).unwrap_or(&[]) {
-            let d = match bank.algo {
+        let mut banks = KVec::with_capacity(bank_algos.len(), GFP_KERNEL)?;
+        for algo in bank_algos {
+            let d = match *algo {
                 Some(HashAlgo::Sha1) => sha1,
                 Some(algo) => ima_template::template_digest(algo, &data),
                 // Banks the module cannot hash get SHA-1, zero-padded by
@@ -68,6 +69,18 @@ impl Sink for DataBuf {
     }
 }
 
+/// Where a list's PCR lives.
+pub(crate) enum Anchor {
+    /// The host namespace: PCR 10 of the TPM, if the system has one.
+    Tpm(Option<Tpm>),
+    /// A child namespace: one virtual PCR per bank of [`VIRTUAL_BANKS`],
+    /// extended exactly as a TPM would.
+    Virtual,
+}
+
+/// The banks of a virtual PCR.
+pub(crate) const VIRTUAL_BANKS: [HashAlgo; 4] = HashAlgo::ALL;
+
 /// The entries, and the (template digest, PCR) pairs already listed.
 struct ListInner {
     entries: KVec<KBox<Measurement>>,
@@ -75,6 +88,8 @@ struct ListInner {
     /// PCR are already listed is not added or extended again (a file whose
     /// inode was evicted and read again yields the same entry).
     seen: RBTree<([u8; 20], u32), ()>,
+    /// The virtual PCR, per bank of [`VIRTUAL_BANKS`]; empty for the host.
+    vpcr: KVec<Digest>,
 }
 
 /// The list of one namespace.
@@ -90,30 +105,76 @@ pub(crate) struct MeasurementList {
     /// list order. Readers take it only to look one entry up.
     #[pin]
     inner: Mutex<ListInner>,
+    anchor: Anchor,
+    /// Algorithm of each bank entries carry a template digest for.
+    bank_algos: KVec<Option<HashAlgo>>,
     count: AtomicUsize,
     /// Extends that failed (the entry is kept, as upstream does).
     pub(crate) tpm_errors: AtomicUsize,
 }
 
 impl MeasurementList {
-    pub(crate) fn new() -> impl PinInit<Self> {
-        pin_init!(Self {
+    pub(crate) fn new(anchor: Anchor) -> Result<impl PinInit<Self>> {
+        let mut bank_algos = KVec::new();
+        let mut vpcr = KVec::new();
+        match &anchor {
+            Anchor::Tpm(tpm) => {
+                for bank in tpm.as_ref().map(Tpm::banks).unwrap_or(&[]) {
+                    bank_algos.push(bank.algo, GFP_KERNEL)?;
+                }
+            }
+            Anchor::Virtual => {
+                for algo in VIRTUAL_BANKS {
+                    bank_algos.push(Some(algo), GFP_KERNEL)?;
+                    vpcr.push(Digest::zero(algo), GFP_KERNEL)?;
+                }
+            }
+        }
+        Ok(pin_init!(Self {
             inner <- new_mutex!(
-                ListInner { entries: KVec::new(), seen: RBTree::new() },
+                ListInner { entries: KVec::new(), seen: RBTree::new(), vpcr },
                 "ima_ns_list"
             ),
+            anchor,
+            bank_algos,
             count: AtomicUsize::new(0),
             tpm_errors: AtomicUsize::new(0),
-        })
+        }))
+    }
+
+    /// The TPM the list extends, if any.
+    pub(crate) fn tpm(&self) -> Option<&Tpm> {
+        match &self.anchor {
+            Anchor::Tpm(tpm) => tpm.as_ref(),
+            Anchor::Virtual => None,
+        }
+    }
+
+    /// A new entry with template digests for this list's banks.
+    pub(crate) fn measurement(
+        &self,
+        template: &'static Template,
+        data: KVec<u8>,
+    ) -> Result<KBox<Measurement>> {
+        Measurement::new(template, data, &self.bank_algos)
+    }
+
+    /// The virtual PCR values, one per bank of [`VIRTUAL_BANKS`]; empty for
+    /// a TPM-anchored list.
+    pub(crate) fn vpcr(&self) -> Result<KVec<Digest>> {
+        let inner = self.inner.lock();
+        let mut out = KVec::with_capacity(inner.vpcr.len(), GFP_KERNEL)?;
+        out.extend_from_slice(&inner.vpcr, GFP_KERNEL)?;
+        Ok(out)
     }
 
     pub(crate) fn len(&self) -> usize {
         self.count.load(Ordering::Acquire)
     }
 
-    /// Appends `m` and extends its PCR in every TPM bank, unless an equal
-    /// entry is already listed.
-    pub(crate) fn append(&self, m: KBox<Measurement>, tpm: Option<&Tpm>) -> Result {
+    /// Appends `m` and extends its PCR in every bank, unless an equal entry
+    /// is already listed.
+    pub(crate) fn append(&self, m: KBox<Measurement>) -> Result {
         let key = (digest20(&m.sha1), m.pcr);
         let mut inner = self.inner.lock();
         if inner.seen.get(&key).is_some() {
@@ -124,11 +185,20 @@ impl MeasurementList {
         // Cannot fail: room was reserved above.
         inner.entries.push(m, GFP_KERNEL)?;
         self.count.store(inner.entries.len(), Ordering::Release);
+        let inner = &mut *inner;
         let m = &inner.entries[inner.entries.len() - 1];
-        if let Some(tpm) = tpm {
-            if let Err(e) = tpm.extend(m.pcr, &m.banks) {
-                self.tpm_errors.fetch_add(1, Ordering::Relaxed);
-                pr_err!("TPM extend of PCR {} failed: {:?}\n", m.pcr, e);
+        match &self.anchor {
+            Anchor::Tpm(Some(tpm)) => {
+                if let Err(e) = tpm.extend(m.pcr, &m.banks) {
+                    self.tpm_errors.fetch_add(1, Ordering::Relaxed);
+                    pr_err!("TPM extend of PCR {} failed: {:?}\n", m.pcr, e);
+                }
+            }
+            Anchor::Tpm(None) => {}
+            Anchor::Virtual => {
+                for (pcr, value) in inner.vpcr.iter_mut().zip(m.banks.iter()) {
+                    *pcr = ima_tpm::extend(pcr, value);
+                }
             }
         }
         Ok(())

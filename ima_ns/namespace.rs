@@ -1,79 +1,227 @@
-//! An IMA namespace: its policy, measurement list and inode cache.
+//! IMA namespaces: the tree, configuration before activation, anchoring in
+//! the parent's list, and lifetime.
 //!
-//! Only the initial (host) namespace exists so far; it is the one global,
-//! published once fully built and withdrawn before it is freed.
+//! A namespace is created by a task for its future children (like the time
+//! namespace) and configured through `for_children/` until its first member
+//! is forked, which *activates* it: the configuration is locked and the
+//! parent's list records a `start` entry. It *ends* when the last task in
+//! it or holding it for children is gone: the parent's list records an
+//! `end` entry with the final virtual PCR, and its `namespaces/<id>`
+//! directory goes. It is *freed* once no open file holds its view either.
+//!
+//! Every teardown step runs on the module's workqueue, never in the
+//! (possibly atomic) context that dropped the last reference; see
+//! [`NsRef`] and [`Membership`].
 
-use crate::crypto::FileHasher;
-use crate::iint::IintCache;
-use crate::list::{DataBuf, Measurement, MeasurementList};
+use crate::list::{Anchor, DataBuf, MeasurementList};
 use crate::policy::{PolicyStore, Rules};
+use crate::securityfs::NsDir;
 use crate::tpm::Tpm;
-use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use crate::workqueue;
+use core::fmt::Write;
+use core::mem::ManuallyDrop;
+use core::ops::Deref;
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use ima_template::{Template, IMA_NG};
 use ima_tpm::{boot_aggregate, Digest, HashAlgo};
 use kernel::prelude::*;
-use kernel::sync::Arc;
+use kernel::sync::{Arc, Mutex};
+use kernel::workqueue::{impl_has_work, new_work, Work, WorkItem};
+use kernel::{new_mutex, new_spinlock};
+
+/// Deepest nesting below the host (as user namespaces: 32 levels).
+pub(crate) const MAX_DEPTH: u32 = 32;
+
+/// Namespaces other than the host that are not yet freed.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+pub(crate) fn live() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// What the creator chooses before activation.
+#[derive(Clone, Copy)]
+pub(crate) struct Config {
+    /// File hash algorithm of the namespace's entries.
+    pub(crate) algo: HashAlgo,
+    /// Template of its entries.
+    pub(crate) template: &'static Template,
+}
+
+/// Counted in [`LIVE`] from creation to free.
+struct LiveToken;
+
+impl Drop for LiveToken {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::Relaxed);
+    }
+}
 
 #[pin_data]
 pub(crate) struct ImaNamespace {
+    /// 0 for the host; children count up from 1, never reused.
+    pub(crate) id: u64,
+    pub(crate) parent: Option<NsRef>,
+    /// 0 for the host.
+    pub(crate) depth: u32,
     #[pin]
     pub(crate) policy: PolicyStore,
     #[pin]
     pub(crate) list: MeasurementList,
     #[pin]
-    pub(crate) iints: IintCache,
-    pub(crate) hasher: FileHasher,
-    pub(crate) tpm: Option<Tpm>,
+    config: kernel::sync::SpinLock<Config>,
+    /// Serialises activation with configuration writes.
+    #[pin]
+    config_writes: Mutex<()>,
+    active: AtomicBool,
+    /// Tasks in the namespace plus tasks holding it for their children.
+    users: AtomicUsize,
     violations: AtomicU64,
+    /// `namespaces/<id>/`, removed when the namespace ends.
+    #[pin]
+    dir: Mutex<Option<NsDir>>,
+    #[pin]
+    end_work: Work<ImaNamespace, 1>,
+    #[pin]
+    free_work: Work<ImaNamespace, 2>,
+    _live: Option<LiveToken>,
 }
 
-/// The initial namespace, or null outside the module's lifetime.
-static ROOT: AtomicPtr<ImaNamespace> = AtomicPtr::new(core::ptr::null_mut());
-
-/// The initial namespace, once published.
-pub(crate) fn root() -> Option<&'static ImaNamespace> {
-    let p = ROOT.load(Ordering::Acquire);
-    // SAFETY: `publish` stores a pointer to a pinned namespace that
-    // `withdraw` clears before it is freed, and it is freed only after the
-    // hooks are disabled and the securityfs files removed: nothing can
-    // hold the reference across the free.
-    unsafe { p.as_ref() }
+impl_has_work! {
+    impl HasWork<Self, 1> for ImaNamespace { self.end_work }
+    impl HasWork<Self, 2> for ImaNamespace { self.free_work }
 }
 
-/// Makes `ns` the initial namespace.
-///
-/// # Safety
-///
-/// `ns` must stay pinned and alive until [`withdraw`] is called and no
-/// caller of [`root`] can still run.
-pub(crate) unsafe fn publish(ns: &ImaNamespace) {
-    ROOT.store(core::ptr::from_ref(ns).cast_mut(), Ordering::Release);
+/// Runs when the last user is gone.
+impl WorkItem<1> for ImaNamespace {
+    type Pointer = Arc<ImaNamespace>;
+
+    fn run(this: Arc<Self>) {
+        this.end();
+        drop(NsRef::from(this));
+    }
 }
 
-pub(crate) fn withdraw() {
-    ROOT.store(core::ptr::null_mut(), Ordering::Release);
+/// Runs when the last reference is gone: frees the namespace here, in
+/// process context.
+impl WorkItem<2> for ImaNamespace {
+    type Pointer = Arc<ImaNamespace>;
+
+    fn run(this: Arc<Self>) {
+        drop(this);
+    }
 }
 
 impl ImaNamespace {
-    pub(crate) fn new(algo: HashAlgo, rules: Rules) -> Result<Pin<KBox<Self>>> {
-        let rules = Arc::new(rules, GFP_KERNEL)?;
-        let ns = KBox::pin_init(
-            try_pin_init!(Self {
-                policy <- PolicyStore::new(rules),
-                list <- MeasurementList::new(),
-                iints <- IintCache::new(),
-                hasher: FileHasher::new(algo)?,
-                tpm: Tpm::default_chip()?,
-                violations: AtomicU64::new(0),
-            }? Error),
-            GFP_KERNEL,
-        )?;
+    /// The host namespace: anchored in the TPM, active from the start, its
+    /// list opened by the boot aggregate.
+    pub(crate) fn new_host(algo: HashAlgo, rules: Rules, tpm: Option<Tpm>) -> Result<Arc<Self>> {
+        let config = Config {
+            algo,
+            template: &IMA_NG,
+        };
+        let ns = Self::build(0, None, config, rules, Anchor::Tpm(tpm))?;
+        ns.active.store(true, Ordering::Release);
         ns.add_boot_aggregate()?;
         Ok(ns)
     }
 
+    /// A new, inactive child of `parent`, configured like it, with an empty
+    /// policy.
+    pub(crate) fn new_child(id: u64, parent: NsRef) -> Result<Arc<Self>> {
+        if parent.depth >= MAX_DEPTH {
+            pr_err!("namespaces nest at most {} deep\n", MAX_DEPTH);
+            return Err(ENOSPC);
+        }
+        let config = parent.config();
+        Self::build(id, Some(parent), config, KVec::new(), Anchor::Virtual)
+    }
+
+    fn build(
+        id: u64,
+        parent: Option<NsRef>,
+        config: Config,
+        rules: Rules,
+        anchor: Anchor,
+    ) -> Result<Arc<Self>> {
+        let depth = parent.as_ref().map_or(0, |p| p.depth + 1);
+        let live = parent.as_ref().map(|_| {
+            LIVE.fetch_add(1, Ordering::Relaxed);
+            LiveToken
+        });
+        let rules = Arc::new(rules, GFP_KERNEL)?;
+        let list = MeasurementList::new(anchor)?;
+        Arc::pin_init(
+            try_pin_init!(Self {
+                id,
+                parent,
+                depth,
+                policy <- PolicyStore::new(rules),
+                list <- list,
+                config <- new_spinlock!(config, "ima_ns_config"),
+                config_writes <- new_mutex!((), "ima_ns_config_writes"),
+                active: AtomicBool::new(false),
+                users: AtomicUsize::new(0),
+                violations: AtomicU64::new(0),
+                dir <- new_mutex!(None, "ima_ns_dir"),
+                end_work <- new_work!("ima_ns_end"),
+                free_work <- new_work!("ima_ns_free"),
+                _live: live,
+            }? Error),
+            GFP_KERNEL,
+        )
+    }
+
+    pub(crate) fn config(&self) -> Config {
+        *self.config.lock()
+    }
+
+    pub(crate) fn is_active(&self) -> bool {
+        self.active.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn is_host(&self) -> bool {
+        self.parent.is_none()
+    }
+
     pub(crate) fn violations(&self) -> u64 {
         self.violations.load(Ordering::Relaxed)
+    }
+
+    /// The namespace and its ancestors, up to the host.
+    pub(crate) fn lineage(&self) -> impl Iterator<Item = &ImaNamespace> {
+        core::iter::successors(Some(self), |ns| ns.parent.as_deref())
+    }
+
+    /// `self` is `other` or one of its ancestors.
+    pub(crate) fn is_ancestor_of(&self, other: &ImaNamespace) -> bool {
+        other.lineage().any(|ns| core::ptr::eq(ns, self))
+    }
+
+    /// Changes the configuration with `f`, unless the namespace is active.
+    pub(crate) fn configure(&self, f: impl FnOnce(&mut Config) -> Result) -> Result {
+        let _writes = self.config_writes.lock();
+        if self.is_active() {
+            return Err(EBUSY);
+        }
+        let mut config = self.config();
+        f(&mut config)?;
+        *self.config.lock() = config;
+        Ok(())
+    }
+
+    /// Runs `f` (a policy install) unless the namespace is active; for
+    /// `for_children/policy`.
+    pub(crate) fn while_inactive<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R> {
+        let _writes = self.config_writes.lock();
+        if self.is_active() {
+            return Err(EBUSY);
+        }
+        f()
+    }
+
+    pub(crate) fn set_dir(&self, dir: NsDir) {
+        *self.dir.lock() = Some(dir);
     }
 
     /// Appends an `ima-ng` entry for `file_digest` named `name`.
@@ -83,16 +231,67 @@ impl ImaNamespace {
             GFP_KERNEL,
         )?);
         Template::write_ima_ng(file_digest, name, &mut data).map_err(|_| ENOMEM)?;
-        let m = Measurement::new(&IMA_NG, data.0, self.tpm.as_ref())?;
-        self.list.append(m, self.tpm.as_ref())
+        self.list.append(self.list.measurement(&IMA_NG, data.0)?)
+    }
+
+    /// Locks the configuration and records the `start` anchor in the
+    /// parent's list; called for the first member, before it runs.
+    fn activate(&self) -> Result {
+        let _writes = self.config_writes.lock();
+        if self.is_active() {
+            return Ok(());
+        }
+        let parent = self.parent.as_deref().ok_or(EINVAL)?;
+        let mut blob = Blob::new();
+        let config = self.config();
+        let _ = write!(
+            blob,
+            "ima-ns start\nid {}\nparent {}\nhash {}\ntemplate {}\npolicy\n",
+            self.id,
+            parent.id,
+            config.algo.name(),
+            config.template.name
+        );
+        for rule in self.policy.current().iter() {
+            let _ = write!(blob, "{rule}");
+        }
+        let digest = blob.finish(parent.config().algo)?;
+        parent.record(&digest, anchor_name(b"start", self.id).as_bytes())?;
+        self.active.store(true, Ordering::Release);
+        pr_info!("namespace {} active (parent {})\n", self.id, parent.id);
+        Ok(())
+    }
+
+    /// The last user left: anchor the final virtual PCR in the parent's
+    /// list, remove the directory, leave the registry.
+    fn end(&self) {
+        if let (Some(parent), true) = (self.parent.as_deref(), self.is_active()) {
+            let recorded = self.list.vpcr().and_then(|vpcr| {
+                let mut blob = Blob::new();
+                let _ = write!(blob, "ima-ns end\nid {}\n", self.id);
+                for d in vpcr.iter() {
+                    let _ = write!(blob, "{} {}\n", d.algo().name(), Hex(d.as_bytes()));
+                }
+                let digest = blob.finish(parent.config().algo)?;
+                parent.record(&digest, anchor_name(b"end", self.id).as_bytes())
+            });
+            if let Err(e) = recorded {
+                pr_err!("namespace {}: end not recorded in {}: {:?}\n", self.id, parent.id, e);
+            }
+        }
+        drop(self.dir.lock().take());
+        if let Some(st) = crate::state::get() {
+            st.registry_remove(self.id);
+        }
+        pr_info!("namespace {} ended\n", self.id);
     }
 
     /// The first entry, as `ima_add_boot_aggregate()`: PCRs 0-7 (0-9 for
     /// non-SHA-1 banks) from the bank of the file hash algorithm if the TPM
     /// has it, else SHA-1; all zeros without a TPM.
     fn add_boot_aggregate(&self) -> Result {
-        let algo = self.hasher.algo();
-        let digest = match &self.tpm {
+        let algo = self.config().algo;
+        let digest = match self.list.tpm() {
             None => Digest::zero(algo),
             Some(tpm) => {
                 let has = |a: HashAlgo| tpm.banks().iter().any(|b| b.algo == Some(a));
@@ -105,5 +304,151 @@ impl ImaNamespace {
             }
         };
         self.record(&digest, b"boot_aggregate")
+    }
+}
+
+/// Name of an anchor entry: `ima-ns:start:<id>` or `ima-ns:end:<id>`.
+fn anchor_name(what: &[u8], id: u64) -> Blob {
+    let mut name = Blob::new();
+    let _ = write!(
+        name,
+        "ima-ns:{}:{}",
+        core::str::from_utf8(what).unwrap_or(""),
+        id
+    );
+    name
+}
+
+/// A growable text buffer (anchor blobs and names).
+struct Blob {
+    bytes: KVec<u8>,
+    failed: bool,
+}
+
+impl Blob {
+    fn new() -> Self {
+        Self {
+            bytes: KVec::new(),
+            failed: false,
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    fn finish(self, algo: HashAlgo) -> Result<Digest> {
+        if self.failed {
+            return Err(ENOMEM);
+        }
+        Ok(Digest::of(algo, &[&self.bytes]))
+    }
+}
+
+impl Write for Blob {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        if self.bytes.extend_from_slice(s.as_bytes(), GFP_KERNEL).is_err() {
+            self.failed = true;
+            return Err(core::fmt::Error);
+        }
+        Ok(())
+    }
+}
+
+/// Lower-case hex of bytes.
+pub(crate) struct Hex<'a>(pub(crate) &'a [u8]);
+
+impl core::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+/// A counted reference to a namespace whose last drop, from whatever
+/// context, frees the namespace on the module's workqueue.
+pub(crate) struct NsRef(ManuallyDrop<Arc<ImaNamespace>>);
+
+impl From<Arc<ImaNamespace>> for NsRef {
+    fn from(arc: Arc<ImaNamespace>) -> Self {
+        Self(ManuallyDrop::new(arc))
+    }
+}
+
+impl NsRef {
+    pub(crate) fn arc(&self) -> Arc<ImaNamespace> {
+        (*self.0).clone()
+    }
+}
+
+impl Clone for NsRef {
+    fn clone(&self) -> Self {
+        Self::from(self.arc())
+    }
+}
+
+impl Deref for NsRef {
+    type Target = ImaNamespace;
+    fn deref(&self) -> &ImaNamespace {
+        &self.0
+    }
+}
+
+impl Drop for NsRef {
+    fn drop(&mut self) {
+        // SAFETY: taken once, here; `self.0` is not used afterwards.
+        let arc = unsafe { ManuallyDrop::take(&mut self.0) };
+        if let Some(last) = arc.into_unique_or_drop() {
+            let last = Arc::from(last);
+            match workqueue::queue() {
+                // Cannot be queued already: this was the last reference.
+                Some(q) => drop(q.enqueue::<_, 2>(last)),
+                // Only during teardown, after the queue is gone (process
+                // context).
+                None => drop(last),
+            }
+        }
+    }
+}
+
+/// One user of a namespace: a task in it, or a task holding it for its
+/// children. The last one to go ends the namespace (on the workqueue).
+pub(crate) struct Membership(ManuallyDrop<Arc<ImaNamespace>>);
+
+impl Membership {
+    /// Adds a user; the first member (not a holder) activates it.
+    pub(crate) fn join(ns: Arc<ImaNamespace>, member: bool) -> Result<Self> {
+        if member && !ns.is_active() {
+            ns.activate()?;
+        }
+        ns.users.fetch_add(1, Ordering::AcqRel);
+        Ok(Self(ManuallyDrop::new(ns)))
+    }
+
+    pub(crate) fn to_ref(&self) -> NsRef {
+        NsRef::from((*self.0).clone())
+    }
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        // SAFETY: taken once, here.
+        let arc = unsafe { ManuallyDrop::take(&mut self.0) };
+        if arc.users.fetch_sub(1, Ordering::AcqRel) != 1 {
+            drop(NsRef::from(arc));
+            return;
+        }
+        match workqueue::queue() {
+            Some(q) => {
+                if let Err(arc) = q.enqueue::<_, 1>(arc) {
+                    // Already queued: it ended once and was joined again,
+                    // which cannot happen (users never go up from 0).
+                    drop(NsRef::from(arc));
+                }
+            }
+            None => {
+                arc.end();
+                drop(NsRef::from(arc));
+            }
+        }
     }
 }

@@ -1,11 +1,19 @@
 //! `/sys/kernel/security/ima/`: the files upstream IMA serves, in its
-//! formats, backed by seq_file so a reader never copies the whole list.
+//! formats, each showing the opener's namespace; plus the namespace files
+//! (`ns_*`, `vpcr`, `for_children/`, `namespaces/<id>/`).
+//!
+//! One set of file operations serves every file; `files.rs` says what each
+//! file is. Reads go through seq_file, so a reader never copies a list.
+
+mod files;
 
 use crate::bindings;
-use crate::namespace;
-use crate::policy::PolicyWriter;
+use crate::list::Measurement;
+use crate::namespace::NsRef;
 use core::ffi::{c_int, c_void, CStr};
 use core::ptr::{self, NonNull};
+use core::sync::atomic::{AtomicPtr, Ordering};
+use files::{Kind, Scope, Spec, Writer};
 use ima_template::{Entry, Overflow, Sink};
 use kernel::ffi::c_char;
 use kernel::prelude::*;
@@ -54,17 +62,29 @@ const fn zeroed_fops() -> bindings::file_operations {
     unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
 }
 
-type ShowFn = unsafe extern "C" fn(*mut bindings::seq_file, *mut c_void) -> c_int;
+/// What a file opened for read shows: `seq_file.private`.
+struct View {
+    kind: Kind,
+    ns: NsRef,
+}
+
+/// The view of a seq_file.
+///
+/// # Safety
+///
+/// `m` must be a seq_file opened by [`ima_open`], not yet released.
+unsafe fn view<'a>(m: *mut bindings::seq_file) -> &'a View {
+    // SAFETY: `ima_open` stored a live `KBox<View>` in `private`, freed
+    // only in `ima_release`.
+    unsafe { &*(*m).private.cast::<View>() }
+}
 
 // --- the measurement lists
 
-/// `seq_file.private` value marking a binary list reader.
-const BINARY: *mut c_void = 1 as *mut c_void;
-
-unsafe extern "C" fn list_start(_m: *mut bindings::seq_file, pos: *mut i64) -> *mut c_void {
-    // SAFETY: seq_file passes a valid position.
-    let index = unsafe { *pos } as usize;
-    match namespace::root().and_then(|ns| ns.list.get(index)) {
+unsafe extern "C" fn list_start(m: *mut bindings::seq_file, pos: *mut i64) -> *mut c_void {
+    // SAFETY: seq_file passes a valid position and its own seq_file.
+    let (index, view) = unsafe { (*pos as usize, view(m)) };
+    match view.ns.list.get(index) {
         Some(e) => ptr::from_ref(e).cast_mut().cast(),
         None => ptr::null_mut(),
     }
@@ -84,11 +104,11 @@ unsafe extern "C" fn list_next(
 unsafe extern "C" fn list_stop(_m: *mut bindings::seq_file, _v: *mut c_void) {}
 
 unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_int {
-    // SAFETY: `v` came from `list_start`/`list_next`: an entry that lives
-    // as long as the list, which outlives every open list file.
-    let e = unsafe { &*v.cast::<crate::list::Measurement>() };
-    // SAFETY: `m` is valid; `private` was set at open.
-    let binary = unsafe { (*m).private } == BINARY;
+    // SAFETY: `v` came from `list_start`/`list_next`: an entry of a list
+    // that the view's namespace reference keeps alive.
+    let e = unsafe { &*v.cast::<Measurement>() };
+    // SAFETY: `m` is our seq_file.
+    let binary = unsafe { view(m) }.kind == Kind::BinaryList;
     let entry = Entry {
         pcr: e.pcr,
         template: e.template,
@@ -113,119 +133,123 @@ static LIST_SEQ_OPS: Table<bindings::seq_operations> = Table(bindings::seq_opera
     show: Some(list_show),
 });
 
-unsafe extern "C" fn list_open(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
-    // SAFETY: VFS passes valid pointers; i_private holds the format.
-    let format = unsafe { (*inode).i_private };
-    // SAFETY: `file` is being opened; the ops table is static.
-    let r = unsafe { bindings::seq_open(file, &LIST_SEQ_OPS.0) };
-    if r == 0 {
-        // SAFETY: seq_open stored its seq_file in private_data.
-        unsafe { (*(*file).private_data.cast::<bindings::seq_file>()).private = format };
-    }
-    r
-}
+// --- value files
 
-static LIST_FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
-    owner: THIS_MODULE,
-    open: Some(list_open),
-    read: Some(bindings::seq_read),
-    llseek: Some(bindings::seq_lseek),
-    release: Some(bindings::seq_release),
-    ..zeroed_fops()
-});
-
-// --- small value files
-
-unsafe extern "C" fn count_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    let n = namespace::root().map_or(0, |ns| ns.list.len());
-    let _ = core::fmt::Write::write_fmt(&mut SeqSink(m), format_args!("{n}\n"));
+unsafe extern "C" fn value_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: `m` is our seq_file.
+    let view = unsafe { view(m) };
+    // A failed write is seq_file's overflow: it retries with more room.
+    let _ = files::show(view.kind, &view.ns, &mut SeqSink(m));
     0
 }
 
-unsafe extern "C" fn violations_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    let n = namespace::root().map_or(0, |ns| ns.violations());
-    let _ = core::fmt::Write::write_fmt(&mut SeqSink(m), format_args!("{n}\n"));
-    0
+// --- one set of file operations for every file
+
+fn spec_of(inode: *mut bindings::inode) -> Option<Spec> {
+    // SAFETY: VFS passes a valid inode; i_private was set at creation.
+    Spec::decode(unsafe { (*inode).i_private } as usize)
 }
 
-unsafe extern "C" fn value_open(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
-    // SAFETY: i_private holds the ShowFn chosen at creation.
-    let show: ShowFn = unsafe { core::mem::transmute::<*mut c_void, ShowFn>((*inode).i_private) };
-    // SAFETY: `file` is being opened.
-    unsafe { bindings::single_open(file, Some(show), ptr::null_mut()) }
-}
-
-static VALUE_FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
-    owner: THIS_MODULE,
-    open: Some(value_open),
-    read: Some(bindings::seq_read),
-    llseek: Some(bindings::seq_lseek),
-    release: Some(bindings::single_release),
-    ..zeroed_fops()
-});
-
-// --- policy
-
-unsafe extern "C" fn policy_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    if let Some(ns) = namespace::root() {
-        for rule in ns.policy.current().iter() {
-            let _ = core::fmt::Write::write_fmt(&mut SeqSink(m), format_args!("{rule}"));
-        }
-    }
-    0
-}
-
-fn opened_for_write(file: *mut bindings::file) -> bool {
+fn access_mode(file: *mut bindings::file) -> u32 {
     // SAFETY: `file` is valid during open/release.
-    let flags = unsafe { (*file).f_flags };
-    flags & bindings::O_ACCMODE != bindings::O_RDONLY
+    (unsafe { (*file).f_flags }) & bindings::O_ACCMODE
 }
 
-unsafe extern "C" fn policy_open(_inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
-    let Some(ns) = namespace::root() else {
-        return ENODEV.to_errno();
+unsafe extern "C" fn ima_open(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
+    match open(inode, file) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+fn open(inode: *mut bindings::inode, file: *mut bindings::file) -> Result {
+    let spec = spec_of(inode).ok_or(ENODEV)?;
+    let write = match access_mode(file) {
+        bindings::O_RDONLY => false,
+        bindings::O_WRONLY => true,
+        // As upstream's policy file: read or write, not both.
+        _ => return Err(EACCES),
     };
-    if !opened_for_write(file) {
-        // SAFETY: `file` is being opened.
-        return unsafe { bindings::single_open(file, Some(policy_show), ptr::null_mut()) };
+    let ns = files::resolve(spec, write)?;
+    if write {
+        let w = KBox::new(Writer::new(spec, ns)?, GFP_KERNEL)?;
+        // SAFETY: private_data is ours until release.
+        unsafe { (*file).private_data = KBox::into_raw(w).cast() };
+        return Ok(());
     }
-    if let Err(e) = ns.policy.begin_write() {
-        return e.to_errno();
-    }
-    match KBox::new(
-        PolicyWriter {
-            rules: KVec::new(),
-            failed: false,
-        },
-        GFP_KERNEL,
-    ) {
-        Ok(w) => {
-            // SAFETY: private_data is ours until release.
-            unsafe { (*file).private_data = KBox::into_raw(w).cast() };
-            0
+    let view = KBox::into_raw(KBox::new(View { kind: spec.kind, ns }, GFP_KERNEL)?);
+    // SAFETY: `file` is being opened; the ops table is static.
+    let r = unsafe {
+        if spec.kind.is_list() {
+            let r = bindings::seq_open(file, &LIST_SEQ_OPS.0);
+            if r == 0 {
+                (*(*file).private_data.cast::<bindings::seq_file>()).private = view.cast();
+            }
+            r
+        } else {
+            bindings::single_open(file, Some(value_show), view.cast())
         }
-        Err(_) => {
-            let _ = ns.policy.end_write(None);
-            ENOMEM.to_errno()
-        }
+    };
+    if r != 0 {
+        // SAFETY: not stored anywhere: take it back.
+        drop(unsafe { KBox::from_raw(view) });
+        return Err(Error::from_errno(r));
     }
+    Ok(())
 }
 
-unsafe extern "C" fn policy_write(
+unsafe extern "C" fn ima_release(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
+    let Some(spec) = spec_of(inode) else {
+        return 0;
+    };
+    if access_mode(file) == bindings::O_WRONLY {
+        // SAFETY: `open` stored a KBox<Writer> here; we take it back.
+        let w = unsafe { KBox::from_raw((*file).private_data.cast::<Writer>()) };
+        KBox::into_inner(w).finish();
+        return 0;
+    }
+    // SAFETY: `open` stored the view in the seq_file's private; the
+    // seq_file goes in the release below, the view right after.
+    let view = unsafe {
+        KBox::from_raw(
+            (*(*file).private_data.cast::<bindings::seq_file>())
+                .private
+                .cast::<View>(),
+        )
+    };
+    // SAFETY: opened by seq_open / single_open respectively.
+    unsafe {
+        if spec.kind.is_list() {
+            bindings::seq_release(inode, file);
+        } else {
+            bindings::single_release(inode, file);
+        }
+    }
+    drop(view);
+    0
+}
+
+unsafe extern "C" fn ima_write(
     file: *mut bindings::file,
     buf: *const c_char,
     len: usize,
     _pos: *mut i64,
 ) -> isize {
-    // SAFETY: VFS calls write only on files opened for write, for which
-    // policy_open stored a PolicyWriter in private_data.
-    let w = unsafe { &mut *(*file).private_data.cast::<PolicyWriter>() };
+    // SAFETY: VFS calls write only on files opened for write (`O_WRONLY`,
+    // see `open`), whose private_data is a Writer.
+    let w = unsafe { &mut *(*file).private_data.cast::<Writer>() };
     // At most a page per write, as upstream; writers loop for the rest.
     let chunk = len.min(kernel::page::PAGE_SIZE - 1);
     let mut text = KVec::new();
     if let Err(e) = UserSlice::new(buf as usize, chunk).read_all(&mut text, GFP_KERNEL) {
-        w.failed = true;
+        w.policy.failed = true;
         return e.to_errno() as isize;
+    }
+    if w.spec.kind != Kind::Policy {
+        return match w.write_value(&text) {
+            Ok(()) => len as isize,
+            Err(e) => e.to_errno() as isize,
+        };
     }
     // Consume whole lines only, so no rule is split across two writes
     // (upstream would parse the two halves as two rules).
@@ -233,145 +257,193 @@ unsafe extern "C" fn policy_write(
         Some(nl) if chunk < len => nl + 1,
         _ => chunk,
     };
-    match w.write(&text[..used]) {
+    match w.policy.write(&text[..used]) {
         Ok(()) => used as isize,
         Err(e) => e.to_errno() as isize,
     }
 }
 
-unsafe extern "C" fn policy_release(
-    inode: *mut bindings::inode,
-    file: *mut bindings::file,
-) -> c_int {
-    if !opened_for_write(file) {
-        // SAFETY: opened with single_open.
-        return unsafe { bindings::single_release(inode, file) };
+unsafe extern "C" fn ima_llseek(file: *mut bindings::file, offset: i64, whence: c_int) -> i64 {
+    // SAFETY: `file` is valid; seq_lseek only on read opens (seq_files).
+    unsafe {
+        if access_mode(file) == bindings::O_WRONLY {
+            bindings::generic_file_llseek(file, offset, whence)
+        } else {
+            bindings::seq_lseek(file, offset, whence)
+        }
     }
-    // SAFETY: policy_open stored a KBox<PolicyWriter> here; we take it back.
-    let w = unsafe { KBox::from_raw((*file).private_data.cast::<PolicyWriter>()) };
-    let Some(ns) = namespace::root() else {
-        return 0;
-    };
-    let pending = if w.failed {
-        pr_err!("policy update failed; the policy in force is unchanged\n");
-        None
-    } else if w.rules.is_empty() {
-        pr_err!("policy update has no rules; the policy in force is unchanged\n");
-        None
-    } else {
-        Some(KBox::into_inner(w).rules)
-    };
-    let installing = pending.is_some();
-    match ns.policy.end_write(pending) {
-        Ok(()) if installing => pr_info!("policy update completed\n"),
-        Ok(()) => {}
-        Err(e) => pr_err!("policy update failed: {:?}\n", e),
-    }
-    0
 }
 
-static POLICY_FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
+static FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
     owner: THIS_MODULE,
-    open: Some(policy_open),
+    open: Some(ima_open),
     read: Some(bindings::seq_read),
-    write: Some(policy_write),
-    llseek: Some(bindings::generic_file_llseek),
-    release: Some(policy_release),
+    write: Some(ima_write),
+    llseek: Some(ima_llseek),
+    release: Some(ima_release),
     ..zeroed_fops()
 });
 
-// --- the directory
+// --- directories
 
-/// `/sys/kernel/security/ima` and its files, removed on drop.
+/// securityfs entries removed, in reverse order of creation, on drop.
 ///
 /// # Invariants
 ///
-/// Every pointer is a live securityfs dentry we created, the directory
-/// first, so removing in reverse removes children before their parent.
-pub(crate) struct ImaDir {
-    dentries: KVec<NonNull<bindings::dentry>>,
-}
+/// Every pointer is a live securityfs dentry we created, parents before
+/// their children, so removing in reverse removes children first.
+struct Dentries(KVec<NonNull<bindings::dentry>>);
 
 // SAFETY: the dentries are only removed, once, from drop.
-unsafe impl Send for ImaDir {}
-// SAFETY: `&ImaDir` gives no access to the dentries.
-unsafe impl Sync for ImaDir {}
+unsafe impl Send for Dentries {}
+// SAFETY: `&Dentries` gives no access to the dentries.
+unsafe impl Sync for Dentries {}
 
-impl ImaDir {
-    pub(crate) fn create() -> Result<Self> {
-        let mut dir = Self {
-            dentries: KVec::with_capacity(8, GFP_KERNEL)?,
-        };
-        let root = dir.add(c"ima", 0, None, ptr::null_mut(), None)?;
-        let (list, value, policy) = (&LIST_FOPS.0, &VALUE_FOPS.0, &POLICY_FOPS.0);
-        let count: ShowFn = count_show;
-        let violations: ShowFn = violations_show;
-        dir.add(c"policy", 0o600, Some(root), ptr::null_mut(), Some(policy))?;
-        dir.add(
-            c"ascii_runtime_measurements",
-            0o440,
-            Some(root),
-            ptr::null_mut(),
-            Some(list),
-        )?;
-        dir.add(
-            c"binary_runtime_measurements",
-            0o440,
-            Some(root),
-            BINARY,
-            Some(list),
-        )?;
-        dir.add(
-            c"runtime_measurements_count",
-            0o440,
-            Some(root),
-            count as *mut c_void,
-            Some(value),
-        )?;
-        dir.add(
-            c"violations",
-            0o440,
-            Some(root),
-            violations as *mut c_void,
-            Some(value),
-        )?;
-        Ok(dir)
+impl Dentries {
+    fn dir(&mut self, name: &CStr, parent: *mut bindings::dentry) -> Result<*mut bindings::dentry> {
+        // SAFETY: `name` is NUL-terminated; `parent` is live or NULL.
+        let d = unsafe { bindings::securityfs_create_dir(name.as_ptr().cast(), parent) };
+        self.keep(name, d)
     }
 
-    fn add(
+    fn file(
         &mut self,
         name: &CStr,
         mode: u16,
-        parent: Option<NonNull<bindings::dentry>>,
-        data: *mut c_void,
-        fops: Option<&'static bindings::file_operations>,
-    ) -> Result<NonNull<bindings::dentry>> {
-        let parent = parent.map_or(ptr::null_mut(), NonNull::as_ptr);
-        // SAFETY: `name` is NUL-terminated; `parent` is a live dentry or
-        // NULL; `fops` and `data` outlive the file (static, or code).
+        parent: *mut bindings::dentry,
+        spec: Spec,
+    ) -> Result<*mut bindings::dentry> {
+        // SAFETY: `name` is NUL-terminated; `parent` is live; FOPS is
+        // static; the data is a plain integer, never dereferenced.
         let d = unsafe {
-            match fops {
-                None => bindings::securityfs_create_dir(name.as_ptr().cast(), parent),
-                Some(f) => {
-                    bindings::securityfs_create_file(name.as_ptr().cast(), mode, parent, data, f)
-                }
-            }
+            bindings::securityfs_create_file(
+                name.as_ptr().cast(),
+                mode,
+                parent,
+                spec.encode() as *mut c_void,
+                &FOPS.0,
+            )
         };
+        self.keep(name, d)
+    }
+
+    fn keep(&mut self, name: &CStr, d: *mut bindings::dentry) -> Result<*mut bindings::dentry> {
         let d = kernel::error::from_err_ptr(d).inspect_err(|e| {
             pr_err!("cannot create securityfs {:?}: {:?}\n", name, e);
         })?;
-        let d = NonNull::new(d).ok_or(ENOMEM)?;
-        // Capacity was reserved in `create`: this push does not allocate.
-        self.dentries.push(d, GFP_KERNEL)?;
+        let nn = NonNull::new(d).ok_or(ENOMEM)?;
+        if let Err(e) = self.0.push(nn, GFP_KERNEL) {
+            // SAFETY: just created, not yet tracked: remove it here.
+            unsafe { bindings::securityfs_remove(d) };
+            return Err(e.into());
+        }
         Ok(d)
+    }
+}
+
+impl Drop for Dentries {
+    fn drop(&mut self) {
+        for d in self.0.iter().rev() {
+            // SAFETY: each dentry is live and removed once (invariant).
+            unsafe { bindings::securityfs_remove(d.as_ptr()) };
+        }
+    }
+}
+
+/// `ima/namespaces`, where namespace directories go; null outside the
+/// lifetime of [`ImaDir`].
+static NAMESPACES: AtomicPtr<bindings::dentry> = AtomicPtr::new(ptr::null_mut());
+
+/// The files every namespace's lists are read through.
+const LIST_FILES: [(&CStr, u16, Kind); 4] = [
+    (c"ascii_runtime_measurements", 0o440, Kind::AsciiList),
+    (c"binary_runtime_measurements", 0o440, Kind::BinaryList),
+    (c"runtime_measurements_count", 0o440, Kind::Count),
+    (c"violations", 0o440, Kind::Violations),
+];
+
+/// `/sys/kernel/security/ima` and its files.
+pub(crate) struct ImaDir {
+    _files: Dentries,
+}
+
+impl ImaDir {
+    pub(crate) fn create() -> Result<Self> {
+        let mut d = Dentries(KVec::new());
+        let own = |kind| Spec {
+            kind,
+            scope: Scope::Own,
+        };
+        let fc = |kind| Spec {
+            kind,
+            scope: Scope::ForChildren,
+        };
+        let root = d.dir(c"ima", ptr::null_mut())?;
+        d.file(c"policy", 0o600, root, own(Kind::Policy))?;
+        for (name, mode, kind) in LIST_FILES {
+            d.file(name, mode, root, own(kind))?;
+        }
+        d.file(c"vpcr", 0o440, root, own(Kind::Vpcr))?;
+        d.file(c"ns_id", 0o444, root, own(Kind::NsId))?;
+        d.file(c"ns_live", 0o444, root, own(Kind::Live))?;
+        d.file(c"ns_unshare", 0o200, root, own(Kind::Unshare))?;
+        let children = d.dir(c"for_children", root)?;
+        d.file(c"ns_id", 0o444, children, fc(Kind::NsId))?;
+        d.file(c"policy", 0o600, children, fc(Kind::Policy))?;
+        d.file(c"hash", 0o600, children, fc(Kind::Hash))?;
+        d.file(c"template", 0o600, children, fc(Kind::Template))?;
+        let namespaces = d.dir(c"namespaces", root)?;
+        NAMESPACES.store(namespaces, Ordering::Release);
+        Ok(Self { _files: d })
     }
 }
 
 impl Drop for ImaDir {
     fn drop(&mut self) {
-        for d in self.dentries.iter().rev() {
-            // SAFETY: each dentry is live and removed once (invariant).
-            unsafe { bindings::securityfs_remove(d.as_ptr()) };
+        NAMESPACES.store(ptr::null_mut(), Ordering::Release);
+    }
+}
+
+/// `namespaces/<id>/`: a descendant's lists, policy and vpcr, read-only.
+pub(crate) struct NsDir {
+    _files: Dentries,
+}
+
+impl NsDir {
+    pub(crate) fn create(id: u64) -> Result<Self> {
+        let parent = NAMESPACES.load(Ordering::Acquire);
+        if parent.is_null() {
+            return Err(ENODEV);
+        }
+        let mut buf = [0u8; 24];
+        let name = decimal(id, &mut buf);
+        let at = |kind| Spec {
+            kind,
+            scope: Scope::Id(id),
+        };
+        let mut d = Dentries(KVec::new());
+        let dir = d.dir(name, parent)?;
+        for (name, mode, kind) in LIST_FILES {
+            d.file(name, mode, dir, at(kind))?;
+        }
+        d.file(c"policy", 0o400, dir, at(Kind::Policy))?;
+        d.file(c"vpcr", 0o440, dir, at(Kind::Vpcr))?;
+        d.file(c"parent", 0o444, dir, at(Kind::Parent))?;
+        Ok(Self { _files: d })
+    }
+}
+
+/// `n` in decimal, NUL-terminated, in `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 24]) -> &CStr {
+    let mut i = buf.len() - 1; // buf[23] stays NUL
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    // At most 20 digits then the NUL: always a valid C string.
+    CStr::from_bytes_until_nul(&buf[i..]).unwrap_or(c"0")
 }

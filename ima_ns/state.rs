@@ -1,0 +1,146 @@
+//! The module's global state: the host namespace, the registry of child
+//! namespaces, the task map, the inode cache and the hash transforms.
+//!
+//! Built once at init and published for the hooks and files; withdrawn at
+//! exit only after the hooks are off and every child namespace is gone.
+
+use crate::crypto::FileHasher;
+use crate::iint::IintCache;
+use crate::namespace::{ImaNamespace, Membership, NsRef};
+use crate::tasks::TaskMap;
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use ima_tpm::HashAlgo;
+use kernel::new_mutex;
+use kernel::prelude::*;
+use kernel::rbtree::RBTree;
+use kernel::sync::{Arc, Mutex};
+
+/// One transform per algorithm a namespace may choose, allocated once.
+pub(crate) struct Hashers([Option<FileHasher>; 4]);
+
+impl Hashers {
+    fn new() -> Result<Self> {
+        let mut all = [None, None, None, None];
+        for (slot, algo) in all.iter_mut().zip(HashAlgo::ALL) {
+            // A missing algorithm only makes it unavailable.
+            *slot = FileHasher::new(algo).ok();
+        }
+        Ok(Self(all))
+    }
+
+    pub(crate) fn get(&self, algo: HashAlgo) -> Result<&FileHasher> {
+        let i = HashAlgo::ALL.iter().position(|&a| a == algo).ok_or(EINVAL)?;
+        self.0[i].as_ref().ok_or(ENOENT)
+    }
+}
+
+#[pin_data]
+pub(crate) struct ImaState {
+    pub(crate) host: NsRef,
+    #[pin]
+    pub(crate) iints: IintCache,
+    pub(crate) hashers: Hashers,
+    #[pin]
+    pub(crate) tasks: TaskMap,
+    /// Child namespaces from creation until they end, by id: the files
+    /// under `namespaces/` find them here (their inodes hold only the id).
+    #[pin]
+    registry: Mutex<RBTree<u64, Arc<ImaNamespace>>>,
+    next_id: AtomicU64,
+}
+
+static STATE: AtomicPtr<ImaState> = AtomicPtr::new(ptr::null_mut());
+
+/// The module's state, once published.
+pub(crate) fn get() -> Option<&'static ImaState> {
+    let p = STATE.load(Ordering::Acquire);
+    // SAFETY: `publish` stores a pointer to pinned state that `withdraw`
+    // clears before it is freed, and it is freed only after the hooks are
+    // disabled, the files removed (none open: they pin the module) and the
+    // workqueue drained: nothing holds the reference across the free.
+    unsafe { p.as_ref() }
+}
+
+/// Makes `st` the module's state.
+///
+/// # Safety
+///
+/// `st` must stay pinned and alive until [`withdraw`] is called and no
+/// caller of [`get`] can still run.
+pub(crate) unsafe fn publish(st: &ImaState) {
+    STATE.store(ptr::from_ref(st).cast_mut(), Ordering::Release);
+}
+
+pub(crate) fn withdraw() {
+    STATE.store(ptr::null_mut(), Ordering::Release);
+}
+
+impl ImaState {
+    pub(crate) fn new(host: Arc<ImaNamespace>) -> Result<Pin<KBox<Self>>> {
+        KBox::pin_init(
+            try_pin_init!(Self {
+                host: NsRef::from(host),
+                iints <- IintCache::new(),
+                hashers: Hashers::new()?,
+                tasks <- TaskMap::new(),
+                registry <- new_mutex!(RBTree::new(), "ima_ns_registry"),
+                next_id: AtomicU64::new(1),
+            }? Error),
+            GFP_KERNEL,
+        )
+    }
+
+    /// The namespace of the current task.
+    pub(crate) fn current_ns(&self) -> NsRef {
+        self.tasks.current().0.unwrap_or_else(|| self.host.clone())
+    }
+
+    /// Runs `f` on the current task's namespace; for host tasks without
+    /// taking a reference.
+    pub(crate) fn with_current_ns<R>(&self, f: impl FnOnce(&ImaNamespace) -> R) -> R {
+        match self.tasks.current().0 {
+            Some(ns) => f(&ns),
+            None => f(&self.host),
+        }
+    }
+
+    /// A live child namespace by id.
+    pub(crate) fn lookup(&self, id: u64) -> Option<NsRef> {
+        self.registry.lock().get(&id).cloned().map(NsRef::from)
+    }
+
+    pub(crate) fn registry_remove(&self, id: u64) {
+        let node = self.registry.lock().remove_node(&id);
+        drop(node); // outside the lock
+    }
+
+    /// `ns_unshare`: a new child of the caller's namespace becomes the
+    /// caller's namespace for children.
+    pub(crate) fn unshare(&self) -> Result<u64> {
+        let (own, pending) = self.tasks.current();
+        if pending.as_ref().is_some_and(|p| !p.is_active()) {
+            pr_err!("ns_unshare: this task already has an unused namespace for children\n");
+            return Err(EBUSY);
+        }
+        let parent = own.unwrap_or_else(|| self.host.clone());
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let ns = ImaNamespace::new_child(id, parent)?;
+        let dir = crate::securityfs::NsDir::create(id)?;
+        ns.set_dir(dir);
+        self.registry
+            .lock()
+            .try_create_and_insert(id, ns.clone(), GFP_KERNEL)?;
+        // Registered: from here, dropping the holder on an error ends the
+        // namespace properly (anchor, directory, registry).
+        self.tasks
+            .set_for_children(Membership::join(ns, false)?)?;
+        pr_info!("namespace {} created\n", id);
+        Ok(id)
+    }
+
+    /// Drops every task's namespaces (unload: the hooks are already off).
+    pub(crate) fn forget_tasks(&self) {
+        self.tasks.clear();
+    }
+}

@@ -1,0 +1,138 @@
+//! Which IMA namespace each task is in, and which it holds for children.
+//!
+//! A module cannot reserve a task security blob, so this is a tree keyed
+//! by task address, filled by `task_alloc` and emptied by `task_free`.
+//! Tasks without an entry are in the host namespace with no namespace for
+//! children, so the tree holds only tasks that use namespaces, and the
+//! hooks skip it entirely while it is empty.
+//!
+//! `task_free` runs in softirq (an RCU callback) for most tasks, so the
+//! tree's lock keeps softirqs off, and what it drops there only queues
+//! work (see [`Membership`] and [`NsRef`]).
+
+use crate::bh::BhSpinLock;
+use crate::namespace::{Membership, NsRef};
+use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::prelude::*;
+use kernel::rbtree::{RBTree, RBTreeNodeReservation};
+
+/// The namespaces of one task.
+pub(crate) struct TaskIma {
+    /// `None`: the host namespace.
+    ns: Option<Membership>,
+    /// `None`: children stay in `ns`.
+    for_children: Option<Membership>,
+}
+
+#[pin_data]
+pub(crate) struct TaskMap {
+    #[pin]
+    tree: BhSpinLock<RBTree<usize, TaskIma>>,
+    /// Number of entries, read without the lock by the hooks' fast path.
+    len: AtomicUsize,
+}
+
+fn current_task() -> usize {
+    // SAFETY: no preconditions; the pointer is only used as a key.
+    unsafe { crate::bindings::ima_ns_current_task() as usize }
+}
+
+impl TaskMap {
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            tree <- BhSpinLock::new(
+                RBTree::new(),
+                kernel::c_str!("ima_ns_tasks"),
+                kernel::static_lock_class!()
+            ),
+            len: AtomicUsize::new(0),
+        })
+    }
+
+    /// The current task's namespace and namespace for children; `None`
+    /// means the host, and no namespace for children.
+    pub(crate) fn current(&self) -> (Option<NsRef>, Option<NsRef>) {
+        if self.len.load(Ordering::Acquire) == 0 {
+            return (None, None);
+        }
+        let tree = self.tree.lock();
+        match tree.get(&current_task()) {
+            None => (None, None),
+            Some(t) => (
+                t.ns.as_ref().map(Membership::to_ref),
+                t.for_children.as_ref().map(Membership::to_ref),
+            ),
+        }
+    }
+
+    /// Makes `holder` the current task's namespace for children.
+    pub(crate) fn set_for_children(&self, holder: Membership) -> Result {
+        let task = current_task();
+        let node = RBTreeNodeReservation::new(GFP_KERNEL)?;
+        let mut tree = self.tree.lock();
+        let old = match tree.get_mut(&task) {
+            Some(t) => t.for_children.replace(holder),
+            None => {
+                let entry = TaskIma {
+                    ns: None,
+                    for_children: Some(holder),
+                };
+                tree.insert(node.into_node(task, entry));
+                self.len.fetch_add(1, Ordering::AcqRel);
+                None
+            }
+        };
+        drop(tree);
+        drop(old); // outside the lock
+        Ok(())
+    }
+
+    /// `task_alloc`: a new task joins the current task's namespace for
+    /// children, or its namespace; threads always join its namespace.
+    pub(crate) fn task_alloc(&self, task: usize, thread: bool) -> Result {
+        let (own, pending) = self.current();
+        let target = match (thread, pending, own) {
+            (false, Some(p), _) => p,
+            (_, _, Some(o)) => o,
+            _ => return Ok(()), // host, nothing to record
+        };
+        let member = Membership::join(target.arc(), true)?;
+        let node = RBTreeNodeReservation::new(GFP_KERNEL)?;
+        let entry = TaskIma {
+            ns: Some(member),
+            for_children: None,
+        };
+        let mut tree = self.tree.lock();
+        // An entry left for this address would be a task that was never
+        // freed through the hook: replace it.
+        let old = tree.insert(node.into_node(task, entry));
+        if old.is_none() {
+            self.len.fetch_add(1, Ordering::AcqRel);
+        }
+        drop(tree);
+        drop(old);
+        Ok(())
+    }
+
+    /// `task_free`, possibly in softirq.
+    pub(crate) fn task_free(&self, task: usize) {
+        if self.len.load(Ordering::Acquire) == 0 {
+            return;
+        }
+        let mut tree = self.tree.lock();
+        let node = tree.remove_node(&task);
+        if node.is_some() {
+            self.len.fetch_sub(1, Ordering::AcqRel);
+        }
+        drop(tree);
+        // Outside the lock; only queues work (softirq-safe).
+        drop(node);
+    }
+
+    /// Empties the map (unload).
+    pub(crate) fn clear(&self) {
+        let old = core::mem::replace(&mut *self.tree.lock(), RBTree::new());
+        self.len.store(0, Ordering::Release);
+        drop(old);
+    }
+}

@@ -1,0 +1,260 @@
+//! What each file under `/sys/kernel/security/ima/` is, whose namespace it
+//! shows, who may open it, and what reads show and writes do.
+//!
+//! A file's inode records only a [`Spec`] (kind and scope, no pointer), so
+//! an open racing with a namespace's end can never reach freed memory:
+//! the namespace is resolved at open, and the open file keeps that view.
+
+use crate::hooks;
+use crate::namespace::{self, Hex, NsRef};
+use crate::policy::PolicyWriter;
+use crate::state::{self, ImaState};
+use core::fmt::Write;
+use ima_template::IMA_NG;
+use ima_tpm::HashAlgo;
+use kernel::prelude::*;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub(crate) enum Kind {
+    AsciiList = 1,
+    BinaryList,
+    Count,
+    Violations,
+    Policy,
+    Vpcr,
+    NsId,
+    Parent,
+    Live,
+    Unshare,
+    Hash,
+    Template,
+}
+
+const KINDS: [Kind; 12] = [
+    Kind::AsciiList,
+    Kind::BinaryList,
+    Kind::Count,
+    Kind::Violations,
+    Kind::Policy,
+    Kind::Vpcr,
+    Kind::NsId,
+    Kind::Parent,
+    Kind::Live,
+    Kind::Unshare,
+    Kind::Hash,
+    Kind::Template,
+];
+
+impl Kind {
+    pub(crate) fn is_list(self) -> bool {
+        matches!(self, Kind::AsciiList | Kind::BinaryList)
+    }
+}
+
+/// Whose namespace a file shows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Scope {
+    /// The opener's namespace.
+    Own,
+    /// The namespace the opener holds for its children (`for_children/`).
+    ForChildren,
+    /// A descendant of the opener's namespace (`namespaces/<id>/`).
+    Id(u64),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Spec {
+    pub(crate) kind: Kind,
+    pub(crate) scope: Scope,
+}
+
+impl Spec {
+    /// Packed into `i_private`: kind, scope tag, id.
+    pub(crate) fn encode(self) -> usize {
+        let (tag, id) = match self.scope {
+            Scope::Own => (0, 0),
+            Scope::ForChildren => (1, 0),
+            Scope::Id(id) => (2, id as usize),
+        };
+        self.kind as usize | tag << 8 | id << 16
+    }
+
+    pub(crate) fn decode(v: usize) -> Option<Self> {
+        let kind = *KINDS.iter().find(|k| **k as usize == v & 0xff)?;
+        let scope = match (v >> 8) & 0xff {
+            0 => Scope::Own,
+            1 => Scope::ForChildren,
+            2 => Scope::Id((v >> 16) as u64),
+            _ => return None,
+        };
+        Some(Self { kind, scope })
+    }
+}
+
+/// The namespace a file opened now shows, after access checks.
+pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
+    let st = state::get().ok_or(ENODEV)?;
+    let writable = matches!(
+        (spec.kind, spec.scope),
+        (Kind::Policy, Scope::Own | Scope::ForChildren)
+            | (Kind::Unshare, Scope::Own)
+            | (Kind::Hash | Kind::Template, Scope::ForChildren)
+    );
+    if write && !writable {
+        return Err(EACCES);
+    }
+    if write && !capable_sys_admin() {
+        return Err(EPERM);
+    }
+    let ns = match spec.scope {
+        Scope::Own => st.current_ns(),
+        Scope::ForChildren => st.tasks.current().1.ok_or(ENOENT)?,
+        Scope::Id(id) => descendant(st, id)?,
+    };
+    if spec.kind == Kind::Vpcr && ns.is_host() {
+        // The host's PCRs are the TPM's.
+        return Err(ENOENT);
+    }
+    if write && spec.scope == Scope::ForChildren && ns.is_active() {
+        pr_err!("namespace {} is active: its configuration is locked\n", ns.id);
+        return Err(EBUSY);
+    }
+    Ok(ns)
+}
+
+fn capable_sys_admin() -> bool {
+    // SAFETY: no preconditions.
+    unsafe { crate::bindings::ima_ns_capable_sys_admin() }
+}
+
+/// Namespace `id`, if it descends from the opener's and the opener is
+/// privileged. A child never sees its ancestors or siblings.
+fn descendant(st: &ImaState, id: u64) -> Result<NsRef> {
+    let target = st.lookup(id).ok_or(ENOENT)?;
+    let reader = st.current_ns();
+    if !capable_sys_admin()
+        || core::ptr::eq(&*reader, &*target)
+        || !reader.is_ancestor_of(&target)
+    {
+        return Err(EACCES);
+    }
+    Ok(target)
+}
+
+/// Shows a value file of `ns`.
+pub(crate) fn show(kind: Kind, ns: &NsRef, out: &mut impl Write) -> core::fmt::Result {
+    match kind {
+        Kind::Count => writeln!(out, "{}", ns.list.len()),
+        Kind::Violations => writeln!(out, "{}", ns.violations()),
+        Kind::Policy => ns
+            .policy
+            .current()
+            .iter()
+            .try_for_each(|rule| write!(out, "{rule}")),
+        Kind::Vpcr => {
+            let vpcr = ns.list.vpcr().map_err(|_| core::fmt::Error)?;
+            vpcr.iter()
+                .try_for_each(|d| writeln!(out, "{} {}", d.algo().name(), Hex(d.as_bytes())))
+        }
+        Kind::NsId => writeln!(out, "{}", ns.id),
+        Kind::Parent => writeln!(out, "{}", ns.parent.as_ref().map_or(0, |p| p.id)),
+        Kind::Live => writeln!(out, "{}", namespace::live()),
+        Kind::Hash => writeln!(out, "{}", ns.config().algo.name()),
+        Kind::Template => writeln!(out, "{}", ns.config().template.name),
+        Kind::AsciiList | Kind::BinaryList | Kind::Unshare => Ok(()),
+    }
+}
+
+/// One open for write.
+pub(crate) struct Writer {
+    pub(crate) spec: Spec,
+    pub(crate) ns: NsRef,
+    pub(crate) policy: PolicyWriter,
+}
+
+impl Writer {
+    pub(crate) fn new(spec: Spec, ns: NsRef) -> Result<Self> {
+        if spec.kind == Kind::Policy {
+            ns.policy.begin_write()?;
+        }
+        Ok(Self {
+            spec,
+            ns,
+            policy: PolicyWriter {
+                rules: KVec::new(),
+                failed: false,
+            },
+        })
+    }
+
+    /// Handles one `write()` of a file other than `policy`.
+    pub(crate) fn write_value(&mut self, text: &[u8]) -> Result {
+        let text = core::str::from_utf8(text).map_err(|_| EINVAL)?.trim();
+        match self.spec.kind {
+            Kind::Unshare => {
+                if !hooks::is_active() {
+                    return Err(EAGAIN);
+                }
+                let st = state::get().ok_or(ENODEV)?;
+                st.unshare().map(|_| ())
+            }
+            Kind::Hash => {
+                let algo = HashAlgo::from_name(text).ok_or_else(|| {
+                    pr_err!("hash \"{}\" is not one of sha1, sha256, sha384, sha512\n", text);
+                    EINVAL
+                })?;
+                let st = state::get().ok_or(ENODEV)?;
+                st.hashers.get(algo)?;
+                self.ns.configure(|c| {
+                    c.algo = algo;
+                    Ok(())
+                })
+            }
+            Kind::Template => {
+                if text != IMA_NG.name {
+                    pr_err!("template \"{}\" is not supported in namespaces yet (ima-ng)\n", text);
+                    return Err(EINVAL);
+                }
+                self.ns.configure(|c| {
+                    c.template = &IMA_NG;
+                    Ok(())
+                })
+            }
+            _ => Err(EINVAL),
+        }
+    }
+
+    /// The file is closed: a policy update takes effect if every write
+    /// succeeded.
+    pub(crate) fn finish(self) {
+        if self.spec.kind != Kind::Policy {
+            return;
+        }
+        let ns = self.ns;
+        let w = self.policy;
+        let pending = if w.failed {
+            pr_err!("policy update failed; the policy in force is unchanged\n");
+            None
+        } else if w.rules.is_empty() {
+            pr_err!("policy update has no rules; the policy in force is unchanged\n");
+            None
+        } else {
+            Some(w.rules)
+        };
+        let installing = pending.is_some();
+        let result = if self.spec.scope == Scope::ForChildren {
+            ns.while_inactive(|| ns.policy.end_write(pending))
+                .inspect_err(|_| {
+                    let _ = ns.policy.end_write(None);
+                })
+        } else {
+            ns.policy.end_write(pending)
+        };
+        match result {
+            Ok(()) if installing => pr_info!("namespace {}: policy update completed\n", ns.id),
+            Ok(()) => {}
+            Err(e) => pr_err!("namespace {}: policy update failed: {:?}\n", ns.id, e),
+        }
+    }
+}
