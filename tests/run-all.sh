@@ -11,6 +11,8 @@ cd "$top"
 bash qemu/setup.sh || exit 1
 make -s lint || exit 1
 cargo test --workspace || exit 1
+# The userspace tool the namespace tests drive (run from the repo share).
+cargo build --release --quiet -p ima-ns-tool || exit 1
 
 passed=0 failed=0
 for t in tests/ima_ns_*.sh; do

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# IMA namespaces: a command run in a new namespace is measured in that
+# namespace's list (its first exec first), and in the host's only where the
+# host's policy asks; the list replays to the namespace's virtual PCR; the
+# host's list anchors the namespace's start and end; isolation; bad input.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ns_lib.sh"
+tap_plan 25
+
+ima_load || bail "cannot load ima_ns.ko"
+# The host measures execs from ext4 only; the namespaces, every exec.
+ima_policy_write "measure func=BPRM_CHECK fsmagic=0xef53" || bail "host policy"
+cp /bin/true $SCRATCH/true
+T=$(mktemp -d)
+NS_POLICY="measure func=BPRM_CHECK
+measure func=FILE_CHECK mask=MAY_READ fsmagic=0xef53"
+echo "data one" >$SCRATCH/data
+
+# One namespace: runs true (9p, host does not measure), the ext4 copy of
+# true (both measure), reads data, then saves its own view of everything.
+ns_run "$NS_POLICY" bash -c "
+	/bin/true; $SCRATCH/true; $SCRATCH/true; cat $SCRATCH/data >/dev/null
+	cat $IMA/ns_id >$T/id
+	cat $IMA/policy >$T/policy
+	cat $IMA/runtime_measurements_count >$T/count
+	cat $IMA/binary_runtime_measurements >$T/list.bin
+	cat $IMA/ascii_runtime_measurements >$T/list.txt
+	cat $IMA/vpcr >$T/vpcr"
+rc=$?
+id=$(cat $T/id)
+diag "namespace $id; its list:"
+sed 's/^/#   /' $T/list.txt
+
+tap_check "ima-ns run exits with the command's status" test $rc = 0
+tap_check "the namespace has its own id" test "$id" -ge 1
+tap_check "its first entry is the first exec (bash), not a boot_aggregate" \
+	test "$(head -n 1 $T/list.txt | awk '{ print $5 }')" = "$(readlink -f /bin/bash)"
+tap_check "its policy reads back in canonical form" \
+	test "$(cat $T/policy)" = "measure func=BPRM_CHECK 
+measure func=FILE_CHECK mask=MAY_READ fsmagic=0xef53 "
+tap_check "/usr/bin/true measured in the namespace with its sha256" \
+	test "$(awk '$5 == "/usr/bin/true" { print $4 }' $T/list.txt)" = "$(sha256_of /usr/bin/true)"
+tap_check "the ext4 true measured once in the namespace (run twice)" \
+	test "$(awk -v f=$SCRATCH/true '$5 == f' $T/list.txt | wc -l)" = 1
+tap_check "the data file read is measured in the namespace" \
+	test "$(awk -v f=$SCRATCH/data '$5 == f { print $4 }' $T/list.txt)" = "$(sha256_of $SCRATCH/data)"
+tap_check "/usr/bin/true is not in the host list (host policy: ext4 only)" \
+	test "$(ima_digests_of /usr/bin/true | wc -l)" = 0
+tap_check "the ext4 true is in the host list too" \
+	test "$(ima_count $SCRATCH/true "$(sha256_of $SCRATCH/true)")" = 1
+tap_check "count file equals the entries in its list" \
+	test "$(cat $T/count)" = "$(wc -l <$T/list.txt)"
+tap_check "the namespace list replays to its vpcr in sha1, sha256, sha384, sha512" \
+	ns_replay_ok $T/list.bin $T/vpcr
+tap_check "evmctl ima_measurement validates the list against the vpcr" \
+	ns_evmctl_ok $T/list.bin $T/vpcr
+
+# Anchors in the host list: digests of documented blobs (README).
+start=$(printf 'ima-ns start\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\npolicy\n%s\n' "$id" "$(cat $T/policy)" | sha256sum | cut -d' ' -f1)
+ns_wait_live 0 || diag "namespaces still live: $(cat $IMA/ns_live)"
+end=$(printf 'ima-ns end\nid %s\n%s\n' "$id" "$(cat $T/vpcr)" | sha256sum | cut -d' ' -f1)
+tap_check "host list: ima-ns:start:$id carries the digest of the configuration" \
+	test "$(ima_digests_of ima-ns:start:$id)" = "sha256:$start"
+tap_check "host list: ima-ns:end:$id carries the digest of the final vpcr" \
+	test "$(ima_digests_of ima-ns:end:$id)" = "sha256:$end"
+tap_check "the namespace is freed when its last task exits (ns_live 0)" test "$(cat $IMA/ns_live)" = 0
+tap_check "its namespaces/$id directory is gone" test ! -e $IMA/namespaces/$id
+
+# Isolation: two siblings; the parent (host) sees both, each sees neither.
+mkfifo $T/go
+ns_run "measure func=BPRM_CHECK" bash -c "cat $IMA/ns_id >$T/a; read x <$T/go" &
+ns_run "measure func=BPRM_CHECK" bash -c "
+	until [ -s $T/a ]; do sleep 0.1; done
+	a=\$(cat $T/a)
+	cat $IMA/namespaces/\$a/ascii_runtime_measurements >/dev/null 2>$T/sibling.err; echo \$? >$T/sibling.rc
+	grep -c boot_aggregate $IMA/ascii_runtime_measurements >$T/own_boot
+	echo 'measure func=FILE_CHECK' | setpriv --reuid 1000 --regid 1000 --clear-groups tee $IMA/policy >/dev/null 2>$T/unpriv.err
+	cat $IMA/policy >$T/b_policy
+	echo go >$T/go"
+wait
+a=$(cat $T/a)
+tap_check "a namespace cannot read a sibling's list (EACCES)" \
+	grep -q "Permission denied" $T/sibling.err
+tap_check "inside, the list file is the namespace's own (no host boot_aggregate)" \
+	test "$(cat $T/own_boot)" = 0
+tap_check "inside, an unprivileged user cannot write the policy" \
+	grep -q "Permission denied" $T/unpriv.err
+tap_check "... and the policy is unchanged" test "$(cat $T/b_policy)" = "measure func=BPRM_CHECK "
+
+# Bad input: nothing changes. Only shell builtins until /bin/true: any
+# forked command would be the namespace's first member and activate it.
+tap_check "for_children/hash without a pending namespace: ENOENT" \
+	bash -c "! echo sha1 2>$T/e >$IMA/for_children/hash && grep -q 'No such file' $T/e"
+bash -c "
+	echo 1 >$IMA/ns_unshare
+	echo 1 >$IMA/ns_unshare 2>$T/twice.err; echo \$? >$T/twice.rc
+	echo md5 >$IMA/for_children/hash 2>$T/hash.err
+	echo ima-foo >$IMA/for_children/template 2>$T/tmpl.err
+	printf 'measure func=BPRM_CHECK\nmeasure bogus=1\n' >$IMA/for_children/policy 2>$T/pol.err
+	read -r h <$IMA/for_children/hash; echo \$h >$T/hash
+	: >$T/pol; while read -r l; do echo \$l >>$T/pol; done <$IMA/for_children/policy
+	/bin/true
+	echo sha1 2>$T/late.err >$IMA/for_children/hash"
+tap_check "a second ns_unshare while one is pending: EBUSY" grep -q "busy" $T/twice.err
+tap_check "bad hash and template names: EINVAL, hash unchanged" \
+	bash -c "grep -q 'Invalid argument' $T/hash.err && grep -q 'Invalid argument' $T/tmpl.err && test \"\$(cat $T/hash)\" = sha256"
+tap_check "a bad rule drops the whole for_children policy update (empty policy)" \
+	bash -c "grep -q 'Invalid argument' $T/pol.err && test ! -s $T/pol"
+tap_check "configuration after activation: EBUSY" grep -q "busy" $T/late.err
+
+ns_wait_live 0
+ima_unload || diag "unload failed"
+tap_finish
