@@ -67,7 +67,7 @@ pub use decision::{evaluate, evaluate_with, ActionMask, AppraiseSubaction, Decis
 pub use event::{Event, MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
 pub use index::{candidates, evaluate_indexed, FuncIndex, PolicySummary};
 pub use inline_str::InlineStr;
-pub use parse::{parse_line, ParseError};
+pub use parse::{parse_line, policy_lines, ParseError};
 pub use rule::{
     Action, AppraiseType, FsName, Func, IdCond, IdOp, LsmField, LsmLabel, Mask, OptList, Rule,
     SubjectGid, SubjectId, Uuid, FSNAME_MAX, LSM_LABEL_MAX, OPT_LIST_MAX,

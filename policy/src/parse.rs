@@ -38,6 +38,14 @@ fn err<'a, T>(token: &'a str, reason: &'static str) -> Result<T, ParseError<'a>>
     Err(ParseError { token, reason })
 }
 
+/// Splits one write to the `policy` file into lines as
+/// `ima_write_policy()` / `ima_parse_add_rule()` do: at `\n`, and at NUL,
+/// since upstream handles the buffer as C strings (a NUL ends a line).
+/// Feed each to [`parse_line`].
+pub fn policy_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['\n', '\0'])
+}
+
 /// Parses one line of a policy write. `Ok(None)` for blank and `#` lines.
 pub fn parse_line(line: &str) -> Result<Option<Rule>, ParseError<'_>> {
     let line = line.trim_start_matches([' ', '\t']);

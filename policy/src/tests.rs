@@ -1170,3 +1170,17 @@ fn hand_built_rules_are_validated() {
     r.digest_verity = true;
     assert_eq!(r.validate(), Ok(()));
 }
+
+#[test]
+fn rule_size_stays_bounded() {
+    // Inline strings dominate; keep an eye on the footprint per rule.
+    let size = core::mem::size_of::<Rule>();
+    std::println!("size_of::<Rule>() = {size}");
+    assert!(size <= 2200, "{size}");
+}
+
+#[test]
+fn policy_lines_split_at_newline_and_nul() {
+    let lines: std::vec::Vec<&str> = policy_lines("measure\ndont_measure uid=0\0x\n").collect();
+    assert_eq!(lines, ["measure", "dont_measure uid=0", "x", ""]);
+}
