@@ -7,13 +7,31 @@
 //! kernel shell feeds it lines and events and stores the rules (and, for
 //! [`evaluate_indexed`], the index storage).
 //!
+//! # Use from the kernel shell
+//!
+//! - Writes to `policy`: split with [`policy_lines`] (newline and NUL end a
+//!   line, as upstream), [`parse_line`] each; a [`ParseError`] is `EINVAL`,
+//!   its `token` and `reason` go to the log. (A write starting with `/` is
+//!   a file to load, as upstream: the shell's business.)
+//! - Reading `policy`: `Display` of each [`Rule`] is one line of
+//!   `ima_policy_show()`, newline included.
+//! - Hooks: build an [`Event`] (`..Default::default()` for what the hook
+//!   or the policy does not need, see [`PolicySummary`]) and call
+//!   [`evaluate`] (all actions, LSM conditions never hold),
+//!   [`evaluate_with`] (the actions asked for, LSM callback), or
+//!   [`evaluate_indexed`] with a [`FuncIndex`] built once per installed
+//!   rule set into caller-owned storage of [`FuncIndex::storage_len`]
+//!   entries. The [`Decision`] has every action class plus pcr, template,
+//!   allowed hash algorithms and the signature/verity/direct-I/O flags.
+//!
 //! # Strings
 //!
 //! Rule values are stored inline ([`InlineStr`]), with fixed caps; longer
 //! values are rejected with a [`ParseError`] naming the token:
 //! `fsname=` [`FSNAME_MAX`] (32) bytes, `keyrings=` and `label=`
 //! [`OPT_LIST_MAX`] (255) bytes including the `|` separators, each LSM
-//! label [`LSM_LABEL_MAX`] (255) bytes. Upstream has no such caps.
+//! label [`LSM_LABEL_MAX`] (255) bytes. Upstream has no such caps. A rule
+//! is about 2 KiB.
 //!
 //! # LSM label conditions
 //!
@@ -43,10 +61,18 @@
 //!
 //! - Ids print unsigned: upstream prints them with `%d`, so ids from 2^31
 //!   come out negative and do not read back.
-//! - The show order of a `sigv3` rule (`appraise_type=sigv3` before
-//!   `digest_type=verity`) is upstream's, and like upstream the parser
-//!   rejects that order: such a rule does not read back from its shown
-//!   form.
+//! - The string caps above.
+//! - A second label for the same LSM condition is always a duplicate;
+//!   upstream only notices when the first label is active in the LSM.
+//! - The built-in policies are policy lines, so their signature rules also
+//!   set `IMA_CHECK_BLACKLIST` (see [`SECURE_BOOT`]).
+//!
+//! Kept from upstream, though surprising: the parse order rules (see the
+//! `parse` module), `gid=` accepted on `KEY_CHECK`/`CRITICAL_DATA` rules
+//! but not tested there, `POST_SETATTR` events ignoring `func=`/`mask=`,
+//! and a `sigv3` rule not reading back from its shown form, since upstream
+//! shows `appraise_type=sigv3` before `digest_type=verity` and its parser
+//! wants them the other way round.
 #![no_std]
 
 mod algo;
