@@ -1,101 +1,106 @@
-//! The IMA policy language: parsing, validation, canonical form, matching.
+//! The IMA policy language of Linux 6.12: parsing, validation, canonical
+//! form, matching.
 //!
-//! Follows upstream's `ima_parse_rule()`, `ima_policy_show()` and
-//! `ima_match_rules()` (security/integrity/ima/ima_policy.c). Pure logic:
-//! the kernel shell feeds it lines and events and stores the rules.
+//! Follows upstream's `ima_parse_rule()`, `ima_validate_rule()`,
+//! `ima_policy_show()`, `ima_match_rules()` and `ima_match_policy()`
+//! (security/integrity/ima/ima_policy.c). Pure logic without `alloc`: the
+//! kernel shell feeds it lines and events and stores the rules (and, for
+//! [`evaluate_indexed`], the index storage).
+//!
+//! # Use from the kernel shell
+//!
+//! - Writes to `policy`: split with [`policy_lines`] (newline and NUL end a
+//!   line, as upstream), [`parse_line`] each; a [`ParseError`] is `EINVAL`,
+//!   its `token` and `reason` go to the log. (A write starting with `/` is
+//!   a file to load, as upstream: the shell's business.)
+//! - Reading `policy`: `Display` of each [`Rule`] is one line of
+//!   `ima_policy_show()`, newline included.
+//! - Hooks: build an [`Event`] (`..Default::default()` for what the hook
+//!   or the policy does not need, see [`PolicySummary`]) and call
+//!   [`evaluate`] (all actions, LSM conditions never hold),
+//!   [`evaluate_with`] (the actions asked for, LSM callback), or
+//!   [`evaluate_indexed`] with a [`FuncIndex`] built once per installed
+//!   rule set into caller-owned storage of [`FuncIndex::storage_len`]
+//!   entries. The [`Decision`] has every action class plus pcr, template,
+//!   allowed hash algorithms and the signature/verity/direct-I/O flags.
+//!
+//! # Strings
+//!
+//! Rule values are stored inline ([`InlineStr`]), with fixed caps; longer
+//! values are rejected with a [`ParseError`] naming the token:
+//! `fsname=` [`FSNAME_MAX`] (32) bytes, `keyrings=` and `label=`
+//! [`OPT_LIST_MAX`] (255) bytes including the `|` separators, each LSM
+//! label [`LSM_LABEL_MAX`] (255) bytes. Upstream has no such caps. A rule
+//! is about 2 KiB.
+//!
+//! # LSM label conditions
+//!
+//! `subj_user=` ... `obj_type=` are parsed, validated and shown, but only
+//! the kernel can evaluate them (`security_filter_rule_match()`). The
+//! choice here: [`Rule::matches`], [`evaluate`] treat them as not holding,
+//! so a rule with one never matches; [`Rule::matches_with`],
+//! [`evaluate_with`] and [`evaluate_indexed`] take a callback that decides
+//! each one, called only after all other conditions hold, in upstream's
+//! order. [`Rule::needs_lsm`] and [`PolicySummary::needs_lsm`] tell the
+//! shell whether it needs to supply one. Upstream also rejects a label the
+//! running LSM does not know while the boot policy is in force (and
+//! accepts but never matches or shows it afterwards); that, too, is the
+//! shell's call, made with the callback and [`Rule::lsm_label`].
+//!
+//! # Kernel configuration
+//!
+//! Parsing is as with `CONFIG_IMA_MEASURE_ASYMMETRIC_KEYS=y` (`KEY_CHECK`,
+//! `keyrings=`) and `CONFIG_IMA_APPRAISE_MODSIG=y` (`imasig|modsig`).
+//! `appraise_algos=` accepts every name of upstream's `hash_algo_name[]`
+//! ([`HASH_ALGO_NAMES`]); upstream also requires the crypto API to have the
+//! algorithm, which the shell can check on [`Rule::appraise_algos`].
+//! `template=` accepts the built-in templates by name or format string
+//! ([`Template`]), not templates defined with `ima_template_fmt=`.
+//!
+//! # Deviations from upstream
+//!
+//! - Ids print unsigned: upstream prints them with `%d`, so ids from 2^31
+//!   come out negative and do not read back.
+//! - The string caps above.
+//! - A second label for the same LSM condition is always a duplicate;
+//!   upstream only notices when the first label is active in the LSM.
+//! - The built-in policies are policy lines, so their signature rules also
+//!   set `IMA_CHECK_BLACKLIST` (see [`SECURE_BOOT`]).
+//!
+//! Kept from upstream, though surprising: the parse order rules (see the
+//! `parse` module), `gid=` accepted on `KEY_CHECK`/`CRITICAL_DATA` rules
+//! but not tested there, `POST_SETATTR` events ignoring `func=`/`mask=`,
+//! and a `sigv3` rule not reading back from its shown form, since upstream
+//! shows `appraise_type=sigv3` before `digest_type=verity` and its parser
+//! wants them the other way round.
 #![no_std]
 
+mod algo;
 mod builtin;
+mod decision;
 mod event;
+mod index;
+mod inline_str;
 mod parse;
 mod rule;
 mod show;
+mod template;
+mod validate;
 
-pub use builtin::TCB;
+pub use algo::{HashAlgos, HASH_ALGO_NAMES};
+pub use builtin::{APPRAISE_TCB, CRITICAL_DATA, ORIGINAL_TCB, SECURE_BOOT, TCB};
+pub use decision::{evaluate, evaluate_with, ActionMask, AppraiseSubaction, Decision};
 pub use event::{Event, MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
-pub use parse::{parse_line, ParseError};
-pub use rule::{Action, Func, IdCond, IdOp, Mask, Rule, SubjectId};
-
-/// What the policy asks for one event.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Decision {
-    /// The event must be measured.
-    pub measure: bool,
-}
-
-/// Evaluates `rules` in order as `ima_match_policy()` does: the first
-/// matching `measure`/`dont_measure` rule decides measurement.
-pub fn evaluate<'a>(rules: impl IntoIterator<Item = &'a Rule>, event: &Event) -> Decision {
-    for rule in rules {
-        if rule.matches(event) {
-            return Decision {
-                measure: rule.action == Action::Measure,
-            };
-        }
-    }
-    Decision::default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tcb() -> [Rule; 20] {
-        core::array::from_fn(|i| parse_line(TCB[i]).unwrap().unwrap())
-    }
-
-    fn ev(func: Func, mask: u32, uid: u32, fsmagic: u64) -> Event {
-        Event {
-            func,
-            mask,
-            uid,
-            euid: uid,
-            suid: uid,
-            cap_setuid: false,
-            fowner: 0,
-            fsmagic,
-        }
-    }
-
-    #[test]
-    fn tcb_measures_exec_and_root_reads_but_not_tmpfs() {
-        const EXT4: u64 = 0xef53;
-        let p = tcb();
-        assert!(evaluate(&p, &ev(Func::BprmCheck, MAY_EXEC, 1000, EXT4)).measure);
-        assert!(evaluate(&p, &ev(Func::MmapCheck, MAY_EXEC, 1000, EXT4)).measure);
-        assert!(evaluate(&p, &ev(Func::FileCheck, MAY_READ | MAY_WRITE, 0, EXT4)).measure);
-        assert!(!evaluate(&p, &ev(Func::FileCheck, MAY_READ, 1000, EXT4)).measure);
-        assert!(!evaluate(&p, &ev(Func::FileCheck, MAY_WRITE, 0, EXT4)).measure);
-        assert!(!evaluate(&p, &ev(Func::BprmCheck, MAY_EXEC, 0, 0x01021994)).measure);
-    }
-
-    #[test]
-    fn first_matching_rule_wins_and_exact_mask_is_exact() {
-        let p = [
-            parse_line("dont_measure fowner=7").unwrap().unwrap(),
-            parse_line("measure func=FILE_CHECK mask=MAY_READ")
-                .unwrap()
-                .unwrap(),
-        ];
-        let mut e = ev(Func::FileCheck, MAY_READ, 0, 0);
-        assert!(evaluate(&p, &e).measure);
-        e.mask = MAY_READ | MAY_WRITE;
-        assert!(!evaluate(&p, &e).measure);
-        e.mask = MAY_READ;
-        e.fowner = 7;
-        assert!(!evaluate(&p, &e).measure);
-    }
-
-    #[test]
-    fn euid_with_cap_setuid_also_checks_suid_and_uid() {
-        let p = [parse_line("measure euid=0").unwrap().unwrap()];
-        let mut e = ev(Func::FileCheck, MAY_READ, 0, 0);
-        e.euid = 1000;
-        assert!(!evaluate(&p, &e).measure);
-        e.cap_setuid = true;
-        assert!(evaluate(&p, &e).measure);
-    }
-}
+pub use index::{candidates, evaluate_indexed, FuncIndex, PolicySummary};
+pub use inline_str::InlineStr;
+pub use parse::{parse_line, policy_lines, ParseError};
+pub use rule::{
+    Action, AppraiseType, FsName, Func, IdCond, IdOp, LsmField, LsmLabel, Mask, OptList, Rule,
+    SubjectGid, SubjectId, Uuid, FSNAME_MAX, LSM_LABEL_MAX, OPT_LIST_MAX,
+};
+pub use template::Template;
 
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod tests;

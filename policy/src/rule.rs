@@ -1,20 +1,80 @@
-//! A parsed policy rule and how it matches an event.
+//! A parsed policy rule (`struct ima_rule_entry`) and how it matches an
+//! event (`ima_match_rules()`).
 
+use crate::algo::HashAlgos;
 use crate::event::Event;
+use crate::inline_str::InlineStr;
+use crate::template::Template;
 
 /// A rule's action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// `measure`.
     Measure,
     /// `dont_measure`.
     DontMeasure,
+    /// `appraise`.
+    Appraise,
+    /// `dont_appraise`.
+    DontAppraise,
+    /// `audit`.
+    Audit,
+    /// `hash`.
+    Hash,
+    /// `dont_hash`.
+    DontHash,
+}
+
+impl Action {
+    /// Every action, in the order `ima_policy_show()` tests them.
+    pub const ALL: [Action; 7] = [
+        Self::Measure,
+        Self::DontMeasure,
+        Self::Appraise,
+        Self::DontAppraise,
+        Self::Audit,
+        Self::Hash,
+        Self::DontHash,
+    ];
+
+    /// The keyword.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Measure => "measure",
+            Self::DontMeasure => "dont_measure",
+            Self::Appraise => "appraise",
+            Self::DontAppraise => "dont_appraise",
+            Self::Audit => "audit",
+            Self::Hash => "hash",
+            Self::DontHash => "dont_hash",
+        }
+    }
+
+    /// Parses an action keyword.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == s)
+    }
+
+    /// Upstream's action value (`MEASURE`, `DONT_MEASURE`, ... in
+    /// ima_policy.c).
+    pub(crate) const fn bits(self) -> u32 {
+        match self {
+            Self::Measure => 0x1,
+            Self::DontMeasure => 0x2,
+            Self::Appraise => 0x4,
+            Self::DontAppraise => 0x8,
+            Self::Audit => 0x40,
+            Self::Hash => 0x100,
+            Self::DontHash => 0x200,
+        }
+    }
 }
 
 /// The hook a rule applies to (`enum ima_hooks`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[expect(missing_docs, reason = "names are upstream's func= values")]
 pub enum Func {
+    #[default]
     FileCheck,
     MmapCheck,
     MmapCheckReqprot,
@@ -29,10 +89,14 @@ pub enum Func {
     KeyCheck,
     CriticalData,
     SetxattrCheck,
+    /// `POST_SETATTR`: an event-only hook (appraisal after a setattr). No
+    /// rule can name it; when an event has it, rules match regardless of
+    /// their `func=` and `mask=`, as upstream.
+    PostSetattr,
 }
 
 impl Func {
-    /// Every func, in `enum ima_hooks` order.
+    /// Every func a rule can name, in `enum ima_hooks` order.
     pub const ALL: [Func; 14] = [
         Self::FileCheck,
         Self::MmapCheck,
@@ -49,6 +113,14 @@ impl Func {
         Self::CriticalData,
         Self::SetxattrCheck,
     ];
+
+    /// Number of [`Func`] values, including [`Func::PostSetattr`].
+    pub const COUNT: usize = 15;
+
+    /// A dense number below [`Func::COUNT`], for tables indexed by func.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
 
     /// The canonical name `ima_policy_show()` prints.
     pub const fn name(self) -> &'static str {
@@ -67,10 +139,12 @@ impl Func {
             Self::KeyCheck => "KEY_CHECK",
             Self::CriticalData => "CRITICAL_DATA",
             Self::SetxattrCheck => "SETXATTR_CHECK",
+            Self::PostSetattr => "POST_SETATTR",
         }
     }
 
-    /// Parses a `func=` value, with upstream's aliases.
+    /// Parses a `func=` value, with upstream's aliases (`PATH_CHECK`,
+    /// `FILE_MMAP`). `POST_SETATTR` is not a `func=` value.
     pub fn from_name(s: &str) -> Option<Self> {
         match s {
             "PATH_CHECK" => Some(Self::FileCheck),
@@ -80,17 +154,18 @@ impl Func {
     }
 }
 
-/// A `mask=` condition: `MAY_*` bits, exact (`mask=`) or any-of (`mask=^`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A `mask=` condition: one `MAY_*` bit, exact (`mask=`) or any-of
+/// (`mask=^`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Mask {
     /// The `MAY_*` bit named.
     pub bits: u32,
-    /// `^`: the event's mask need only contain the bit.
+    /// `^` (`IMA_INMASK`): the event's mask need only contain the bit.
     pub inverted: bool,
 }
 
-/// Comparison of a `uid`/`euid`/`fowner` condition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Comparison of an id condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IdOp {
     /// `=`.
     Eq,
@@ -100,8 +175,9 @@ pub enum IdOp {
     Lt,
 }
 
-/// An id condition such as `uid>1000`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// An id condition such as `uid>1000` (ids compare unsigned, as
+/// `uid_gt()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct IdCond {
     /// Comparison.
     pub op: IdOp,
@@ -110,7 +186,8 @@ pub struct IdCond {
 }
 
 impl IdCond {
-    fn holds(self, v: u32) -> bool {
+    /// Whether `v` satisfies the condition.
+    pub fn holds(self, v: u32) -> bool {
         match self.op {
             IdOp::Eq => v == self.id,
             IdOp::Gt => v > self.id,
@@ -119,9 +196,9 @@ impl IdCond {
     }
 }
 
-/// Which subject id a rule tests. Upstream keeps `uid` and `euid` in one
+/// Which subject uid a rule tests. Upstream keeps `uid` and `euid` in one
 /// field, so a rule can have only one of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SubjectId {
     /// `uid`: the real uid.
     Uid(IdCond),
@@ -129,8 +206,158 @@ pub enum SubjectId {
     Euid(IdCond),
 }
 
+/// Which subject gid a rule tests; like [`SubjectId`], one per rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SubjectGid {
+    /// `gid`: the real gid.
+    Gid(IdCond),
+    /// `egid`: the effective gid (also sgid and gid with CAP_SETGID).
+    Egid(IdCond),
+}
+
+/// The six LSM label conditions, in upstream's `lsm[]` order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LsmField {
+    /// `obj_user=`.
+    ObjUser,
+    /// `obj_role=`.
+    ObjRole,
+    /// `obj_type=`.
+    ObjType,
+    /// `subj_user=`.
+    SubjUser,
+    /// `subj_role=`.
+    SubjRole,
+    /// `subj_type=`.
+    SubjType,
+}
+
+impl LsmField {
+    /// All six, in `lsm[]` order (the order of matching and showing).
+    pub const ALL: [LsmField; 6] = [
+        Self::ObjUser,
+        Self::ObjRole,
+        Self::ObjType,
+        Self::SubjUser,
+        Self::SubjRole,
+        Self::SubjType,
+    ];
+
+    /// The key before `=`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::ObjUser => "obj_user",
+            Self::ObjRole => "obj_role",
+            Self::ObjType => "obj_type",
+            Self::SubjUser => "subj_user",
+            Self::SubjRole => "subj_role",
+            Self::SubjType => "subj_type",
+        }
+    }
+
+    /// Whether the condition is on the subject (task) rather than the
+    /// object (inode).
+    pub const fn is_subject(self) -> bool {
+        matches!(self, Self::SubjUser | Self::SubjRole | Self::SubjType)
+    }
+
+    /// The audit field type `ima_filter_rule_init()` is given
+    /// (`AUDIT_SUBJ_USER` ... from include/uapi/linux/audit.h).
+    pub const fn audit_type(self) -> u32 {
+        match self {
+            Self::SubjUser => 13,
+            Self::SubjRole => 14,
+            Self::SubjType => 15,
+            Self::ObjUser => 19,
+            Self::ObjRole => 20,
+            Self::ObjType => 21,
+        }
+    }
+}
+
+/// `appraise_type=`: which signatures appraisal requires. All of them set
+/// `IMA_DIGSIG_REQUIRED | IMA_CHECK_BLACKLIST`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppraiseType {
+    /// `imasig`: a signature in `security.ima`.
+    ImaSig,
+    /// `imasig|modsig`: also an appended signature (`IMA_MODSIG_ALLOWED`).
+    ImaSigModsig,
+    /// `sigv3`: an fs-verity signature; only after `digest_type=verity`.
+    Sigv3,
+}
+
+impl AppraiseType {
+    /// The value `ima_policy_show()` prints.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::ImaSig => "imasig",
+            Self::ImaSigModsig => "imasig|modsig",
+            Self::Sigv3 => "sigv3",
+        }
+    }
+}
+
+/// Capacity of `fsname=` (filesystem type names are short).
+pub const FSNAME_MAX: usize = 32;
+/// Capacity of a `keyrings=` or `label=` value, `|` separators included.
+pub const OPT_LIST_MAX: usize = 255;
+/// Capacity of one LSM label (`subj_type=` ...).
+pub const LSM_LABEL_MAX: usize = 255;
+
+/// An `fsname=` value.
+pub type FsName = InlineStr<FSNAME_MAX>;
+/// An LSM label value.
+pub type LsmLabel = InlineStr<LSM_LABEL_MAX>;
+
+/// A `|`-separated list of non-empty names (`keyrings=`, `label=`), as
+/// `ima_alloc_rule_opt_list()` accepts.
+///
+/// # Invariants
+///
+/// Non-empty; no item is empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OptList(InlineStr<OPT_LIST_MAX>);
+
+impl OptList {
+    /// Parses a list: `Err` with a reason for an empty item or a value over
+    /// [`OPT_LIST_MAX`] bytes.
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        if s.split('|').any(str::is_empty) {
+            return Err("empty list item");
+        }
+        // INVARIANT: checked above; `split` yields at least one item.
+        InlineStr::new(s)
+            .map(Self)
+            .ok_or("list longer than 255 bytes")
+    }
+
+    /// The items.
+    pub fn items(&self) -> impl Iterator<Item = &str> {
+        self.0.as_str().split('|')
+    }
+
+    /// Whether `name` is one of the items (`strcmp()`).
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.0.as_bytes().split(|&b| b == b'|').any(|i| i == name)
+    }
+
+    /// The list as written, `|`-separated.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+/// A filesystem UUID (`uuid_t`), bytes in the order they are written.
+pub type Uuid = [u8; 16];
+
 /// One policy rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// `repr(C)` with the fields every match tests first: the inline strings
+/// make a rule about 2 KiB, and this keeps a non-matching rule to one or
+/// two cache lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(C)]
 pub struct Rule {
     /// Action taken when the rule matches.
     pub action: Action,
@@ -142,27 +369,96 @@ pub struct Rule {
     pub fsmagic: Option<u64>,
     /// `uid`/`euid` condition.
     pub subject: Option<SubjectId>,
+    /// `gid`/`egid` condition.
+    pub group: Option<SubjectGid>,
     /// `fowner` condition.
     pub fowner: Option<IdCond>,
+    /// `fgroup` condition.
+    pub fgroup: Option<IdCond>,
+    /// `fsuuid=`.
+    pub fsuuid: Option<Uuid>,
+    /// `pcr=`: 0..=63 (only on `measure`).
+    pub pcr: Option<u8>,
+    /// `template=` (only on `measure`).
+    pub template: Option<Template>,
+    /// `appraise_type=` (only on `appraise`).
+    pub appraise_type: Option<AppraiseType>,
+    /// `digest_type=verity` (`IMA_VERITY_REQUIRED`).
+    pub digest_verity: bool,
+    /// `permit_directio`.
+    pub permit_directio: bool,
+    /// `appraise_algos=` (only on `appraise`).
+    pub appraise_algos: Option<HashAlgos>,
+    /// `fsname=`.
+    pub fsname: Option<FsName>,
+    /// `keyrings=` (only with `func=KEY_CHECK`).
+    pub keyrings: Option<OptList>,
+    /// `label=` (only with `func=CRITICAL_DATA`).
+    pub label: Option<OptList>,
+    /// LSM label conditions, indexed by `LsmField as usize`.
+    pub lsm: [Option<LsmLabel>; 6],
 }
 
 impl Rule {
-    /// A rule with `action` and no conditions: it matches every event.
+    /// A rule with `action` and no conditions: it matches every file event.
     pub const fn new(action: Action) -> Self {
         Self {
             action,
             func: None,
             mask: None,
             fsmagic: None,
+            fsname: None,
+            fsuuid: None,
             subject: None,
+            group: None,
             fowner: None,
+            fgroup: None,
+            lsm: [None; 6],
+            keyrings: None,
+            label: None,
+            pcr: None,
+            template: None,
+            appraise_type: None,
+            digest_verity: false,
+            appraise_algos: None,
+            permit_directio: false,
         }
     }
 
-    /// Whether the rule applies to `e` (`ima_match_rules()`).
-    pub fn matches(&self, e: &Event) -> bool {
-        if self.func.is_some_and(|f| f != e.func) {
+    /// The rule's LSM label condition `field`, if any.
+    pub fn lsm_label(&self, field: LsmField) -> Option<&str> {
+        self.lsm[field as usize].as_ref().map(|l| l.as_str())
+    }
+
+    /// Whether the rule has LSM label conditions, which only the kernel
+    /// can evaluate (see [`Rule::matches_with`]).
+    pub fn needs_lsm(&self) -> bool {
+        self.lsm.iter().any(Option::is_some)
+    }
+
+    /// Whether the rule applies to `e` (`ima_match_rules()`), treating
+    /// every LSM label condition as not holding: a rule for which
+    /// [`Rule::needs_lsm`] is true never matches here.
+    pub fn matches(&self, e: &Event<'_>) -> bool {
+        self.matches_with(e, &mut |_, _| false)
+    }
+
+    /// `ima_match_rules()`. After every other condition holds, `lsm` is
+    /// called for each LSM label condition in `lsm[]` order with the field
+    /// and label; the rule matches only if it returns true for all of them.
+    /// It is the kernel's `security_filter_rule_match()` (with the inode's
+    /// secid for `obj_*`, the task's for `subj_*`).
+    pub fn matches_with(
+        &self,
+        e: &Event<'_>,
+        lsm: &mut impl FnMut(LsmField, &str) -> bool,
+    ) -> bool {
+        let post_setattr = e.func == Func::PostSetattr;
+        if self.func.is_some_and(|f| f != e.func) && !post_setattr {
             return false;
+        }
+        if matches!(e.func, Func::KeyCheck | Func::CriticalData) {
+            return self.func == Some(e.func) && self.matches_func_data(e);
         }
         if let Some(m) = self.mask {
             let ok = if m.inverted {
@@ -170,11 +466,17 @@ impl Rule {
             } else {
                 m.bits == e.mask
             };
-            if !ok {
+            if !ok && !post_setattr {
                 return false;
             }
         }
         if self.fsmagic.is_some_and(|m| m != e.fsmagic) {
+            return false;
+        }
+        if self.fsname.is_some_and(|n| n.as_bytes() != e.fsname) {
+            return false;
+        }
+        if self.fsuuid.is_some_and(|u| u != e.fsuuid) {
             return false;
         }
         match self.subject {
@@ -191,6 +493,52 @@ impl Rule {
             }
             _ => {}
         }
-        self.fowner.is_none_or(|c| c.holds(e.fowner))
+        match self.group {
+            Some(SubjectGid::Gid(c)) if !c.holds(e.gid) => return false,
+            Some(SubjectGid::Egid(c)) => {
+                let ok = if e.cap_setgid {
+                    c.holds(e.egid) || c.holds(e.sgid) || c.holds(e.gid)
+                } else {
+                    c.holds(e.egid)
+                };
+                if !ok {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        if self.fowner.is_some_and(|c| !c.holds(e.fowner)) {
+            return false;
+        }
+        if self.fgroup.is_some_and(|c| !c.holds(e.fgroup)) {
+            return false;
+        }
+        for field in LsmField::ALL {
+            if let Some(label) = &self.lsm[field as usize] {
+                if !lsm(field, label.as_str()) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// `ima_match_rule_data()`: for `KEY_CHECK` and `CRITICAL_DATA`.
+    fn matches_func_data(&self, e: &Event<'_>) -> bool {
+        if let Some(SubjectId::Uid(c)) = self.subject {
+            if !c.holds(e.uid) {
+                return false;
+            }
+        }
+        let list = match e.func {
+            Func::KeyCheck => self.keyrings,
+            Func::CriticalData => self.label,
+            _ => return false,
+        };
+        match (list, e.func_data) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(list), Some(name)) => list.contains(name),
+        }
     }
 }

@@ -1,0 +1,229 @@
+//! Walking the rules for one event (`ima_match_policy()`) and what comes
+//! out of it.
+
+use crate::algo::HashAlgos;
+use crate::event::Event;
+use crate::rule::{Func, LsmField, Rule};
+use crate::template::Template;
+use crate::validate::{
+    flags, IMA_CHECK_BLACKLIST, IMA_DIGSIG_REQUIRED, IMA_MODSIG_ALLOWED, IMA_PERMIT_DIRECTIO,
+    IMA_VERITY_REQUIRED,
+};
+
+/// A set of action classes (upstream's `IMA_MEASURE`, `IMA_APPRAISE`,
+/// `IMA_AUDIT`, `IMA_HASH` bits): what a hook asks the policy about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ActionMask(u32);
+
+impl ActionMask {
+    /// `measure` / `dont_measure`.
+    pub const MEASURE: Self = Self(0x1);
+    /// `appraise` / `dont_appraise`.
+    pub const APPRAISE: Self = Self(0x4);
+    /// `audit`.
+    pub const AUDIT: Self = Self(0x40);
+    /// `hash` / `dont_hash`.
+    pub const HASH: Self = Self(0x100);
+    /// All four.
+    pub const ALL: Self = Self(0x1 | 0x4 | 0x40 | 0x100);
+    /// None.
+    pub const NONE: Self = Self(0);
+
+    /// Upstream's bits.
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Whether every class in `other` is in `self`.
+    pub const fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The classes among upstream's `bits`.
+    pub const fn from_bits(bits: u32) -> Self {
+        Self(bits & Self::ALL.0)
+    }
+
+    /// Union.
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
+impl core::ops::BitOr for ActionMask {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        self.union(rhs)
+    }
+}
+
+/// Which appraisal a matching `appraise` rule asks for (`get_subaction()`):
+/// upstream's `IMA_*_APPRAISE` bit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AppraiseSubaction {
+    /// `IMA_FILE_APPRAISE` (also any rule without `func=`).
+    File,
+    /// `IMA_MMAP_APPRAISE`.
+    Mmap,
+    /// `IMA_BPRM_APPRAISE`.
+    Bprm,
+    /// `IMA_CREDS_APPRAISE`.
+    Creds,
+    /// `IMA_READ_APPRAISE` (module, firmware, kexec, policy ...).
+    Read,
+}
+
+impl AppraiseSubaction {
+    /// `get_subaction()`.
+    fn of(rule: &Rule, func: Func) -> Self {
+        if rule.func.is_none() {
+            return Self::File;
+        }
+        match func {
+            Func::MmapCheck | Func::MmapCheckReqprot => Self::Mmap,
+            Func::BprmCheck => Self::Bprm,
+            Func::CredsCheck => Self::Creds,
+            Func::FileCheck | Func::PostSetattr => Self::File,
+            _ => Self::Read,
+        }
+    }
+
+    /// Upstream's `IMA_*_APPRAISE` bit.
+    pub const fn bits(self) -> u32 {
+        match self {
+            Self::File => 0x0000_1000,
+            Self::Mmap => 0x0000_4000,
+            Self::Bprm => 0x0001_0000,
+            Self::Read => 0x0004_0000,
+            Self::Creds => 0x0010_0000,
+        }
+    }
+}
+
+/// What the policy asks for one event: `ima_match_policy()`'s return value
+/// and out-parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Decision {
+    /// Measure (`IMA_MEASURE`): the first matching measure-class rule is
+    /// `measure`.
+    pub measure: bool,
+    /// Appraise (`IMA_APPRAISE`).
+    pub appraise: bool,
+    /// Audit (`IMA_AUDIT`).
+    pub audit: bool,
+    /// Hash into `security.ima` (`IMA_HASH`); cleared by a matching
+    /// `appraise` rule, as upstream.
+    pub hash: bool,
+    /// With `appraise`: which appraisal.
+    pub appraise_subaction: Option<AppraiseSubaction>,
+    /// A signature is required (`IMA_DIGSIG_REQUIRED`), from any matching
+    /// rule.
+    pub digsig_required: bool,
+    /// Appended signatures are allowed (`IMA_MODSIG_ALLOWED`).
+    pub modsig_allowed: bool,
+    /// Check the blacklist (`IMA_CHECK_BLACKLIST`).
+    pub check_blacklist: bool,
+    /// fs-verity digests are required (`IMA_VERITY_REQUIRED`).
+    pub verity_required: bool,
+    /// Direct I/O is permitted (`IMA_PERMIT_DIRECTIO`).
+    pub permit_directio: bool,
+    /// PCR to extend, if the deciding `measure` rule names one; else the
+    /// caller's default (`CONFIG_IMA_MEASURE_PCR_IDX`).
+    pub pcr: Option<u8>,
+    /// Template, if the deciding `measure` rule names one; else the
+    /// current template.
+    pub template: Option<Template>,
+    /// Hash algorithms the matching `appraise` rule allows for
+    /// `security.ima`.
+    pub allowed_algos: Option<HashAlgos>,
+}
+
+impl Decision {
+    /// Upstream's `action` int: `IMA_MEASURE | IMA_APPRAISE | ...`, the
+    /// appraise sub-action bit and the non-action flags.
+    pub fn ima_action_flags(&self) -> u32 {
+        let mut a = 0;
+        for (on, bit) in [
+            (self.measure, ActionMask::MEASURE.bits()),
+            (self.appraise, ActionMask::APPRAISE.bits()),
+            (self.audit, ActionMask::AUDIT.bits()),
+            (self.hash, ActionMask::HASH.bits()),
+            (self.digsig_required, IMA_DIGSIG_REQUIRED),
+            (self.modsig_allowed, IMA_MODSIG_ALLOWED),
+            (self.check_blacklist, IMA_CHECK_BLACKLIST),
+            (self.verity_required, IMA_VERITY_REQUIRED),
+            (self.permit_directio, IMA_PERMIT_DIRECTIO),
+        ] {
+            if on {
+                a |= bit;
+            }
+        }
+        a | self.appraise_subaction.map_or(0, AppraiseSubaction::bits)
+    }
+}
+
+/// Evaluates `rules` in order for every action class, treating LSM label
+/// conditions as not holding (see [`evaluate_with`]).
+pub fn evaluate<'a>(rules: impl IntoIterator<Item = &'a Rule>, event: &Event<'_>) -> Decision {
+    evaluate_with(rules, event, ActionMask::ALL, &mut |_, _| false)
+}
+
+/// `ima_match_policy()`: walks `rules` in order, considering only rules
+/// whose action is in `wanted`; the first matching rule of each class
+/// decides that class, and the walk stops once every wanted class is
+/// decided. `lsm` decides LSM label conditions ([`Rule::matches_with`]).
+pub fn evaluate_with<'a>(
+    rules: impl IntoIterator<Item = &'a Rule>,
+    event: &Event<'_>,
+    wanted: ActionMask,
+    lsm: &mut impl FnMut(LsmField, &str) -> bool,
+) -> Decision {
+    const DO_MASK: u32 = ActionMask::ALL.bits();
+    const NONACTION: u32 = IMA_DIGSIG_REQUIRED
+        | IMA_MODSIG_ALLOWED
+        | IMA_CHECK_BLACKLIST
+        | IMA_VERITY_REQUIRED
+        | IMA_PERMIT_DIRECTIO;
+    let mut actmask = wanted.bits() | wanted.bits() << 1;
+    let mut action = 0u32;
+    let mut d = Decision::default();
+    for rule in rules {
+        let a = rule.action.bits();
+        if a & actmask == 0 || !rule.matches_with(event, lsm) {
+            continue;
+        }
+        action |= flags(rule) & NONACTION;
+        action |= a & DO_MASK;
+        if a & ActionMask::APPRAISE.bits() != 0 {
+            d.appraise_subaction = Some(AppraiseSubaction::of(rule, event.func));
+            action &= !ActionMask::HASH.bits();
+            if rule.appraise_algos.is_some() {
+                d.allowed_algos = rule.appraise_algos;
+            }
+        }
+        if a & DO_MASK != 0 {
+            actmask &= !(a | a << 1);
+        } else {
+            actmask &= !(a | a >> 1);
+        }
+        if rule.pcr.is_some() {
+            d.pcr = rule.pcr;
+        }
+        if rule.template.is_some() {
+            d.template = rule.template;
+        }
+        if actmask == 0 {
+            break;
+        }
+    }
+    d.measure = action & ActionMask::MEASURE.bits() != 0;
+    d.appraise = action & ActionMask::APPRAISE.bits() != 0;
+    d.audit = action & ActionMask::AUDIT.bits() != 0;
+    d.hash = action & ActionMask::HASH.bits() != 0;
+    d.digsig_required = action & IMA_DIGSIG_REQUIRED != 0;
+    d.modsig_allowed = action & IMA_MODSIG_ALLOWED != 0;
+    d.check_blacklist = action & IMA_CHECK_BLACKLIST != 0;
+    d.verity_required = action & IMA_VERITY_REQUIRED != 0;
+    d.permit_directio = action & IMA_PERMIT_DIRECTIO != 0;
+    d
+}
