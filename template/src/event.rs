@@ -50,7 +50,8 @@ pub struct Modsig<'a> {
 /// Inode attributes, for `iuid`, `igid`, `imode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InodeAttrs {
-    /// `i_uid_read()`: the uid as the initial user namespace sees it.
+    /// `i_uid_read()`: `i_uid` as the inode's own user namespace
+    /// (`sb->s_user_ns`) maps it.
     pub uid: u32,
     /// `i_gid_read()`.
     pub gid: u32,

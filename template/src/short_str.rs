@@ -26,7 +26,7 @@ impl ShortStr {
     };
 
     /// Copies `s`; panics (at compile time in a `const`) if it is too long.
-    pub const fn new(s: &str) -> Self {
+    pub(crate) const fn new(s: &str) -> Self {
         let b = s.as_bytes();
         assert!(b.len() <= MAX_FMT_LEN, "string too long for ShortStr");
         let mut out = Self::EMPTY;
