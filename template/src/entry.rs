@@ -1,5 +1,6 @@
 //! One measurement-list entry and its two list formats.
 
+use crate::field::c_str;
 use crate::sink::FmtSink;
 use crate::{Field, Overflow, Sink, Template};
 use core::fmt::Write;
@@ -11,8 +12,8 @@ pub struct Entry<'a> {
     /// PCR the entry was extended into.
     pub pcr: u32,
     /// Template the data is encoded with.
-    pub template: &'static Template,
-    /// Template data: length-prefixed fields.
+    pub template: &'a Template,
+    /// Template data: length-prefixed fields ([`Template::write`]).
     pub data: &'a [u8],
     /// Template digest in the listed bank.
     pub digest: &'a Digest,
@@ -28,82 +29,75 @@ impl From<Overflow> for MalformedEntry {
     }
 }
 
-/// Template hash of `data` in bank `algo`. For every template but the
-/// legacy `ima`, upstream hashes each field's `u32` length and bytes, which
-/// is exactly the stored template data.
+/// Template digest of `data` in bank `algo`, for every template but the
+/// legacy `ima`: upstream hashes each field's `u32` length and bytes,
+/// which is exactly the stored template data.
+///
+/// Kept for the kernel shell; [`Template::template_digest`] handles every
+/// template.
 pub fn template_digest(algo: HashAlgo, data: &[u8]) -> Digest {
     Digest::of(algo, &[data])
 }
 
 impl Entry<'_> {
     /// Writes the entry as `binary_runtime_measurements` does: PCR, template
-    /// digest, name length, name, data length, data.
-    pub fn write_binary(&self, out: &mut impl Sink) -> Result<(), Overflow> {
+    /// digest, name length, name, data length, data. The legacy `ima`
+    /// template has no data length, its `d` no field length, and its `n` is
+    /// written as `u32 strlen` and the name without NUL.
+    pub fn write_binary(&self, out: &mut impl Sink) -> Result<(), MalformedEntry> {
+        let name = self.template.name();
         out.put_u32(self.pcr)?;
         out.put(self.digest.as_bytes())?;
-        out.put_u32(self.template.name.len() as u32)?;
-        out.put(self.template.name.as_bytes())?;
-        out.put_u32(self.data.len() as u32)?;
-        out.put(self.data)
+        out.put_u32(name.len() as u32)?;
+        out.put(name.as_bytes())?;
+        if !self.template.is_legacy_ima() {
+            let len = u32::try_from(self.data.len()).map_err(|_| MalformedEntry)?;
+            out.put_u32(len)?;
+            out.put(self.data)?;
+            return Ok(());
+        }
+        for (field, value) in self.template.split_data(self.data)?.iter() {
+            match field {
+                // IMA_SHOW_BINARY_NO_FIELD_LEN
+                Field::D => out.put(value)?,
+                // IMA_SHOW_BINARY_OLD_STRING_FMT
+                Field::N => {
+                    let s = c_str(value);
+                    out.put_u32(s.len() as u32)?;
+                    out.put(s)?;
+                }
+                _ => {
+                    out.put_u32(value.len() as u32)?;
+                    out.put(value)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Writes the entry as `ascii_runtime_measurements` does:
-    /// `"%2d <digest hex> <template> <field> <field>...\n"`.
+    /// `"%2d <digest hex> <template> <field> <field>...\n"`, an empty field
+    /// showing as nothing between its spaces.
     pub fn write_ascii(&self, out: &mut impl Sink) -> Result<(), MalformedEntry> {
+        let values = self.template.split_data(self.data)?;
         let mut w = FmtSink(out);
-        write!(w, "{:2} {:x} {}", self.pcr, self.digest, self.template.name)
-            .map_err(|_| MalformedEntry)?;
-        let mut rest = self.data;
-        for field in self.template.fields {
-            let (value, tail) = split_field(rest)?;
-            rest = tail;
+        write!(
+            w,
+            "{:2} {:x} {}",
+            self.pcr,
+            self.digest,
+            self.template.name()
+        )
+        .map_err(|_| MalformedEntry)?;
+        for (field, value) in values.iter() {
             w.0.put(b" ")?;
             if !value.is_empty() {
-                show_ascii(*field, value, w.0)?;
+                field.show_ascii(value, w.0)?;
             }
-        }
-        if !rest.is_empty() {
-            return Err(MalformedEntry);
         }
         w.0.put(b"\n")?;
         Ok(())
     }
-}
-
-/// Splits one length-prefixed field off the front of `data`.
-fn split_field(data: &[u8]) -> Result<(&[u8], &[u8]), MalformedEntry> {
-    let (len, rest) = data.split_first_chunk::<4>().ok_or(MalformedEntry)?;
-    let len = u32::from_le_bytes(*len) as usize;
-    if rest.len() < len {
-        return Err(MalformedEntry);
-    }
-    Ok(rest.split_at(len))
-}
-
-/// Up to the first NUL, as `%s` prints a C string.
-fn c_str(v: &[u8]) -> &[u8] {
-    v.split(|&b| b == 0).next().unwrap_or(v)
-}
-
-fn show_ascii<S: Sink + ?Sized>(
-    field: Field,
-    value: &[u8],
-    out: &mut S,
-) -> Result<(), MalformedEntry> {
-    match field {
-        Field::NameNg => out.put(c_str(value))?,
-        Field::DigestNg => {
-            // "<algo>:" NUL digest; printed as "<algo>:<hex>".
-            let prefix = c_str(value);
-            let digest = value.get(prefix.len() + 1..).ok_or(MalformedEntry)?;
-            out.put(prefix)?;
-            let mut w = FmtSink(out);
-            for b in digest {
-                write!(w, "{b:02x}").map_err(|_| MalformedEntry)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -65,3 +65,36 @@ impl<S: Sink + ?Sized> core::fmt::Write for FmtSink<'_, S> {
         self.0.put(s.as_bytes()).map_err(|_| core::fmt::Error)
     }
 }
+
+/// Hashes what is written: the template digest is a hash of an encoding.
+impl Sink for ima_tpm::Hasher {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Overflow> {
+        self.update(bytes);
+        Ok(())
+    }
+}
+
+/// Writes `bytes` as lowercase hex, two digits a byte (`ima_print_digest`).
+pub(crate) fn put_hex<S: Sink + ?Sized>(out: &mut S, bytes: &[u8]) -> Result<(), Overflow> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; 128];
+    for chunk in bytes.chunks(buf.len() / 2) {
+        for (i, b) in chunk.iter().enumerate() {
+            buf[2 * i] = HEX[usize::from(b >> 4)];
+            buf[2 * i + 1] = HEX[usize::from(b & 0xf)];
+        }
+        out.put(&buf[..2 * chunk.len()])?;
+    }
+    Ok(())
+}
+
+/// Writes `n` zero bytes.
+pub(crate) fn put_zeros<S: Sink + ?Sized>(out: &mut S, mut n: usize) -> Result<(), Overflow> {
+    const ZEROS: [u8; 64] = [0; 64];
+    while n > 0 {
+        let k = n.min(ZEROS.len());
+        out.put(&ZEROS[..k])?;
+        n -= k;
+    }
+    Ok(())
+}
