@@ -134,10 +134,14 @@ void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
 {
 	struct inode *inode = file_inode(file);
 	vfsuid_t owner = i_uid_into_vfsuid(file_mnt_idmap(file), inode);
+	vfsgid_t group = i_gid_into_vfsgid(file_mnt_idmap(file), inode);
 
 	out->inode = inode;
 	out->fsmagic = inode->i_sb->s_magic;
 	out->fowner = from_kuid(&init_user_ns, vfsuid_into_kuid(owner));
+	out->fgroup = from_kgid(&init_user_ns, vfsgid_into_kgid(group));
+	out->fsname = inode->i_sb->s_type->name;
+	memcpy(out->fsuuid, &inode->i_sb->s_uuid, sizeof(out->fsuuid));
 	out->regular = S_ISREG(inode->i_mode);
 	out->readable = file->f_mode & FMODE_READ;
 	out->writable = file->f_mode & FMODE_WRITE;
@@ -151,7 +155,11 @@ void ima_ns_current_subject(struct ima_ns_subject *out)
 	out->uid = from_kuid(&init_user_ns, cred->uid);
 	out->euid = from_kuid(&init_user_ns, cred->euid);
 	out->suid = from_kuid(&init_user_ns, cred->suid);
+	out->gid = from_kgid(&init_user_ns, cred->gid);
+	out->egid = from_kgid(&init_user_ns, cred->egid);
+	out->sgid = from_kgid(&init_user_ns, cred->sgid);
 	out->cap_setuid = has_capability_noaudit(current, CAP_SETUID);
+	out->cap_setgid = has_capability_noaudit(current, CAP_SETGID);
 }
 
 bool ima_ns_change_cookie(struct file *file, u64 *cookie)

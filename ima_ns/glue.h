@@ -27,6 +27,9 @@ struct ima_ns_file_facts {
 	const void *inode;	/* identity only; never dereferenced by Rust */
 	u64 fsmagic;
 	u32 fowner;		/* i_uid through the mount's idmap, init_user_ns view */
+	u32 fgroup;		/* i_gid, likewise */
+	const char *fsname;	/* s_type->name; lives as long as the superblock */
+	u8 fsuuid[16];		/* s_uuid */
 	bool regular;		/* S_ISREG */
 	bool readable;		/* FMODE_READ */
 	bool writable;		/* FMODE_WRITE */
@@ -36,7 +39,8 @@ struct ima_ns_file_facts {
 /* The credentials of current that rules test. */
 struct ima_ns_subject {
 	u32 uid, euid, suid;	/* init_user_ns view */
-	bool cap_setuid;
+	u32 gid, egid, sgid;
+	bool cap_setuid, cap_setgid;
 };
 
 void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out);

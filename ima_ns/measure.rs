@@ -38,8 +38,16 @@ pub(crate) fn file_event(
         euid: subject.euid,
         suid: subject.suid,
         cap_setuid: subject.cap_setuid,
+        gid: subject.gid,
+        egid: subject.egid,
+        sgid: subject.sgid,
+        cap_setgid: subject.cap_setgid,
         fowner: facts.fowner,
+        fgroup: facts.fgroup,
         fsmagic: facts.fsmagic,
+        fsname: fsname(&facts),
+        fsuuid: facts.fsuuid,
+        func_data: None,
     };
     // Bit `depth` set: that namespace's policy asks for a measurement.
     let mut wanted = 0u64;
@@ -67,6 +75,17 @@ pub(crate) fn file_event(
     Ok(())
 }
 
+/// The filesystem type name (`fsname=`).
+fn fsname(facts: &crate::file::FileFacts) -> &[u8] {
+    if facts.fsname.is_null() {
+        return b"";
+    }
+    // SAFETY: glue set it to the superblock's s_type->name, a static
+    // NUL-terminated string of the filesystem driver, which the open file
+    // (pinning the superblock) keeps loaded for this call.
+    unsafe { core::ffi::CStr::from_ptr(facts.fsname.cast()) }.to_bytes()
+}
+
 /// What one event computes at most once: the change cookie (taken before
 /// the first read, so a racing write makes the next check see a change),
 /// one digest per algorithm, and the name.
@@ -90,7 +109,10 @@ impl<'a> Hashed<'a> {
     }
 
     fn digest(&mut self, st: &ImaState, algo: HashAlgo) -> Result<Digest> {
-        let slot = HashAlgo::ALL.iter().position(|&a| a == algo).ok_or(EINVAL)?;
+        let slot = HashAlgo::ALL
+            .iter()
+            .position(|&a| a == algo)
+            .ok_or(EINVAL)?;
         if let Some(d) = self.digests[slot] {
             return Ok(d);
         }

@@ -250,7 +250,7 @@ impl ImaNamespace {
             self.id,
             parent.id,
             config.algo.name(),
-            config.template.name
+            config.template.name()
         );
         for rule in self.policy.current().iter() {
             let _ = write!(blob, "{rule}");
@@ -276,7 +276,12 @@ impl ImaNamespace {
                 parent.record(&digest, anchor_name(b"end", self.id).as_bytes())
             });
             if let Err(e) = recorded {
-                pr_err!("namespace {}: end not recorded in {}: {:?}\n", self.id, parent.id, e);
+                pr_err!(
+                    "namespace {}: end not recorded in {}: {:?}\n",
+                    self.id,
+                    parent.id,
+                    e
+                );
             }
         }
         drop(self.dir.lock().take());
@@ -347,7 +352,11 @@ impl Blob {
 
 impl Write for Blob {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        if self.bytes.extend_from_slice(s.as_bytes(), GFP_KERNEL).is_err() {
+        if self
+            .bytes
+            .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+            .is_err()
+        {
             self.failed = true;
             return Err(core::fmt::Error);
         }

@@ -30,7 +30,10 @@ impl Hashers {
     }
 
     pub(crate) fn get(&self, algo: HashAlgo) -> Result<&FileHasher> {
-        let i = HashAlgo::ALL.iter().position(|&a| a == algo).ok_or(EINVAL)?;
+        let i = HashAlgo::ALL
+            .iter()
+            .position(|&a| a == algo)
+            .ok_or(EINVAL)?;
         self.0[i].as_ref().ok_or(ENOENT)
     }
 }
@@ -133,8 +136,7 @@ impl ImaState {
             .try_create_and_insert(id, ns.clone(), GFP_KERNEL)?;
         // Registered: from here, dropping the holder on an error ends the
         // namespace properly (anchor, directory, registry).
-        self.tasks
-            .set_for_children(Membership::join(ns, false)?)?;
+        self.tasks.set_for_children(Membership::join(ns, false)?)?;
         pr_info!("namespace {} created\n", id);
         Ok(id)
     }

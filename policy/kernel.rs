@@ -5,7 +5,7 @@
 //! the `policy` file is closed after an error-free write, as upstream does.
 
 use core::sync::atomic::{AtomicBool, Ordering};
-use ima_policy::{Decision, Event, Rule};
+use ima_policy::{Action, Decision, Event, Func, Rule, Template};
 use kernel::new_spinlock;
 use kernel::prelude::*;
 use kernel::sync::{Arc, SpinLock};
@@ -38,7 +38,7 @@ impl PolicyStore {
         self.current.lock().clone()
     }
 
-    pub(crate) fn evaluate(&self, event: &Event) -> Decision {
+    pub(crate) fn evaluate(&self, event: &Event<'_>) -> Decision {
         ima_policy::evaluate(self.current().iter(), event)
     }
 
@@ -78,11 +78,56 @@ impl PolicyStore {
     }
 }
 
+/// Why the module cannot enforce a rule the grammar accepts, if it cannot.
+/// Such rules are refused (`EINVAL`), never silently ignored.
+fn unenforceable(rule: &Rule) -> Option<&'static str> {
+    if !matches!(rule.action, Action::Measure | Action::DontMeasure) {
+        return Some("only measure and dont_measure rules are enforced so far");
+    }
+    if !matches!(
+        rule.func,
+        None | Some(Func::FileCheck | Func::MmapCheck | Func::BprmCheck)
+    ) {
+        return Some("func= not hooked yet (hooked: FILE_CHECK, MMAP_CHECK, BPRM_CHECK)");
+    }
+    if rule.needs_lsm() {
+        return Some("LSM label conditions (subj_*, obj_*) are not supported");
+    }
+    if rule.pcr.is_some_and(|p| p != 10) {
+        return Some("pcr= other than 10 is not supported yet");
+    }
+    if rule.template.is_some_and(|t| t != Template::ImaNg) {
+        return Some("template= other than ima-ng is not supported yet");
+    }
+    if rule.digest_verity {
+        return Some("digest_type=verity is not supported");
+    }
+    None
+}
+
+/// Parses one line into a rule the module can enforce.
+fn parse_enforceable(line: &str) -> Result<Option<Rule>> {
+    match ima_policy::parse_line(line) {
+        Ok(Some(rule)) => match unenforceable(&rule) {
+            None => Ok(Some(rule)),
+            Some(why) => {
+                pr_err!("policy rule rejected: \"{}\": {}\n", line.trim(), why);
+                Err(EINVAL)
+            }
+        },
+        Ok(None) => Ok(None),
+        Err(e) => {
+            pr_err!("policy rule rejected at \"{}\": {}\n", e.token, e.reason);
+            Err(EINVAL)
+        }
+    }
+}
+
 /// Parses built-in policy lines (`ima_policy=tcb`).
 pub(crate) fn builtin(lines: &[&str]) -> Result<Rules> {
     let mut rules = KVec::with_capacity(lines.len(), GFP_KERNEL)?;
     for line in lines {
-        if let Some(rule) = ima_policy::parse_line(line).map_err(|_| EINVAL)? {
+        if let Some(rule) = parse_enforceable(line)? {
             rules.push(rule, GFP_KERNEL)?;
         }
     }
@@ -116,14 +161,9 @@ impl PolicyWriter {
             pr_err!("policy is not valid UTF-8\n");
             EINVAL
         })?;
-        for line in text.split('\n') {
-            match ima_policy::parse_line(line) {
-                Ok(Some(rule)) => self.rules.push(rule, GFP_KERNEL)?,
-                Ok(None) => {}
-                Err(e) => {
-                    pr_err!("policy rule rejected at \"{}\": {}\n", e.token, e.reason);
-                    return Err(EINVAL);
-                }
+        for line in ima_policy::policy_lines(text) {
+            if let Some(rule) = parse_enforceable(line)? {
+                self.rules.push(rule, GFP_KERNEL)?;
             }
         }
         Ok(())

@@ -117,7 +117,10 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
         return Err(ENOENT);
     }
     if write && spec.scope == Scope::ForChildren && ns.is_active() {
-        pr_err!("namespace {} is active: its configuration is locked\n", ns.id);
+        pr_err!(
+            "namespace {} is active: its configuration is locked\n",
+            ns.id
+        );
         return Err(EBUSY);
     }
     Ok(ns)
@@ -133,9 +136,7 @@ fn capable_sys_admin() -> bool {
 fn descendant(st: &ImaState, id: u64) -> Result<NsRef> {
     let target = st.lookup(id).ok_or(ENOENT)?;
     let reader = st.current_ns();
-    if !capable_sys_admin()
-        || core::ptr::eq(&*reader, &*target)
-        || !reader.is_ancestor_of(&target)
+    if !capable_sys_admin() || core::ptr::eq(&*reader, &*target) || !reader.is_ancestor_of(&target)
     {
         return Err(EACCES);
     }
@@ -161,7 +162,7 @@ pub(crate) fn show(kind: Kind, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::Parent => writeln!(out, "{}", ns.parent.as_ref().map_or(0, |p| p.id)),
         Kind::Live => writeln!(out, "{}", namespace::live()),
         Kind::Hash => writeln!(out, "{}", ns.config().algo.name()),
-        Kind::Template => writeln!(out, "{}", ns.config().template.name),
+        Kind::Template => writeln!(out, "{}", ns.config().template.name()),
         Kind::AsciiList | Kind::BinaryList | Kind::Unshare => Ok(()),
     }
 }
@@ -201,7 +202,10 @@ impl Writer {
             }
             Kind::Hash => {
                 let algo = HashAlgo::from_name(text).ok_or_else(|| {
-                    pr_err!("hash \"{}\" is not one of sha1, sha256, sha384, sha512\n", text);
+                    pr_err!(
+                        "hash \"{}\" is not one of sha1, sha256, sha384, sha512\n",
+                        text
+                    );
                     EINVAL
                 })?;
                 let st = state::get().ok_or(ENODEV)?;
@@ -212,8 +216,11 @@ impl Writer {
                 })
             }
             Kind::Template => {
-                if text != IMA_NG.name {
-                    pr_err!("template \"{}\" is not supported in namespaces yet (ima-ng)\n", text);
+                if text != IMA_NG.name() {
+                    pr_err!(
+                        "template \"{}\" is not supported in namespaces yet (ima-ng)\n",
+                        text
+                    );
                     return Err(EINVAL);
                 }
                 self.ns.configure(|c| {

@@ -177,7 +177,13 @@ fn open(inode: *mut bindings::inode, file: *mut bindings::file) -> Result {
         unsafe { (*file).private_data = KBox::into_raw(w).cast() };
         return Ok(());
     }
-    let view = KBox::into_raw(KBox::new(View { kind: spec.kind, ns }, GFP_KERNEL)?);
+    let view = KBox::into_raw(KBox::new(
+        View {
+            kind: spec.kind,
+            ns,
+        },
+        GFP_KERNEL,
+    )?);
     // SAFETY: `file` is being opened; the ops table is static.
     let r = unsafe {
         if spec.kind.is_list() {
