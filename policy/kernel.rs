@@ -123,13 +123,19 @@ fn parse_enforceable(line: &str) -> Result<Option<Rule>> {
     }
 }
 
-/// Parses built-in policy lines (`ima_policy=tcb`).
+/// Parses built-in policy lines (`ima_policy=tcb`). Upstream's text is
+/// kept whole, so it reads back as upstream shows it; rules for hooks the
+/// module does not have yet are kept (they never fire) and logged.
 pub(crate) fn builtin(lines: &[&str]) -> Result<Rules> {
     let mut rules = KVec::with_capacity(lines.len(), GFP_KERNEL)?;
     for line in lines {
-        if let Some(rule) = parse_enforceable(line)? {
-            rules.push(rule, GFP_KERNEL)?;
+        let Some(rule) = ima_policy::parse_line(line).map_err(|_| EINVAL)? else {
+            continue;
+        };
+        if let Some(why) = unenforceable(&rule) {
+            pr_notice!("built-in rule \"{}\" inactive: {}\n", line.trim(), why);
         }
+        rules.push(rule, GFP_KERNEL)?;
     }
     Ok(rules)
 }

@@ -6,8 +6,18 @@
 #     TCG the guest's speed drifts over a boot; reports each round's ratio
 #     and the median;
 #  2. first measurement of a large file (an open triggers the in-kernel
-#     hash) vs. sha256sum reading and hashing the same cached bytes.
+#     hash) vs. sha256sum reading and hashing the same cached bytes;
+#  3. open of an already-measured file by a task in the host namespace and
+#     in a namespace 1, 8 and 32 levels deep, every level's policy matching
+#     (so every level evaluates the event and finds it measured), as ratios
+#     to the same loop without the module, in interleaved rounds.
 . tests/lib.sh
+NS_TOOL=$IMA_NS_TOP/target/release/ima-ns
+NESTED=
+if [ "${1:-}" = --nested ]; then # --nested LEVEL DEPTH OUT OPENS POLICY
+	NESTED=1 level=$2 depth=$3 out=$4 set -- "$5"
+	policy=$6
+fi
 OPENS=${1:-5000}
 EXECS=${2:-100}
 ROUNDS=${3:-3}
@@ -28,6 +38,16 @@ exec_loop() {
 timed() { local t0; t0=$(now_ns); "$@" >/dev/null; echo $((($(now_ns) - t0) / 1000)); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+if [ -n "$NESTED" ]; then
+	if [ "$level" -lt "$depth" ]; then
+		printf '%s\n' "$policy" |
+			exec "$NS_TOOL" run --policy - -- bash "$0" --nested $((level + 1)) "$depth" "$out" "$OPENS" "$policy"
+	fi
+	open_loop # first measurements, in every level
+	timed open_loop >"$out"
+	exit 0
+fi
 
 echo "small file" >$SCRATCH/small
 cp /bin/true $SCRATCH/true
@@ -60,6 +80,24 @@ user=$(timed sh -c "sha256sum $SCRATCH/big")
 measured=$(ima_count $SCRATCH/big "$(sha256_of $SCRATCH/big)")
 ima_unload
 
+# 3. hook cost by namespace depth.
+DEPTHS="0 1 8 32"
+declare -A depth_ratios
+for ((r = 1; r <= ROUNDS; r++)); do
+	base=$(timed open_loop)
+	ima_load || exit 1
+	ima_policy_write "$POLICY" || exit 1
+	line="# depth round $r: no module $base us"
+	for d in $DEPTHS; do
+		bash "$0" --nested 0 "$d" /tmp/depth.out "$OPENS" "$POLICY" || exit 1
+		t=$(cat /tmp/depth.out)
+		depth_ratios[$d]+="$(ratio "$t" "$base") "
+		line+=", depth $d $t us"
+	done
+	echo "$line"
+	ima_unload || exit 1
+done
+
 echo "# ima-ns benchmark: $(nproc) vCPU, TCG -icount (guest time counts instructions), KASAN and lockdep on; times in guest us"
 echo "open+read of a measured file ($OPENS per round): with/without ratios ${open_ratios[*]}, median $(median "${open_ratios[@]}")"
 echo "exec of a measured binary ($EXECS per round): with/without ratios ${exec_ratios[*]}, median $(median "${exec_ratios[@]}")"
@@ -67,3 +105,7 @@ echo "exec of a measured binary ($EXECS per round): with/without ratios ${exec_r
 hash_cost=$((first - again))
 echo "first open of a $BIG_MB MiB file: $first us; once measured: $again us; measurement cost (difference): $hash_cost us (entry found: $measured)"
 echo "measurement cost / sha256sum of the same cached bytes ($user us, its start-up included): $(ratio "$hash_cost" "$user")"
+for d in $DEPTHS; do
+	# shellcheck disable=SC2086
+	echo "open of a measured file by a task $d namespace levels below the host (every level's policy matching), with/without ratios ${depth_ratios[$d]}, median $(median ${depth_ratios[$d]})"
+done

@@ -9,5 +9,6 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 bash "$IMA_NS_TOP/qemu/setup.sh"
+cargo build --release --quiet --manifest-path "$IMA_NS_TOP/Cargo.toml" -p ima-ns-tool
 exec bash "$IMA_NS_TOP/qemu/run.sh" -t 3000 -q "-icount shift=3,sleep=off -smp 1" \
 	-- bash qemu/bench-guest.sh "$@"

@@ -6,7 +6,7 @@
 # host's list anchors the namespace's start and end; isolation; bad input.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 25
+tap_plan 30
 
 ima_load || bail "cannot load ima_ns.ko"
 # The host measures execs from ext4 only; the namespaces, every exec.
@@ -88,6 +88,25 @@ tap_check "inside, an unprivileged user cannot write the policy" \
 	grep -q "Permission denied" $T/unpriv.err
 tap_check "... and the policy is unchanged" test "$(cat $T/b_policy)" = "measure func=BPRM_CHECK "
 
+# The tool's view from the host, and a file view outliving the tasks.
+mkfifo $T/go2
+ns_run "measure func=BPRM_CHECK" bash -c "cat $IMA/ns_id >$T/c; read x <$T/go2" &
+until [ -s $T/c ]; do sleep 0.1; done
+c=$(cat $T/c)
+"$IMA_NS_TOOL" list >$T/tool_list
+"$IMA_NS_TOOL" show $c >$T/tool_show
+tap_check "ima-ns list shows the live namespace $c with parent 0" \
+	awk -v c=$c '$1 == c && $2 == 0 { f = 1 } END { exit !f }' $T/tool_list
+tap_check "ima-ns show $c prints its list" grep -q " $(readlink -f /bin/cat)\$" $T/tool_show
+exec 3<$IMA/namespaces/$c/ascii_runtime_measurements
+echo go >$T/go2
+wait
+for i in $(seq 100); do grep -q " ima-ns:end:$c\$" $IMA/ascii_runtime_measurements && break; sleep 0.1; done
+tap_check "an open file keeps an ended namespace alive (ns_live 1), readable" \
+	bash -c "test \"\$(cat $IMA/ns_live)\" = 1 && grep -q ' $(readlink -f /bin/cat)\$' <&3"
+exec 3<&-
+tap_check "closing it frees the namespace (ns_live 0)" ns_wait_live 0
+
 # Bad input: nothing changes. Only shell builtins until /bin/true: any
 # forked command would be the namespace's first member and activate it.
 tap_check "for_children/hash without a pending namespace: ENOENT" \
@@ -111,4 +130,7 @@ tap_check "configuration after activation: EBUSY" grep -q "busy" $T/late.err
 
 ns_wait_live 0
 ima_unload || diag "unload failed"
+"$IMA_NS_TOOL" run --policy /dev/null -- true 2>$T/noload.err
+tap_check "without the module, ima-ns run fails with 125 and says so" \
+	bash -c "test $? = 125 && grep -qi 'not loaded' $T/noload.err"
 tap_finish
