@@ -18,4 +18,10 @@ echo "== PCR 10"
 for bank in /sys/class/tpm/tpm0/pcr-*; do
 	echo "${bank##*pcr-}: $(cat $bank/10)"
 done
+echo "== a command in a new IMA namespace (ima-ns run), measuring its execs"
+echo "measure func=BPRM_CHECK" | $IMA_NS_TOP/target/release/ima-ns run --policy - -- \
+	sh -c "echo \"namespace \$(cat $IMA/ns_id), its list:\"; cat $IMA/ascii_runtime_measurements; echo 'its vpcr:'; cat $IMA/vpcr"
+sleep 1
+echo "== the host list anchors it"
+grep ' ima-ns:' $IMA/ascii_runtime_measurements
 ima_unload

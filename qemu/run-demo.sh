@@ -4,4 +4,5 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 bash "$IMA_NS_TOP/qemu/setup.sh"
+cargo build --release --quiet --manifest-path "$IMA_NS_TOP/Cargo.toml" -p ima-ns-tool
 exec bash "$IMA_NS_TOP/qemu/run.sh" -- bash qemu/demo-guest.sh
