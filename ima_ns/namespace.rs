@@ -22,7 +22,7 @@ use core::fmt::Write;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use ima_template::{Template, IMA_NG};
+use ima_template::{EventData, Template, IMA_NG};
 use ima_tpm::{boot_aggregate, Digest, HashAlgo};
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
@@ -224,14 +224,15 @@ impl ImaNamespace {
         *self.dir.lock() = Some(dir);
     }
 
-    /// Appends an `ima-ng` entry for `file_digest` named `name`.
+    /// Appends an entry for `file_digest` named `name`, in the namespace's
+    /// template.
     pub(crate) fn record(&self, file_digest: &Digest, name: &[u8]) -> Result {
-        let mut data = DataBuf(KVec::with_capacity(
-            Template::ima_ng_len(file_digest, name),
-            GFP_KERNEL,
-        )?);
-        Template::write_ima_ng(file_digest, name, &mut data).map_err(|_| ENOMEM)?;
-        self.list.append(self.list.measurement(&IMA_NG, data.0)?)
+        let template = self.config().template;
+        let event = EventData::new(file_digest, name);
+        let len = template.len(&event).map_err(|_| EINVAL)?;
+        let mut data = DataBuf(KVec::with_capacity(len, GFP_KERNEL)?);
+        template.write(&event, &mut data).map_err(|_| ENOMEM)?;
+        self.list.append(self.list.measurement(template, data.0)?)
     }
 
     /// Locks the configuration and records the `start` anchor in the

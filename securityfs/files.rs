@@ -10,7 +10,7 @@ use crate::namespace::{self, Hex, NsRef};
 use crate::policy::PolicyWriter;
 use crate::state::{self, ImaState};
 use core::fmt::Write;
-use ima_template::IMA_NG;
+use ima_template::{IMA_NG, IMA_NGV2};
 use ima_tpm::HashAlgo;
 use kernel::prelude::*;
 
@@ -216,15 +216,20 @@ impl Writer {
                 })
             }
             Kind::Template => {
-                if text != IMA_NG.name() {
-                    pr_err!(
-                        "template \"{}\" is not supported in namespaces yet (ima-ng)\n",
-                        text
-                    );
-                    return Err(EINVAL);
-                }
+                // Templates whose fields a file event fills completely
+                // today (no signature or xattr fields yet).
+                let template = [&IMA_NG, &IMA_NGV2]
+                    .into_iter()
+                    .find(|t| t.name() == text)
+                    .ok_or_else(|| {
+                        pr_err!(
+                            "template \"{}\" is not supported in namespaces (ima-ng, ima-ngv2)\n",
+                            text
+                        );
+                        EINVAL
+                    })?;
                 self.ns.configure(|c| {
-                    c.template = &IMA_NG;
+                    c.template = template;
                     Ok(())
                 })
             }

@@ -6,7 +6,7 @@
 # host's list anchors the namespace's start and end; isolation; bad input.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 30
+tap_plan 32
 
 ima_load || bail "cannot load ima_ns.ko"
 # The host measures execs from ext4 only; the namespaces, every exec.
@@ -106,6 +106,16 @@ tap_check "an open file keeps an ended namespace alive (ns_live 1), readable" \
 	bash -c "test \"\$(cat $IMA/ns_live)\" = 1 && grep -q ' $(readlink -f /bin/cat)\$' <&3"
 exec 3<&-
 tap_check "closing it frees the namespace (ns_live 0)" ns_wait_live 0
+
+# A namespace in another template.
+printf 'measure func=BPRM_CHECK\n' | "$IMA_NS_TOOL" run --policy - --template ima-ngv2 -- bash -c "
+	/bin/true
+	cat $IMA/ascii_runtime_measurements >$T/v2.txt
+	cat $IMA/binary_runtime_measurements >$T/v2.bin
+	cat $IMA/vpcr >$T/v2.vpcr"
+tap_check "--template ima-ngv2: entries carry it, digests read ima:sha256:<hex>" \
+	test "$(awk '$5 == "/usr/bin/true" { print $3, $4 }' $T/v2.txt)" = "ima-ngv2 ima:$(sha256_of /usr/bin/true)"
+tap_check "... and its binary list replays to its vpcr" ns_replay_ok $T/v2.bin $T/v2.vpcr
 
 # Bad input: nothing changes. Only shell builtins until /bin/true: any
 # forked command would be the namespace's first member and activate it.
