@@ -15,13 +15,15 @@
 NS_TOOL=$IMA_NS_TOP/target/release/ima-ns
 NESTED=
 if [ "${1:-}" = --nested ]; then # --nested LEVEL DEPTH OUT OPENS POLICY
-	NESTED=1 level=$2 depth=$3 out=$4 set -- "$5"
-	policy=$6
+	NESTED=1 level=$2 depth=$3 out=$4 policy=$6
+	set -- "$5"
 fi
 OPENS=${1:-5000}
 EXECS=${2:-100}
 ROUNDS=${3:-3}
 BIG_MB=${4:-64}
+SECTIONS=${5:-"1 2 3"} # which of the three parts to run
+section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 POLICY="measure func=BPRM_CHECK mask=MAY_EXEC fsmagic=0xef53
 measure func=FILE_CHECK mask=^MAY_READ fsmagic=0xef53"
 
@@ -55,7 +57,8 @@ open_loop
 exec_loop # warm up caches and TCG's translations
 
 open_ratios=() exec_ratios=()
-for ((r = 1; r <= ROUNDS; r++)); do
+section 1 || ROUNDS1=0
+for ((r = 1; r <= ${ROUNDS1:-$ROUNDS}; r++)); do
 	b_open=$(timed open_loop)
 	b_exec=$(timed exec_loop)
 	ima_load || exit 1
@@ -70,6 +73,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	echo "# round $r: open $b_open -> $m_open us (${open_ratios[-1]}), exec $b_exec -> $m_exec us (${exec_ratios[-1]})"
 done
 
+if section 2; then
 dd if=/dev/urandom of=$SCRATCH/big bs=1M count=$BIG_MB status=none
 cat $SCRATCH/big >/dev/null # page cache, for both sides
 ima_load || exit 1
@@ -78,12 +82,14 @@ first=$(timed sh -c "exec 3<$SCRATCH/big")
 again=$(timed sh -c "exec 3<$SCRATCH/big")
 user=$(timed sh -c "sha256sum $SCRATCH/big")
 measured=$(ima_count $SCRATCH/big "$(sha256_of $SCRATCH/big)")
-ima_unload
+ima_unload || { echo "unload failed"; exit 1; }
+fi
 
 # 3. hook cost by namespace depth.
 DEPTHS="0 1 8 32"
 declare -A depth_ratios
-for ((r = 1; r <= ROUNDS; r++)); do
+section 3 || ROUNDS3=0
+for ((r = 1; r <= ${ROUNDS3:-$ROUNDS}; r++)); do
 	base=$(timed open_loop)
 	ima_load || exit 1
 	ima_policy_write "$POLICY" || exit 1
@@ -99,13 +105,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 echo "# ima-ns benchmark: $(nproc) vCPU, TCG -icount (guest time counts instructions), KASAN and lockdep on; times in guest us"
-echo "open+read of a measured file ($OPENS per round): with/without ratios ${open_ratios[*]}, median $(median "${open_ratios[@]}")"
-echo "exec of a measured binary ($EXECS per round): with/without ratios ${exec_ratios[*]}, median $(median "${exec_ratios[@]}")"
+section 1 && echo "open+read of a measured file ($OPENS per round): with/without ratios ${open_ratios[*]}, median $(median "${open_ratios[@]}")"
+section 1 && echo "exec of a measured binary ($EXECS per round): with/without ratios ${exec_ratios[*]}, median $(median "${exec_ratios[@]}")"
 # Both opens pay the same sh start-up; their difference is the measurement.
-hash_cost=$((first - again))
-echo "first open of a $BIG_MB MiB file: $first us; once measured: $again us; measurement cost (difference): $hash_cost us (entry found: $measured)"
-echo "measurement cost / sha256sum of the same cached bytes ($user us, its start-up included): $(ratio "$hash_cost" "$user")"
-for d in $DEPTHS; do
+section 2 && hash_cost=$((first - again)) && echo "first open of a $BIG_MB MiB file: $first us; once measured: $again us; measurement cost (difference): $hash_cost us (entry found: $measured)"
+section 2 && echo "measurement cost / sha256sum of the same cached bytes ($user us, its start-up included): $(ratio "$hash_cost" "$user")"
+section 3 && for d in $DEPTHS; do
 	# shellcheck disable=SC2086
 	echo "open of a measured file by a task $d namespace levels below the host (every level's policy matching), with/without ratios ${depth_ratios[$d]}, median $(median ${depth_ratios[$d]})"
 done
