@@ -6,7 +6,7 @@
 # host's list anchors the namespace's start and end; isolation; bad input.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 32
+tap_plan 33
 
 ima_load || bail "cannot load ima_ns.ko"
 # The host measures execs from ext4 only; the namespaces, every exec.
@@ -119,6 +119,10 @@ tap_check "... and its binary list replays to its vpcr" ns_replay_ok $T/v2.bin $
 
 # Bad input: nothing changes. Only shell builtins until /bin/true: any
 # forked command would be the namespace's first member and activate it.
+ns_wait_live 0
+setpriv --reuid 1000 --regid 1000 --clear-groups bash -c "echo 1 >$IMA/ns_unshare" 2>$T/unpriv_unshare.err
+tap_check "ns_unshare by an unprivileged user: refused, no namespace made" \
+	bash -c "grep -q 'Permission denied' $T/unpriv_unshare.err && test \"\$(cat $IMA/ns_live)\" = 0"
 tap_check "for_children/hash without a pending namespace: ENOENT" \
 	bash -c "! echo sha1 2>$T/e >$IMA/for_children/hash && grep -q 'No such file' $T/e"
 bash -c "
