@@ -271,7 +271,7 @@ impl ImaNamespace {
                 let mut blob = Blob::new();
                 let _ = write!(blob, "ima-ns end\nid {}\n", self.id);
                 for d in vpcr.iter() {
-                    let _ = write!(blob, "{} {}\n", d.algo().name(), Hex(d.as_bytes()));
+                    let _ = write!(blob, "{} {:x}\n", d.algo().name(), d);
                 }
                 let digest = blob.finish(parent.config().algo)?;
                 parent.record(&digest, anchor_name(b"end", self.id).as_bytes())
@@ -362,15 +362,6 @@ impl Write for Blob {
             return Err(core::fmt::Error);
         }
         Ok(())
-    }
-}
-
-/// Lower-case hex of bytes.
-pub(crate) struct Hex<'a>(pub(crate) &'a [u8]);
-
-impl core::fmt::Display for Hex<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
     }
 }
 

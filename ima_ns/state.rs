@@ -96,13 +96,13 @@ impl ImaState {
 
     /// The namespace of the current task.
     pub(crate) fn current_ns(&self) -> NsRef {
-        self.tasks.current().0.unwrap_or_else(|| self.host.clone())
+        self.tasks.current_ns().unwrap_or_else(|| self.host.clone())
     }
 
     /// Runs `f` on the current task's namespace; for host tasks without
     /// taking a reference.
     pub(crate) fn with_current_ns<R>(&self, f: impl FnOnce(&ImaNamespace) -> R) -> R {
-        match self.tasks.current().0 {
+        match self.tasks.current_ns() {
             Some(ns) => f(&ns),
             None => f(&self.host),
         }

@@ -65,6 +65,19 @@ impl TaskMap {
         }
     }
 
+    /// The current task's namespace (`None`: the host). The hooks' path:
+    /// one reference, and no lock while no namespace exists.
+    pub(crate) fn current_ns(&self) -> Option<NsRef> {
+        if self.len.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let tree = self.tree.lock();
+        tree.get(&current_task())?
+            .ns
+            .as_ref()
+            .map(Membership::to_ref)
+    }
+
     /// Makes `holder` the current task's namespace for children.
     pub(crate) fn set_for_children(&self, holder: Membership) -> Result {
         let task = current_task();

@@ -6,7 +6,7 @@
 //! the namespace is resolved at open, and the open file keeps that view.
 
 use crate::hooks;
-use crate::namespace::{self, Hex, NsRef};
+use crate::namespace::{self, NsRef};
 use crate::policy::PolicyWriter;
 use crate::state::{self, ImaState};
 use core::fmt::Write;
@@ -156,7 +156,7 @@ pub(crate) fn show(kind: Kind, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::Vpcr => {
             let vpcr = ns.list.vpcr().map_err(|_| core::fmt::Error)?;
             vpcr.iter()
-                .try_for_each(|d| writeln!(out, "{} {}", d.algo().name(), Hex(d.as_bytes())))
+                .try_for_each(|d| writeln!(out, "{} {:x}", d.algo().name(), d))
         }
         Kind::NsId => writeln!(out, "{}", ns.id),
         Kind::Parent => writeln!(out, "{}", ns.parent.as_ref().map_or(0, |p| p.id)),
