@@ -31,6 +31,7 @@ bindings:
 
 modules: deps bindings
 	$(KMAKE) IMA_NS_RUSTFLAGS="$$(cat $(DEPS)/externs)" modules
+	$(KMAKE) M=$(CURDIR)/tests/modules modules
 
 check:
 	cargo test --workspace
@@ -51,4 +52,5 @@ bench:
 
 clean:
 	-$(KMAKE) clean
+	-$(KMAKE) M=$(CURDIR)/tests/modules clean
 	rm -rf build rustdeps/rustdeps.o_shipped ima_ns/bindings_generated.rs

@@ -42,29 +42,74 @@ impl FileHasher {
 
     /// Hashes the whole content of `file`, reading it in chunks.
     pub(crate) fn hash(&self, file: &File<'_>) -> Result<Digest> {
-        // SAFETY: `tfm` is live (type invariant).
-        let desc_size = unsafe { bindings::ima_ns_shash_descsize(self.tfm.as_ptr()) };
-        // u64 elements: the descriptor context needs 8-byte alignment.
-        let mut desc = KVec::<u64>::from_elem(0, desc_size.div_ceil(8), GFP_KERNEL)?;
-        let desc = desc.as_mut_ptr().cast::<bindings::shash_desc>();
+        let mut desc = self.start()?;
         let mut buf = KVec::<u8>::from_elem(0, CHUNK, GFP_KERNEL)?;
-        // SAFETY: `desc` has room for the transform's descriptor.
-        kernel::error::to_result(unsafe { bindings::ima_ns_shash_init(desc, self.tfm.as_ptr()) })?;
         let mut pos = 0i64;
         loop {
             let n = file.read_at(&mut buf, &mut pos)?;
             if n == 0 {
                 break;
             }
-            // SAFETY: `desc` was initialised; `buf` holds `n` valid bytes.
-            kernel::error::to_result(unsafe {
-                bindings::crypto_shash_update(desc, buf.as_ptr(), n as u32)
-            })?;
+            desc.update(&buf[..n])?;
         }
+        desc.finish()
+    }
+
+    /// Hashes a buffer the kernel already holds (a module image, a key).
+    pub(crate) fn hash_buf(&self, data: &[u8]) -> Result<Digest> {
+        let mut desc = self.start()?;
+        for chunk in data.chunks(CHUNK) {
+            desc.update(chunk)?;
+        }
+        desc.finish()
+    }
+
+    fn start(&self) -> Result<Desc<'_>> {
+        // SAFETY: `tfm` is live (type invariant).
+        let size = unsafe { bindings::ima_ns_shash_descsize(self.tfm.as_ptr()) };
+        // u64 elements: the descriptor context needs 8-byte alignment.
+        let mut mem = KVec::<u64>::from_elem(0, size.div_ceil(8), GFP_KERNEL)?;
+        let desc = mem.as_mut_ptr().cast::<bindings::shash_desc>();
+        // SAFETY: `desc` has room for the transform's descriptor.
+        kernel::error::to_result(unsafe { bindings::ima_ns_shash_init(desc, self.tfm.as_ptr()) })?;
+        // INVARIANT: initialised just above, in `mem`.
+        Ok(Desc { mem, hasher: self })
+    }
+}
+
+/// One hash computation in progress.
+///
+/// # Invariants
+///
+/// `mem` holds a `shash_desc` initialised for `hasher`'s transform.
+struct Desc<'a> {
+    mem: KVec<u64>,
+    hasher: &'a FileHasher,
+}
+
+impl Desc<'_> {
+    fn ptr(&mut self) -> *mut bindings::shash_desc {
+        self.mem.as_mut_ptr().cast()
+    }
+
+    fn update(&mut self, data: &[u8]) -> Result {
+        // CHUNK-sized pieces at most: the length fits u32.
+        let len = u32::try_from(data.len()).map_err(|_| EINVAL)?;
+        // SAFETY: the descriptor is initialised (type invariant); `data`
+        // is valid for `len` bytes.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_update(self.ptr(), data.as_ptr(), len)
+        })
+    }
+
+    fn finish(mut self) -> Result<Digest> {
         let mut out = [0u8; ima_tpm::MAX_DIGEST_SIZE];
-        // SAFETY: `out` has room for any supported digest.
-        kernel::error::to_result(unsafe { bindings::crypto_shash_final(desc, out.as_mut_ptr()) })?;
-        Ok(Digest::padded(self.algo, &out))
+        // SAFETY: the descriptor is initialised (type invariant); `out` has
+        // room for any supported digest.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_final(self.ptr(), out.as_mut_ptr())
+        })?;
+        Ok(Digest::padded(self.hasher.algo, &out))
     }
 }
 

@@ -14,13 +14,19 @@
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kernel_read_file.h>
+#include <linux/key.h>
 #include <linux/livepatch.h>
+#include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/security.h>
 #include <linux/stat.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <crypto/hash.h>
+#include <keys/asymmetric-type.h>
 
 #include "glue.h"
 
@@ -30,29 +36,152 @@ char ima_ns_param_hash[16] = "sha256";
 module_param_string(ima_hash, ima_ns_param_hash, sizeof(ima_ns_param_hash), 0444);
 MODULE_PARM_DESC(ima_hash, "file hash: sha1, sha256 (default), sha384, sha512");
 
-char ima_ns_param_policy[16] = "";
+char ima_ns_param_policy[64] = "";
 module_param_string(ima_policy, ima_ns_param_policy, sizeof(ima_ns_param_policy), 0444);
-MODULE_PARM_DESC(ima_policy, "built-in policy: tcb, or empty for none");
+MODULE_PARM_DESC(ima_policy,
+	"built-in policies, joined by '|': tcb, original_tcb, appraise_tcb, secure_boot, critical_data");
+
+/* Upstream's CONFIG_IMA_WRITE_POLICY and CONFIG_IMA_READ_POLICY, per load. */
+bool ima_ns_param_write_policy = true;
+module_param_named(write_policy, ima_ns_param_write_policy, bool, 0444);
+MODULE_PARM_DESC(write_policy, "policy updates after the first one (default Y)");
+
+bool ima_ns_param_read_policy = true;
+module_param_named(read_policy, ima_ns_param_read_policy, bool, 0444);
+MODULE_PARM_DESC(read_policy, "the policy file can be read back, with CAP_SYS_ADMIN (default Y)");
 
 /* --- hook trampolines: same signatures as the bpf_lsm_* stubs they replace */
 
+/* As ima_bprm_check(): BPRM_CHECK with the caller's credentials. */
 static int ima_ns_bprm_check_security(struct linux_binprm *bprm)
 {
-	return ima_ns_rust_file_event(bprm->file, IMA_NS_BPRM_CHECK, MAY_EXEC);
+	return ima_ns_rust_file_event(bprm->file, NULL, IMA_NS_BPRM_CHECK,
+				      MAY_EXEC, NULL, 0);
 }
 
+/*
+ * CREDS_CHECK with the credentials the program will run with. Upstream
+ * 6.12 evaluates it in bprm_check, which since 5.8 runs before exec
+ * applies setuid/setgid, so uid conditions there see the caller's ids;
+ * here it runs once they are final, as CREDS_CHECK was added to do.
+ */
+static int ima_ns_bprm_creds_from_file(struct linux_binprm *bprm,
+				       const struct file *file)
+{
+	return ima_ns_rust_file_event((struct file *)file, bprm->cred,
+				      IMA_NS_CREDS_CHECK, MAY_EXEC, NULL, 0);
+}
+
+/* As ima_file_mmap(): the protection asked for, then the one applied. */
 static int ima_ns_mmap_file(struct file *file, unsigned long reqprot,
 			    unsigned long prot, unsigned long flags)
 {
-	if (!file || !(prot & PROT_EXEC))
+	int ret;
+
+	if (!file)
 		return 0;
-	return ima_ns_rust_file_event(file, IMA_NS_MMAP_CHECK, MAY_EXEC);
+	if (reqprot & PROT_EXEC) {
+		ret = ima_ns_rust_file_event(file, NULL, IMA_NS_MMAP_CHECK_REQPROT,
+					     MAY_EXEC, NULL, 0);
+		if (ret)
+			return ret;
+	}
+	if (prot & PROT_EXEC)
+		return ima_ns_rust_file_event(file, NULL, IMA_NS_MMAP_CHECK,
+					      MAY_EXEC, NULL, 0);
+	return 0;
+}
+
+/*
+ * As ima_file_mprotect(): a file mapping made executable after mmap()
+ * escapes MMAP_CHECK. The mmap lock is held here, so the file cannot be
+ * read (filesystems take their own locks in read_iter, in the opposite
+ * order on write faults): Rust reports it instead.
+ */
+static int ima_ns_file_mprotect(struct vm_area_struct *vma,
+				unsigned long reqprot, unsigned long prot)
+{
+	if (!vma->vm_file || !(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
+		return 0;
+	ima_ns_rust_mprotect(vma->vm_file, reqprot & PROT_EXEC, prot & PROT_EXEC);
+	return 0;
 }
 
 static int ima_ns_file_post_open(struct file *file, int mask)
 {
-	return ima_ns_rust_file_event(file, IMA_NS_FILE_CHECK,
-			mask & (MAY_READ | MAY_WRITE | MAY_EXEC | MAY_APPEND));
+	return ima_ns_rust_file_event(file, NULL, IMA_NS_FILE_CHECK,
+			mask & (MAY_READ | MAY_WRITE | MAY_EXEC | MAY_APPEND),
+			NULL, 0);
+}
+
+/* As read_idmap[]: what the kernel reads a file for. */
+static u32 ima_ns_read_func(enum kernel_read_file_id id)
+{
+	switch (id) {
+	case READING_FIRMWARE:
+		return IMA_NS_FIRMWARE_CHECK;
+	case READING_MODULE:
+		return IMA_NS_MODULE_CHECK;
+	case READING_KEXEC_IMAGE:
+		return IMA_NS_KEXEC_KERNEL_CHECK;
+	case READING_KEXEC_INITRAMFS:
+		return IMA_NS_KEXEC_INITRAMFS_CHECK;
+	case READING_POLICY:
+		return IMA_NS_POLICY_CHECK;
+	default:
+		return IMA_NS_FILE_CHECK;
+	}
+}
+
+/*
+ * As ima_read_file(): a whole read is measured from the buffer in
+ * kernel_post_read_file; a partial one from the file, here.
+ */
+static int ima_ns_kernel_read_file(struct file *file,
+				   enum kernel_read_file_id id, bool contents)
+{
+	if (contents)
+		return 0;
+	return ima_ns_rust_file_event(file, NULL, ima_ns_read_func(id),
+				      MAY_READ, NULL, 0);
+}
+
+static int ima_ns_kernel_post_read_file(struct file *file, char *buf,
+					loff_t size, enum kernel_read_file_id id)
+{
+	if (!file || !buf || size <= 0)
+		return 0;
+	return ima_ns_rust_file_event(file, NULL, ima_ns_read_func(id),
+				      MAY_READ, buf, size);
+}
+
+/*
+ * As ima_post_load_data(): the init_module() image has no file; it is
+ * measured as critical data "modules", by its digest.
+ */
+static int ima_ns_kernel_post_load_data(char *buf, loff_t size,
+					enum kernel_load_data_id id,
+					char *description)
+{
+	if (id == LOADING_MODULE && buf && size > 0)
+		ima_ns_rust_buffer_event(buf, size, IMA_NS_CRITICAL_DATA,
+					 "init_module", "modules", true);
+	return 0;
+}
+
+/* As ima_post_key_create_or_update(): asymmetric keys, by keyring name. */
+static void ima_ns_key_post_create_or_update(struct key *keyring,
+					     struct key *key,
+					     const void *payload,
+					     size_t payload_len,
+					     unsigned long flags, bool create)
+{
+	if (key->type != &key_type_asymmetric || !payload || !payload_len ||
+	    !keyring || !keyring->description)
+		return;
+	ima_ns_rust_buffer_event(payload, payload_len, IMA_NS_KEY_CHECK,
+				 keyring->description, keyring->description,
+				 false);
 }
 
 static void ima_ns_file_release(struct file *file)
@@ -83,8 +212,14 @@ static void ima_ns_task_free(struct task_struct *task)
 
 static struct klp_func ima_ns_funcs[] = {
 	{ .old_name = "bpf_lsm_bprm_check_security", .new_func = ima_ns_bprm_check_security },
+	{ .old_name = "bpf_lsm_bprm_creds_from_file", .new_func = ima_ns_bprm_creds_from_file },
 	{ .old_name = "bpf_lsm_mmap_file", .new_func = ima_ns_mmap_file },
 	{ .old_name = "bpf_lsm_file_post_open", .new_func = ima_ns_file_post_open },
+	{ .old_name = "bpf_lsm_file_mprotect", .new_func = ima_ns_file_mprotect },
+	{ .old_name = "bpf_lsm_kernel_read_file", .new_func = ima_ns_kernel_read_file },
+	{ .old_name = "bpf_lsm_kernel_post_read_file", .new_func = ima_ns_kernel_post_read_file },
+	{ .old_name = "bpf_lsm_kernel_post_load_data", .new_func = ima_ns_kernel_post_load_data },
+	{ .old_name = "bpf_lsm_key_post_create_or_update", .new_func = ima_ns_key_post_create_or_update },
 	{ .old_name = "bpf_lsm_file_release", .new_func = ima_ns_file_release },
 	{ .old_name = "bpf_lsm_inode_free_security", .new_func = ima_ns_inode_free_security },
 	{ .old_name = "bpf_lsm_task_alloc", .new_func = ima_ns_task_alloc },
@@ -148,9 +283,11 @@ void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
 	out->last_writer = atomic_read(&inode->i_writecount) == 1;
 }
 
-void ima_ns_current_subject(struct ima_ns_subject *out)
+void ima_ns_cred_subject(const struct cred *cred, bool want_caps,
+			 struct ima_ns_subject *out)
 {
-	const struct cred *cred = current_cred();
+	if (!cred)
+		cred = current_cred();
 
 	out->uid = from_kuid(&init_user_ns, cred->uid);
 	out->euid = from_kuid(&init_user_ns, cred->euid);
@@ -158,8 +295,11 @@ void ima_ns_current_subject(struct ima_ns_subject *out)
 	out->gid = from_kgid(&init_user_ns, cred->gid);
 	out->egid = from_kgid(&init_user_ns, cred->egid);
 	out->sgid = from_kgid(&init_user_ns, cred->sgid);
-	out->cap_setuid = has_capability_noaudit(current, CAP_SETUID);
-	out->cap_setgid = has_capability_noaudit(current, CAP_SETGID);
+	/* As ima_match_rules(): current's capabilities, whatever cred is. */
+	if (want_caps) {
+		out->cap_setuid = has_capability_noaudit(current, CAP_SETUID);
+		out->cap_setgid = has_capability_noaudit(current, CAP_SETGID);
+	}
 }
 
 bool ima_ns_change_cookie(struct file *file, u64 *cookie)
@@ -240,6 +380,18 @@ const void *ima_ns_current_task(void)
 bool ima_ns_capable_sys_admin(void)
 {
 	return capable(CAP_SYS_ADMIN);
+}
+
+long ima_ns_read_policy_file(const char *path, void **data)
+{
+	*data = NULL;
+	return kernel_read_file_from_path(path, 0, data, INT_MAX, NULL,
+					  READING_POLICY);
+}
+
+void ima_ns_vfree(void *data)
+{
+	vfree(data);
 }
 
 void ima_ns_bh_disable(void)

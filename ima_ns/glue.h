@@ -11,6 +11,7 @@
 
 #include <linux/types.h>
 
+struct cred;
 struct file;
 struct inode;
 struct crypto_shash;
@@ -20,7 +21,9 @@ struct workqueue_struct;
 
 /* Module parameters (module_param_string in glue.c). */
 extern char ima_ns_param_hash[16];
-extern char ima_ns_param_policy[16];
+extern char ima_ns_param_policy[64];
+extern bool ima_ns_param_write_policy;
+extern bool ima_ns_param_read_policy;
 
 /* What a policy rule and the inode cache need to know about an open file. */
 struct ima_ns_file_facts {
@@ -44,7 +47,9 @@ struct ima_ns_subject {
 };
 
 void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out);
-void ima_ns_current_subject(struct ima_ns_subject *out);
+/* cred's ids (current's if NULL); the capabilities only if want_caps. */
+void ima_ns_cred_subject(const struct cred *cred, bool want_caps,
+			 struct ima_ns_subject *out);
 /* STATX_CHANGE_COOKIE of the file; false if the filesystem has none. */
 bool ima_ns_change_cookie(struct file *file, u64 *cookie);
 /* Path as current sees it (d_path), else the dentry name; never NULL. */
@@ -56,6 +61,13 @@ void ima_ns_close_for_read(struct file *file, struct file *opened);
 /* current, as an identity for the task map (never dereferenced by Rust). */
 const void *ima_ns_current_task(void);
 bool ima_ns_capable_sys_admin(void);
+/*
+ * Reads a policy file whole (kernel_read_file_from_path, READING_POLICY:
+ * the POLICY_CHECK hook sees it). Returns its size and sets *data, to be
+ * freed with ima_ns_vfree(), or a negative errno.
+ */
+long ima_ns_read_policy_file(const char *path, void **data);
+void ima_ns_vfree(void *data);
 /* local_bh_disable()/local_bh_enable(): for locks task_free takes in softirq. */
 void ima_ns_bh_disable(void);
 void ima_ns_bh_enable(void);
@@ -72,16 +84,41 @@ int ima_ns_shash_init(struct shash_desc *desc, struct crypto_shash *tfm);
 int ima_ns_hooks_enable(void);
 
 /* Rust entry points the hook trampolines call (ima_ns/hooks.rs). */
-int ima_ns_rust_file_event(struct file *file, u32 func, u32 mask);
+/*
+ * A file event: cred is the subject the rules test (NULL: current's);
+ * buf/len, if set, are the contents the kernel read (measured instead of
+ * reading the file again).
+ */
+int ima_ns_rust_file_event(struct file *file, const struct cred *cred,
+			   u32 func, u32 mask, const void *buf, u64 len);
+/*
+ * A buffer event (KEY_CHECK, CRITICAL_DATA): name is the entry's name,
+ * func_data the keyring or label rules test. hash_buf: record the
+ * buffer's digest instead of the buffer (ima_measure_critical_data(hash)).
+ */
+void ima_ns_rust_buffer_event(const void *buf, u64 len, u32 func,
+			      const char *name, const char *func_data,
+			      bool hash_buf);
+/* mprotect() adds PROT_EXEC to a mapping of file. */
+void ima_ns_rust_mprotect(struct file *file, bool reqprot_exec, bool prot_exec);
 void ima_ns_rust_file_release(struct file *file);
 void ima_ns_rust_inode_free(struct inode *inode);
 void ima_ns_rust_set_active(bool active);
 int ima_ns_rust_task_alloc(struct task_struct *task, bool thread);
 void ima_ns_rust_task_free(struct task_struct *task);
 
-/* func values shared with Rust (subset of enum ima_hooks). */
+/* func values shared with Rust: upstream's enum ima_hooks. */
 #define IMA_NS_FILE_CHECK 1
 #define IMA_NS_MMAP_CHECK 2
+#define IMA_NS_MMAP_CHECK_REQPROT 3
 #define IMA_NS_BPRM_CHECK 4
+#define IMA_NS_CREDS_CHECK 5
+#define IMA_NS_MODULE_CHECK 7
+#define IMA_NS_FIRMWARE_CHECK 8
+#define IMA_NS_KEXEC_KERNEL_CHECK 9
+#define IMA_NS_KEXEC_INITRAMFS_CHECK 10
+#define IMA_NS_POLICY_CHECK 11
+#define IMA_NS_KEY_CHECK 13
+#define IMA_NS_CRITICAL_DATA 14
 
 #endif /* IMA_NS_GLUE_H */

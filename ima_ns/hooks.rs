@@ -37,25 +37,39 @@ fn active_state() -> Option<&'static ImaState> {
 }
 
 fn func_from_glue(func: u32) -> Option<Func> {
-    match func {
-        bindings::IMA_NS_FILE_CHECK => Some(Func::FileCheck),
-        bindings::IMA_NS_MMAP_CHECK => Some(Func::MmapCheck),
-        bindings::IMA_NS_BPRM_CHECK => Some(Func::BprmCheck),
-        _ => None,
-    }
+    Some(match func {
+        bindings::IMA_NS_FILE_CHECK => Func::FileCheck,
+        bindings::IMA_NS_MMAP_CHECK => Func::MmapCheck,
+        bindings::IMA_NS_MMAP_CHECK_REQPROT => Func::MmapCheckReqprot,
+        bindings::IMA_NS_BPRM_CHECK => Func::BprmCheck,
+        bindings::IMA_NS_CREDS_CHECK => Func::CredsCheck,
+        bindings::IMA_NS_MODULE_CHECK => Func::ModuleCheck,
+        bindings::IMA_NS_FIRMWARE_CHECK => Func::FirmwareCheck,
+        bindings::IMA_NS_KEXEC_KERNEL_CHECK => Func::KexecKernelCheck,
+        bindings::IMA_NS_KEXEC_INITRAMFS_CHECK => Func::KexecInitramfsCheck,
+        bindings::IMA_NS_POLICY_CHECK => Func::PolicyCheck,
+        bindings::IMA_NS_KEY_CHECK => Func::KeyCheck,
+        bindings::IMA_NS_CRITICAL_DATA => Func::CriticalData,
+        _ => return None,
+    })
 }
 
-/// exec, mmap(PROT_EXEC) and open. Returns 0 or a negative errno.
+/// A file event (exec, mmap, open, kernel file reads). Returns 0 or a
+/// negative errno.
 ///
 /// # Safety
 ///
-/// `file` must be NULL or a file the caller holds a reference to for the
+/// `file` must be NULL or a file the caller holds a reference to, `cred`
+/// NULL or live, and `buf` NULL or valid for `len` bytes, all for the
 /// duration of the call.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
     file: *mut bindings::file,
+    cred: *const bindings::cred,
     func: u32,
     mask: u32,
+    buf: *const core::ffi::c_void,
+    len: u64,
 ) -> c_int {
     let (Some(st), Some(file), Some(func)) =
         (active_state(), NonNull::new(file), func_from_glue(func))
@@ -64,11 +78,106 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
     };
     // SAFETY: the caller holds a reference for the call's duration.
     let file = unsafe { File::from_raw(file) };
-    let result = st.with_current_ns(|ns| measure::file_event(st, ns, &file, func, mask));
+    // SAFETY: the caller guarantees `buf` is valid for `len` bytes.
+    let contents = unsafe { slice_from(buf, len) };
+    let event = measure::FileEvent {
+        file: &file,
+        cred,
+        func,
+        mask,
+        contents,
+    };
+    let result = st.with_current_ns(|ns| measure::file_event(st, ns, &event));
     if let Err(e) = result {
         pr_warn!("{} not measured: {:?}\n", func.name(), e);
     }
     0
+}
+
+/// `buf`/`len` from C as a slice; `None` for NULL or empty.
+///
+/// # Safety
+///
+/// `buf` must be NULL or valid for reads of `len` bytes for `'a`.
+unsafe fn slice_from<'a>(buf: *const core::ffi::c_void, len: u64) -> Option<&'a [u8]> {
+    let len = usize::try_from(len).ok()?;
+    if buf.is_null() || len == 0 {
+        return None;
+    }
+    // SAFETY: by the function's safety requirements.
+    Some(unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) })
+}
+
+/// A C string from glue as bytes; empty for NULL.
+///
+/// # Safety
+///
+/// `s` must be NULL or a NUL-terminated string valid for `'a`.
+unsafe fn cstr_bytes<'a>(s: *const core::ffi::c_char) -> &'a [u8] {
+    if s.is_null() {
+        return b"";
+    }
+    // SAFETY: by the function's safety requirements.
+    unsafe { core::ffi::CStr::from_ptr(s) }.to_bytes()
+}
+
+/// A buffer with no file: an asymmetric key (KEY_CHECK) or an
+/// init_module() image (CRITICAL_DATA, label "modules").
+///
+/// # Safety
+///
+/// `buf` must be valid for `len` bytes and `name`, `func_data` NULL or
+/// NUL-terminated, for the duration of the call.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_buffer_event(
+    buf: *const core::ffi::c_void,
+    len: u64,
+    func: u32,
+    name: *const core::ffi::c_char,
+    func_data: *const core::ffi::c_char,
+    hash_buf: bool,
+) {
+    let Some(st) = active_state() else {
+        return;
+    };
+    // SAFETY: by the function's safety requirements.
+    let (Some(data), Some(func)) = (unsafe { slice_from(buf, len) }, func_from_glue(func)) else {
+        return;
+    };
+    let event = measure::BufferEvent {
+        func,
+        // SAFETY: as above.
+        name: unsafe { cstr_bytes(name) },
+        // SAFETY: as above.
+        func_data: unsafe { cstr_bytes(func_data) },
+        data,
+        hash_data: hash_buf,
+    };
+    if let Err(e) = st.with_current_ns(|ns| measure::buffer_event(st, ns, &event)) {
+        pr_warn!("{} not measured: {:?}\n", func.name(), e);
+    }
+}
+
+/// `mprotect()` adds PROT_EXEC to a file mapping that did not have it.
+///
+/// # Safety
+///
+/// `file` must be a file mapped by the vma being changed (the caller holds
+/// the mmap lock, which keeps the mapping's reference).
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_mprotect(
+    file: *mut bindings::file,
+    _reqprot_exec: bool,
+    _prot_exec: bool,
+) {
+    let (Some(st), Some(file)) = (active_state(), NonNull::new(file)) else {
+        return;
+    };
+    // SAFETY: the mapping holds a reference for the call's duration.
+    let file = unsafe { File::from_raw(file) };
+    if let Err(e) = st.with_current_ns(|ns| measure::mprotect(ns, &file)) {
+        pr_warn!("mprotect check failed: {:?}\n", e);
+    }
 }
 
 /// The last `fput()` of a file opened for write.

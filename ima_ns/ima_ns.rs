@@ -70,14 +70,13 @@ impl kernel::Module for ImaNsModule {
             );
             EINVAL
         })?;
-        let rules = match policy {
-            "" => KVec::new(),
-            "tcb" => policy::builtin(ima_policy::TCB)?,
-            other => {
-                pr_err!("ima_policy={} is not a built-in policy (tcb)\n", other);
-                return Err(EINVAL);
-            }
-        };
+        let rules = policy::builtin_selection(policy).map_err(|bad| {
+            pr_err!(
+                "ima_policy: \"{}\" is not a built-in policy (tcb, original_tcb, appraise_tcb, secure_boot, critical_data)\n",
+                bad
+            );
+            EINVAL
+        })?;
 
         // Declared first, dropped last: everything below may queue work.
         let queue = workqueue::OwnedQueue::new()?;

@@ -4,79 +4,256 @@
 //! per hash algorithm, however many namespaces record it.
 
 use crate::bindings;
-use crate::file::{File, ReadableFile};
-use crate::namespace::ImaNamespace;
+use crate::file::{File, FileFacts, ReadableFile};
+use crate::namespace::{ImaNamespace, MAX_DEPTH};
+use crate::policy::RuleSet;
 use crate::state::ImaState;
 use ima_policy::{Event, Func};
+use ima_template::{EventData, Template, IMA_BUF};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
 
 /// `PATH_MAX`: the longest name an entry records.
 const PATH_MAX: usize = 4096;
 
+/// One template choice per namespace depth (`None`: the namespace's own).
+type Templates = [Option<&'static Template>; MAX_DEPTH as usize + 1];
+
+/// The credentials rules test, read once per event: the ids of `cred`
+/// (current's if NULL), and current's capabilities only once some rule
+/// set tests `euid`/`egid` (upstream's `has_capability_noaudit()` calls).
+struct Subject {
+    cred: *const bindings::cred,
+    ids: Option<bindings::ima_ns_subject>,
+    caps: bool,
+}
+
+impl Subject {
+    fn new(cred: *const bindings::cred) -> Self {
+        Self {
+            cred,
+            ids: None,
+            caps: false,
+        }
+    }
+
+    fn get(&mut self, rules: &RuleSet) -> &bindings::ima_ns_subject {
+        let s = rules.summary();
+        let want_caps = s.needs_cap_setuid || s.needs_cap_setgid;
+        if self.ids.is_none() || (want_caps && !self.caps) {
+            let mut out = bindings::ima_ns_subject::default();
+            // SAFETY: `cred` is NULL or the hook's live cred; `out` is a
+            // valid, writable struct.
+            unsafe { bindings::ima_ns_cred_subject(self.cred, want_caps, &mut out) };
+            self.caps |= want_caps;
+            self.ids = Some(out);
+        }
+        self.ids.as_ref().unwrap_or(&EMPTY_SUBJECT)
+    }
+}
+
+static EMPTY_SUBJECT: bindings::ima_ns_subject = bindings::ima_ns_subject {
+    uid: 0,
+    euid: 0,
+    suid: 0,
+    gid: 0,
+    egid: 0,
+    sgid: 0,
+    cap_setuid: false,
+    cap_setgid: false,
+};
+
+fn with_subject<'a>(mut e: Event<'a>, s: &bindings::ima_ns_subject) -> Event<'a> {
+    e.uid = s.uid;
+    e.euid = s.euid;
+    e.suid = s.suid;
+    e.cap_setuid = s.cap_setuid;
+    e.gid = s.gid;
+    e.egid = s.egid;
+    e.sgid = s.sgid;
+    e.cap_setgid = s.cap_setgid;
+    e
+}
+
+/// The template a rule's `template=` names, if the module fills its
+/// fields (see `policy::unenforceable`).
+fn rule_template(t: Option<ima_policy::Template>) -> Option<&'static Template> {
+    t.and_then(|t| Template::builtin(t.name()))
+}
+
+/// What a file event measures: the file, or the contents the kernel read
+/// from it (`kernel_post_read_file`), which are what it goes on to use.
+pub(crate) struct FileEvent<'a> {
+    pub(crate) file: &'a File<'a>,
+    /// The subject's credentials (`bprm->cred` for CREDS_CHECK); NULL for
+    /// current's.
+    pub(crate) cred: *const bindings::cred,
+    pub(crate) func: Func,
+    pub(crate) mask: u32,
+    pub(crate) contents: Option<&'a [u8]>,
+}
+
 /// Handles one file event for a task in `ns`. Measurement never denies
 /// access: errors are logged and the hook lets the access through, as
 /// upstream does for measurement-only policies.
-pub(crate) fn file_event(
-    st: &ImaState,
-    ns: &ImaNamespace,
-    file: &File<'_>,
-    func: Func,
-    mask: u32,
-) -> Result {
-    let facts = file.facts();
-    if !facts.regular {
-        return Ok(());
-    }
-    let mut subject = bindings::ima_ns_subject::default();
-    // SAFETY: `subject` is a valid, writable struct.
-    unsafe { bindings::ima_ns_current_subject(&mut subject) };
-    let event = Event {
-        func,
-        mask,
-        uid: subject.uid,
-        euid: subject.euid,
-        suid: subject.suid,
-        cap_setuid: subject.cap_setuid,
-        gid: subject.gid,
-        egid: subject.egid,
-        sgid: subject.sgid,
-        cap_setgid: subject.cap_setgid,
-        fowner: facts.fowner,
-        fgroup: facts.fgroup,
-        fsmagic: facts.fsmagic,
-        fsname: fsname(&facts),
-        fsuuid: facts.fsuuid,
-        func_data: None,
-    };
+pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -> Result {
     // Bit `depth` set: that namespace's policy asks for a measurement.
     let mut wanted = 0u64;
+    let mut templates: Templates = [None; MAX_DEPTH as usize + 1];
+    let mut subject = Subject::new(ev.cred);
+    // Read on the first policy that can match this hook at all.
+    let mut facts: Option<FileFacts> = None;
     for n in ns.lineage() {
-        if n.policy.evaluate(&event).measure {
+        let rules = n.policy.current();
+        if !rules.summary().may_match_func(ev.func) {
+            continue;
+        }
+        if facts.is_none() {
+            let f = ev.file.facts();
+            if !f.regular {
+                return Ok(());
+            }
+            facts = Some(f);
+        }
+        let Some(facts) = facts.as_ref() else {
+            continue;
+        };
+        let event = Event {
+            func: ev.func,
+            mask: ev.mask,
+            ..file_attrs(facts)
+        };
+        let d = rules.evaluate(&with_subject(event, subject.get(&rules)));
+        if d.measure {
             wanted |= 1 << n.depth;
+            templates[n.depth as usize] = rule_template(d.template);
         }
     }
-    if wanted == 0 {
+    let Some(facts) = facts.filter(|_| wanted != 0) else {
         return Ok(());
-    }
+    };
 
     let iint = st.iints.get_or_create(facts.inode as usize)?;
     let mut state = iint.state.lock();
-    let mut hashed = Hashed::new(file);
+    let mut hashed = Hashed::new(ev.file, ev.contents);
     for n in ns.lineage() {
         if wanted & (1 << n.depth) == 0 || state.measured_in(n.id) {
             continue;
         }
         let digest = hashed.digest(st, n.config().algo)?;
         let version = hashed.version;
-        n.record(&digest, hashed.name()?)?;
+        let event = EventData::new(&digest, hashed.name()?);
+        n.record_event(templates[n.depth as usize], &event)?;
         state.mark(n.id, version)?;
     }
     Ok(())
 }
 
+/// A buffer the kernel hands over with no file behind it.
+pub(crate) struct BufferEvent<'a> {
+    pub(crate) func: Func,
+    /// The entry's name: the keyring, or "init_module".
+    pub(crate) name: &'a [u8],
+    /// What `keyrings=` / `label=` test.
+    pub(crate) func_data: &'a [u8],
+    pub(crate) data: &'a [u8],
+    /// Record the data's digest, not the data (critical data "modules").
+    pub(crate) hash_data: bool,
+}
+
+/// `process_buffer_measurement()` in every namespace from `ns` up whose
+/// policy asks for it: the `ima-buf` template unless the rule names
+/// another; no measured-once cache, as upstream.
+pub(crate) fn buffer_event(st: &ImaState, ns: &ImaNamespace, ev: &BufferEvent<'_>) -> Result {
+    let base = Event {
+        func: ev.func,
+        func_data: Some(ev.func_data),
+        ..Default::default()
+    };
+    let mut subject = Subject::new(core::ptr::null());
+    for n in ns.lineage() {
+        let rules = n.policy.current();
+        if !rules.summary().may_match_func(ev.func) {
+            continue;
+        }
+        let d = rules.evaluate(&with_subject(base, subject.get(&rules)));
+        if !d.measure {
+            continue;
+        }
+        let hasher = st.hashers.get(n.config().algo)?;
+        let mut digest = hasher.hash_buf(ev.data)?;
+        let data_digest;
+        let buf = if ev.hash_data {
+            data_digest = digest;
+            digest = hasher.hash_buf(data_digest.as_bytes())?;
+            data_digest.as_bytes()
+        } else {
+            ev.data
+        };
+        let mut event = EventData::new(&digest, ev.name);
+        event.buf = Some(buf);
+        let template = rule_template(d.template).unwrap_or(&IMA_BUF);
+        n.record_event(Some(template), &event)?;
+    }
+    Ok(())
+}
+
+/// `mprotect()` made a file mapping executable. The mmap lock is held, so
+/// the file is not read; as upstream's `ima_file_mprotect()` (without
+/// appraisal), each namespace whose policy would measure the mapping
+/// reports it in the kernel log.
+pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> Result {
+    let facts = file.facts();
+    if !facts.regular {
+        return Ok(());
+    }
+    let base = Event {
+        mask: ima_policy::MAY_EXEC,
+        ..file_attrs(&facts)
+    };
+    let mut subject = Subject::new(core::ptr::null());
+    let mut path: Option<KVec<u8>> = None;
+    for n in ns.lineage() {
+        let rules = n.policy.current();
+        let measured = [Func::MmapCheck, Func::MmapCheckReqprot]
+            .into_iter()
+            .any(|func| {
+                rules.summary().may_match_func(func)
+                    && rules
+                        .evaluate(&with_subject(Event { func, ..base }, subject.get(&rules)))
+                        .measure
+            });
+        if !measured {
+            continue;
+        }
+        let buf = match &mut path {
+            Some(b) => b,
+            None => path.insert(KVec::from_elem(0, PATH_MAX, GFP_KERNEL)?),
+        };
+        let name = file.path(buf);
+        pr_notice!(
+            "namespace {}: mprotect(PROT_EXEC) on {}: collect_data failed-mprotect (a mapping made executable after mmap is not measured)\n",
+            n.id,
+            kernel::str::BStr::from_bytes(name)
+        );
+    }
+    Ok(())
+}
+
+/// What rules test about the file.
+fn file_attrs(facts: &FileFacts) -> Event<'_> {
+    Event {
+        fowner: facts.fowner,
+        fgroup: facts.fgroup,
+        fsmagic: facts.fsmagic,
+        fsname: fsname(facts),
+        fsuuid: facts.fsuuid,
+        ..Default::default()
+    }
+}
+
 /// The filesystem type name (`fsname=`).
-fn fsname(facts: &crate::file::FileFacts) -> &[u8] {
+fn fsname(facts: &FileFacts) -> &[u8] {
     if facts.fsname.is_null() {
         return b"";
     }
@@ -91,6 +268,7 @@ fn fsname(facts: &crate::file::FileFacts) -> &[u8] {
 /// one digest per algorithm, and the name.
 struct Hashed<'a> {
     file: &'a File<'a>,
+    contents: Option<&'a [u8]>,
     version: Option<u64>,
     digests: [Option<Digest>; 4],
     path: KVec<u8>,
@@ -98,9 +276,10 @@ struct Hashed<'a> {
 }
 
 impl<'a> Hashed<'a> {
-    fn new(file: &'a File<'a>) -> Self {
+    fn new(file: &'a File<'a>, contents: Option<&'a [u8]>) -> Self {
         Self {
             file,
+            contents,
             version: None,
             digests: [None; 4],
             path: KVec::new(),
@@ -119,8 +298,14 @@ impl<'a> Hashed<'a> {
         if self.digests.iter().all(Option::is_none) {
             self.version = self.file.change_cookie();
         }
+        let hasher = st.hashers.get(algo)?;
+        if let Some(contents) = self.contents {
+            let d = hasher.hash_buf(contents)?;
+            self.digests[slot] = Some(d);
+            return Ok(d);
+        }
         let readable = ReadableFile::open(self.file)?;
-        let d = match st.hashers.get(algo)?.hash(readable.file()) {
+        let d = match hasher.hash(readable.file()) {
             Ok(d) => d,
             // As ima_collect_measurement(): a file that cannot be read
             // this way (no read_iter, O_DIRECT) is recorded with a zero

@@ -14,7 +14,7 @@
 //! [`NsRef`] and [`Membership`].
 
 use crate::list::{Anchor, DataBuf, MeasurementList};
-use crate::policy::{PolicyStore, Rules};
+use crate::policy::{PolicyStore, RuleSet, Rules};
 use crate::securityfs::NsDir;
 use crate::tpm::Tpm;
 use crate::workqueue;
@@ -149,7 +149,7 @@ impl ImaNamespace {
             LIVE.fetch_add(1, Ordering::Relaxed);
             LiveToken
         });
-        let rules = Arc::new(rules, GFP_KERNEL)?;
+        let rules = Arc::new(RuleSet::new(rules)?, GFP_KERNEL)?;
         let list = MeasurementList::new(anchor)?;
         Arc::pin_init(
             try_pin_init!(Self {
@@ -227,11 +227,20 @@ impl ImaNamespace {
     /// Appends an entry for `file_digest` named `name`, in the namespace's
     /// template.
     pub(crate) fn record(&self, file_digest: &Digest, name: &[u8]) -> Result {
-        let template = self.config().template;
-        let event = EventData::new(file_digest, name);
-        let len = template.len(&event).map_err(|_| EINVAL)?;
+        self.record_event(None, &EventData::new(file_digest, name))
+    }
+
+    /// Appends an entry for `event` in `template` (a rule's `template=`),
+    /// else in the namespace's template.
+    pub(crate) fn record_event(
+        &self,
+        template: Option<&'static Template>,
+        event: &EventData<'_>,
+    ) -> Result {
+        let template = template.unwrap_or(self.config().template);
+        let len = template.len(event).map_err(|_| EINVAL)?;
         let mut data = DataBuf(KVec::with_capacity(len, GFP_KERNEL)?);
-        template.write(&event, &mut data).map_err(|_| ENOMEM)?;
+        template.write(event, &mut data).map_err(|_| ENOMEM)?;
         self.list.append(self.list.measurement(template, data.0)?)
     }
 
@@ -253,7 +262,7 @@ impl ImaNamespace {
             config.algo.name(),
             config.template.name()
         );
-        for rule in self.policy.current().iter() {
+        for rule in self.policy.current().rules() {
             let _ = write!(blob, "{rule}");
         }
         let digest = blob.finish(parent.config().algo)?;

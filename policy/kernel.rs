@@ -5,28 +5,76 @@
 //! the `policy` file is closed after an error-free write, as upstream does.
 
 use core::sync::atomic::{AtomicBool, Ordering};
-use ima_policy::{Action, Decision, Event, Func, Rule, Template};
+use ima_policy::{
+    evaluate_indexed, Action, ActionMask, Decision, Event, Func, FuncIndex, PolicySummary, Rule,
+    Template,
+};
 use kernel::new_spinlock;
 use kernel::prelude::*;
 use kernel::sync::{Arc, SpinLock};
 
-/// An immutable rule set.
+/// Rules as parsed, before they are installed.
 pub(crate) type Rules = KVec<Rule>;
+
+/// An installed, immutable rule set, indexed by func so an event walks
+/// only the rules that can match its hook.
+pub(crate) struct RuleSet {
+    rules: Rules,
+    index: FuncIndex,
+    storage: KVec<u32>,
+    summary: PolicySummary,
+}
+
+impl RuleSet {
+    pub(crate) fn new(rules: Rules) -> Result<Self> {
+        let mut storage = KVec::from_elem(0u32, FuncIndex::storage_len(&rules), GFP_KERNEL)?;
+        let index = FuncIndex::build(&rules, &mut storage).ok_or(ENOMEM)?;
+        Ok(Self {
+            summary: PolicySummary::of(&rules),
+            rules,
+            index,
+            storage,
+        })
+    }
+
+    pub(crate) fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub(crate) fn summary(&self) -> &PolicySummary {
+        &self.summary
+    }
+
+    /// The measure decision (`ima_match_policy(.., IMA_MEASURE, ..)`).
+    /// LSM label conditions never hold: such rules are refused at load.
+    pub(crate) fn evaluate(&self, event: &Event<'_>) -> Decision {
+        evaluate_indexed(
+            &self.rules,
+            &self.index,
+            &self.storage,
+            event,
+            ActionMask::MEASURE,
+            &mut |_, _| false,
+        )
+    }
+}
 
 #[pin_data]
 pub(crate) struct PolicyStore {
     /// Leaf lock: held only to clone or swap the `Arc`.
     #[pin]
-    current: SpinLock<Arc<Rules>>,
+    current: SpinLock<Arc<RuleSet>>,
     /// The rules in force are the boot-time default: the first custom
     /// policy replaces them, later ones append (IMA_WRITE_POLICY).
     default: AtomicBool,
-    /// An open writer exists (`EBUSY` for a second).
+    /// An open writer exists (`EBUSY` for a second). With
+    /// `write_policy=0` it stays set after the first update, as upstream
+    /// without CONFIG_IMA_WRITE_POLICY.
     busy: AtomicBool,
 }
 
 impl PolicyStore {
-    pub(crate) fn new(initial: Arc<Rules>) -> impl PinInit<Self> {
+    pub(crate) fn new(initial: Arc<RuleSet>) -> impl PinInit<Self> {
         pin_init!(Self {
             current <- new_spinlock!(initial, "ima_ns_policy"),
             default: AtomicBool::new(true),
@@ -34,29 +82,31 @@ impl PolicyStore {
         })
     }
 
-    pub(crate) fn current(&self) -> Arc<Rules> {
+    pub(crate) fn current(&self) -> Arc<RuleSet> {
         self.current.lock().clone()
-    }
-
-    pub(crate) fn evaluate(&self, event: &Event<'_>) -> Decision {
-        ima_policy::evaluate(self.current().iter(), event)
     }
 
     /// Claims the single writer slot.
     pub(crate) fn begin_write(&self) -> Result {
         if self.busy.swap(true, Ordering::AcqRel) {
+            if !write_policy() && !self.default.load(Ordering::Acquire) {
+                pr_err!("the policy is loaded and write_policy=0: no further updates\n");
+            }
             return Err(EBUSY);
         }
         Ok(())
     }
 
-    /// Releases the writer slot; installs `pending` if given.
+    /// Releases the writer slot (unless `write_policy=0` locks the policy
+    /// after an update); installs `pending` if given.
     pub(crate) fn end_write(&self, pending: Option<Rules>) -> Result {
         let result = match pending {
             Some(p) => self.install(p),
             None => Ok(()),
         };
-        self.busy.store(false, Ordering::Release);
+        if result.is_err() || write_policy() || self.default.load(Ordering::Acquire) {
+            self.busy.store(false, Ordering::Release);
+        }
         result
     }
 
@@ -65,12 +115,13 @@ impl PolicyStore {
             pending
         } else {
             let old = self.current();
+            let old = old.rules();
             let mut all = KVec::with_capacity(old.len() + pending.len(), GFP_KERNEL)?;
-            all.extend_from_slice(&old, GFP_KERNEL)?;
+            all.extend_from_slice(old, GFP_KERNEL)?;
             all.extend_from_slice(&pending, GFP_KERNEL)?;
             all
         };
-        let new = Arc::new(rules, GFP_KERNEL)?;
+        let new = Arc::new(RuleSet::new(rules)?, GFP_KERNEL)?;
         let old = core::mem::replace(&mut *self.current.lock(), new);
         self.default.store(false, Ordering::Release);
         drop(old); // outside the lock
@@ -84,20 +135,41 @@ fn unenforceable(rule: &Rule) -> Option<&'static str> {
     if !matches!(rule.action, Action::Measure | Action::DontMeasure) {
         return Some("only measure and dont_measure rules are enforced so far");
     }
-    if !matches!(
-        rule.func,
-        None | Some(Func::FileCheck | Func::MmapCheck | Func::BprmCheck)
-    ) {
-        return Some("func= not hooked yet (hooked: FILE_CHECK, MMAP_CHECK, BPRM_CHECK)");
+    match rule.func {
+        Some(Func::KexecCmdline) => {
+            return Some(
+                "KEXEC_CMDLINE: kexec_file_load() passes the command line to IMA directly \
+                 (ima_kexec_cmdline), with no LSM hook a module can reach",
+            )
+        }
+        Some(Func::CriticalData)
+            if rule
+                .label
+                .as_ref()
+                .is_some_and(|l| l.items().any(|i| i != "modules")) =>
+        {
+            return Some(
+                "CRITICAL_DATA: only label=modules (init_module images) reaches a module; \
+                 the kernel passes other critical data to IMA directly",
+            )
+        }
+        Some(Func::SetxattrCheck) => return Some("SETXATTR_CHECK needs appraisal"),
+        _ => {}
     }
     if rule.needs_lsm() {
-        return Some("LSM label conditions (subj_*, obj_*) are not supported");
+        return Some(
+            "LSM label conditions (subj_*, obj_*): the LSM rule-matching interface \
+             is not exported to modules",
+        );
     }
     if rule.pcr.is_some_and(|p| p != 10) {
         return Some("pcr= other than 10 is not supported yet");
     }
-    if rule.template.is_some_and(|t| t != Template::ImaNg) {
-        return Some("template= other than ima-ng is not supported yet");
+    if rule
+        .template
+        .is_some_and(|t| !matches!(t, Template::ImaNg | Template::ImaNgv2 | Template::ImaBuf))
+    {
+        return Some("template= other than ima-ng, ima-ngv2 and ima-buf is not supported yet");
     }
     if rule.digest_verity {
         return Some("digest_type=verity is not supported");
@@ -123,11 +195,22 @@ fn parse_enforceable(line: &str) -> Result<Option<Rule>> {
     }
 }
 
-/// Parses built-in policy lines (`ima_policy=tcb`). Upstream's text is
-/// kept whole, so it reads back as upstream shows it; rules for hooks the
-/// module does not have yet are kept (they never fire) and logged.
-pub(crate) fn builtin(lines: &[&str]) -> Result<Rules> {
-    let mut rules = KVec::with_capacity(lines.len(), GFP_KERNEL)?;
+/// The rules of the built-in policies `ima_policy=` names
+/// (`ima_policy::BuiltinSelection`). `Err` names an unknown one.
+pub(crate) fn builtin_selection(param: &str) -> core::result::Result<Rules, &str> {
+    let selection = ima_policy::BuiltinSelection::parse(param)?;
+    if selection.fail_securely {
+        pr_notice!("ima_policy=fail_securely: inactive until appraisal is supported\n");
+    }
+    let mut rules = KVec::new();
+    builtin(selection.lines(), &mut rules).map_err(|_| "(out of memory)")?;
+    Ok(rules)
+}
+
+/// Parses built-in policy lines into `rules`. Upstream's text is kept
+/// whole, so it reads back as upstream shows it; rules the module cannot
+/// enforce yet (appraisal) are kept, never fire, and are logged.
+fn builtin<'a>(lines: impl Iterator<Item = &'a str>, rules: &mut Rules) -> Result {
     for line in lines {
         let Some(rule) = ima_policy::parse_line(line).map_err(|_| EINVAL)? else {
             continue;
@@ -137,7 +220,19 @@ pub(crate) fn builtin(lines: &[&str]) -> Result<Rules> {
         }
         rules.push(rule, GFP_KERNEL)?;
     }
-    Ok(rules)
+    Ok(())
+}
+
+/// `write_policy=` (upstream's CONFIG_IMA_WRITE_POLICY).
+fn write_policy() -> bool {
+    // SAFETY: module parameters are written only while loading.
+    unsafe { *core::ptr::addr_of!(crate::bindings::ima_ns_param_write_policy) }
+}
+
+/// `read_policy=` (upstream's CONFIG_IMA_READ_POLICY).
+pub(crate) fn read_policy() -> bool {
+    // SAFETY: module parameters are written only while loading.
+    unsafe { *core::ptr::addr_of!(crate::bindings::ima_ns_param_read_policy) }
 }
 
 /// One open writer's pending rules.
@@ -163,6 +258,13 @@ impl PolicyWriter {
         if self.failed {
             return Err(EINVAL);
         }
+        if text.first() == Some(&b'/') {
+            return self.load_file(text);
+        }
+        self.parse_rules(text)
+    }
+
+    fn parse_rules(&mut self, text: &[u8]) -> Result {
         let text = core::str::from_utf8(text).map_err(|_| {
             pr_err!("policy is not valid UTF-8\n");
             EINVAL
@@ -173,5 +275,66 @@ impl PolicyWriter {
             }
         }
         Ok(())
+    }
+
+    /// A write starting with `/` names a policy file (upstream's
+    /// `ima_read_policy()`): the kernel reads it, which POLICY_CHECK rules
+    /// measure, and its rules join the pending update.
+    fn load_file(&mut self, text: &[u8]) -> Result {
+        // The path ends at the first newline, as upstream's strsep().
+        let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
+        let mut path = KVec::with_capacity(end + 1, GFP_KERNEL)?;
+        path.extend_from_slice(&text[..end], GFP_KERNEL)?;
+        path.push(0, GFP_KERNEL)?;
+        let path = core::ffi::CStr::from_bytes_with_nul(&path).map_err(|_| EINVAL)?;
+        let file = PolicyFile::read(path).inspect_err(|e| {
+            pr_err!(
+                "Unable to open file: {} ({:?})\n",
+                path.to_str().unwrap_or("?"),
+                e
+            );
+        })?;
+        self.parse_rules(file.bytes())
+    }
+}
+
+/// A policy file read whole by the kernel, freed on drop.
+///
+/// # Invariants
+///
+/// `data` is a vmalloc'ed buffer of `len` bytes from
+/// `kernel_read_file_from_path()`.
+struct PolicyFile {
+    data: core::ptr::NonNull<u8>,
+    len: usize,
+}
+
+impl PolicyFile {
+    fn read(path: &core::ffi::CStr) -> Result<Self> {
+        let mut data = core::ptr::null_mut();
+        // SAFETY: `path` is NUL-terminated; `data` is a valid out-pointer.
+        let n =
+            unsafe { crate::bindings::ima_ns_read_policy_file(path.as_ptr().cast(), &mut data) };
+        if n < 0 {
+            return Err(Error::from_errno(n as i32));
+        }
+        let data = core::ptr::NonNull::new(data.cast::<u8>()).ok_or(EINVAL)?;
+        // INVARIANT: glue returned the buffer and its size.
+        Ok(Self {
+            data,
+            len: n as usize,
+        })
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: `data` holds `len` bytes (type invariant).
+        unsafe { core::slice::from_raw_parts(self.data.as_ptr(), self.len) }
+    }
+}
+
+impl Drop for PolicyFile {
+    fn drop(&mut self) {
+        // SAFETY: `data` came from kernel_read_file_from_path (type invariant).
+        unsafe { crate::bindings::ima_ns_vfree(self.data.as_ptr().cast()) };
     }
 }

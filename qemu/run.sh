@@ -42,6 +42,8 @@ trap cleanup EXIT
 # The guest command. The repo is shared read-only on its own and mounted at
 # /run/ima-ns: its host path may be hidden in the guest (under /tmp).
 printf '%q ' "$@" >"$run/cmd"
+# The kernel build, for tests that load its bzImage (kexec_file_load).
+echo "$kdir" >"$run/kdir"
 
 mkdir "$run/tpm"
 swtpm socket --tpm2 --tpmstate dir="$run/tpm" \

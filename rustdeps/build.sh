@@ -35,13 +35,15 @@ for w in "${words[@]}"; do
 	esac
 done
 
-# 2. cargo, with those flags, for the kernel's target.
+# 2. cargo, with those flags, for the kernel's target. The target dir is
+# keyed by the flags: one kernel's rlibs must never meet another's in deps/.
 enc=$(printf '%s\x1f' "${flags[@]}")
+key=$(printf '%s' "$enc" | sha256sum | cut -c1-12)
 RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_ENCODED_RUSTFLAGS=${enc%$'\x1f'} \
 	cargo build -Zjson-target-spec --quiet --release --manifest-path "$top/Cargo.toml" \
-	--target "$KDIR/scripts/target.json" --target-dir "$OUT/cargo" \
+	--target "$KDIR/scripts/target.json" --target-dir "$OUT/cargo-$key" \
 	-p ima-policy -p ima-template -p ima-tpm
-rel=$OUT/cargo/target/release
+rel=$OUT/cargo-$key/target/release
 
 # 3. Their objects as one relocatable object, and the module's --extern flags.
 rm -rf "$OUT/objs" && mkdir -p "$OUT/objs"

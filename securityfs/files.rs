@@ -107,6 +107,16 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
     if write && !capable_sys_admin() {
         return Err(EPERM);
     }
+    // As upstream's ima_open_policy(): reading back is a build option
+    // there (read_policy= here) and needs CAP_SYS_ADMIN.
+    if spec.kind == Kind::Policy && !write {
+        if !crate::policy::read_policy() {
+            return Err(EACCES);
+        }
+        if !capable_sys_admin() {
+            return Err(EPERM);
+        }
+    }
     let ns = match spec.scope {
         Scope::Own => st.current_ns(),
         Scope::ForChildren => st.tasks.current().1.ok_or(ENOENT)?,
@@ -151,6 +161,7 @@ pub(crate) fn show(kind: Kind, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::Policy => ns
             .policy
             .current()
+            .rules()
             .iter()
             .try_for_each(|rule| write!(out, "{rule}")),
         Kind::Vpcr => {

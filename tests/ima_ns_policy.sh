@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The policy file: canonical read-back, atomic updates (a bad rule changes
-# nothing), permissions, one writer at a time, the built-in tcb policy.
+# The policy file: canonical read-back, atomic updates over one or more
+# writes (a bad rule changes nothing), permissions, one writer at a time,
+# the built-in policies and the write_policy/read_policy parameters.
 . "$(dirname "$0")/lib.sh"
-tap_plan 14
+tap_plan 22
 T=$(mktemp -d)
 
 ima_load || bail "cannot load ima_ns.ko"
@@ -74,4 +75,51 @@ rc=$?
 tap_check "ima_hash=md5 is refused at load (EINVAL, not a leftover module)" \
 	bash -c "test $rc != 0 && grep -q 'Invalid parameters' $T/md5.err"
 grep -q '^ima_ns ' /proc/modules && ima_unload
+
+# --- one update over several write(2) calls
+ima_load || bail "cannot load ima_ns.ko"
+cat >$T/writes.py <<'EOP'
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+try:
+    for rule in sys.argv[2:]:
+        os.write(fd, rule.encode() + b"\n")
+except OSError as e:
+    print(e.strerror)
+os.close(fd)
+EOP
+python3 $T/writes.py $IMA/policy "measure func=BPRM_CHECK fowner=11" "measure func=MMAP_CHECK fowner=12"
+tap_check "rules over two write() calls are one update" test "$(wc -l <$IMA/policy)" = 2
+out=$(python3 $T/writes.py $IMA/policy "measure fowner=13" "bogus=1" "measure fowner=14")
+tap_check "a bad rule in the second of three writes: EINVAL, nothing applied" \
+	bash -c "test '$out' = 'Invalid argument' && test \$(wc -l <$IMA/policy) = 2"
+setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin cat $IMA/policy >/dev/null 2>$T/err
+tap_check "reading the policy needs CAP_SYS_ADMIN (EPERM for root without it)" \
+	grep -q "Operation not permitted" $T/err
+ima_unload
+
+# --- built-in policies combine with '|', in upstream's order
+ima_load "ima_policy=tcb|critical_data" || bail "cannot load with ima_policy=tcb|critical_data"
+{ cat $T/tcb; echo "measure func=CRITICAL_DATA "; } >$T/tcb-cd
+tap_check "ima_policy=tcb|critical_data installs both" same_file $T/tcb-cd $IMA/policy
+ima_unload
+insmod $KO ima_policy=tcb\|bogus 2>$T/err
+rc=$?
+tap_check "an unknown built-in policy is refused at load (EINVAL)" \
+	bash -c "test $rc != 0 && grep -q 'Invalid parameters' $T/err && dmesg | grep -q 'bogus\" is not a built-in policy'"
+grep -q '^ima_ns ' /proc/modules && ima_unload
+
+# --- write_policy=0: one update, then the policy is locked
+ima_load write_policy=0 || bail "cannot load with write_policy=0"
+ima_policy_write "measure func=BPRM_CHECK"
+ima_policy_write "measure func=MMAP_CHECK" 2>$T/err
+tap_check "write_policy=0: a second update gets EBUSY" grep -q "Device or resource busy" $T/err
+tap_check "... and the first update is in force" test "$(cat $IMA/policy)" = "measure func=BPRM_CHECK "
+ima_unload
+
+# --- read_policy=0: the policy cannot be read back
+ima_load read_policy=0 || bail "cannot load with read_policy=0"
+cat $IMA/policy 2>$T/err
+tap_check "read_policy=0: reading the policy gets EACCES" grep -q "Permission denied" $T/err
+ima_unload
 tap_finish

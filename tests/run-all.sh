@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Every test: host unit tests of the pure crates, then each QEMU test script
+# Every test: host unit tests of the pure crates, a bounded fuzz run of the
+# policy parser, then each QEMU test script
 # in a boot of its own (fresh swtpm, so PCR 10 starts at zero). Prints one
 # closing line "qemu: N passed, M failed" counting the TAP checks; a script
 # whose guest crashed, timed out or logged a kernel splat counts as failed.
@@ -11,6 +12,8 @@ cd "$top"
 bash qemu/setup.sh || exit 1
 make -s lint || exit 1
 cargo test --workspace || exit 1
+# The policy parser under libFuzzer for a bounded time: any crash fails.
+bash policy/fuzz/run.sh "${IMA_NS_FUZZ_SECONDS:-60}" 2>&1 | tail -n 3 || exit 1
 # The userspace tool the namespace tests drive (run from the repo share).
 cargo build --release --quiet -p ima-ns-tool || exit 1
 

@@ -88,7 +88,7 @@ mod template;
 mod validate;
 
 pub use algo::{HashAlgos, HASH_ALGO_NAMES};
-pub use builtin::{APPRAISE_TCB, CRITICAL_DATA, ORIGINAL_TCB, SECURE_BOOT, TCB};
+pub use builtin::{BuiltinSelection, APPRAISE_TCB, CRITICAL_DATA, ORIGINAL_TCB, SECURE_BOOT, TCB};
 pub use decision::{evaluate, evaluate_with, ActionMask, AppraiseSubaction, Decision};
 pub use event::{Event, MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
 pub use index::{candidates, evaluate_indexed, FuncIndex, PolicySummary};

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ima_ns_trigger.ko - a module the func tests load to cause kernel reads:
+ * loading it is MODULE_CHECK (finit_module) or critical data "modules"
+ * (init_module); with firmware=NAME its init requests that firmware
+ * (FIRMWARE_CHECK) and fails the load with the result if there is none.
+ */
+#include <linux/firmware.h>
+#include <linux/module.h>
+
+static char *firmware;
+module_param(firmware, charp, 0444);
+MODULE_PARM_DESC(firmware, "firmware file to request at load");
+
+static int __init ima_ns_trigger_init(void)
+{
+	const struct firmware *fw;
+	int ret;
+
+	if (!firmware)
+		return 0;
+	/* No device: the direct filesystem lookup needs none. */
+	ret = request_firmware_direct(&fw, firmware, NULL);
+	if (ret)
+		return ret;
+	pr_info("ima_ns_trigger: firmware %s: %zu bytes\n", firmware, fw->size);
+	release_firmware(fw);
+	return 0;
+}
+
+static void __exit ima_ns_trigger_exit(void)
+{
+}
+
+module_init(ima_ns_trigger_init);
+module_exit(ima_ns_trigger_exit);
+MODULE_DESCRIPTION("ima-ns test helper: kernel file reads on demand");
+MODULE_LICENSE("GPL");
