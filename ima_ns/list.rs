@@ -159,6 +159,22 @@ impl MeasurementList {
         Measurement::new(template, data, &self.bank_algos)
     }
 
+    /// Whether entries carry template digests for `algo`: SHA-1 always
+    /// (upstream lists it even without a SHA-1 PCR bank), others if a bank
+    /// has that algorithm.
+    pub(crate) fn has_bank(&self, algo: HashAlgo) -> bool {
+        algo == HashAlgo::Sha1 || self.bank_algos.contains(&Some(algo))
+    }
+
+    /// The template digest `m` shows in the `algo` lists.
+    pub(crate) fn bank_digest<'m>(&self, m: &'m Measurement, algo: HashAlgo) -> Option<&'m Digest> {
+        if algo == HashAlgo::Sha1 {
+            return Some(&m.sha1);
+        }
+        let i = self.bank_algos.iter().position(|b| *b == Some(algo))?;
+        m.banks.get(i)
+    }
+
     /// The virtual PCR values, one per bank of [`VIRTUAL_BANKS`]; empty for
     /// a TPM-anchored list.
     pub(crate) fn vpcr(&self) -> Result<KVec<Digest>> {

@@ -67,28 +67,47 @@ pub(crate) enum Scope {
 pub(crate) struct Spec {
     pub(crate) kind: Kind,
     pub(crate) scope: Scope,
+    /// For the per-bank lists (`*_runtime_measurements_<algo>`): the bank
+    /// whose template digests they show. `None`: SHA-1, unsuffixed.
+    pub(crate) bank: Option<HashAlgo>,
 }
 
 impl Spec {
-    /// Packed into `i_private`: kind, scope tag, id.
+    pub(crate) fn new(kind: Kind, scope: Scope) -> Self {
+        Self {
+            kind,
+            scope,
+            bank: None,
+        }
+    }
+
+    /// Packed into `i_private`: kind (8 bits), scope tag (4), bank (4), id.
     pub(crate) fn encode(self) -> usize {
         let (tag, id) = match self.scope {
             Scope::Own => (0, 0),
             Scope::ForChildren => (1, 0),
             Scope::Id(id) => (2, id as usize),
         };
-        self.kind as usize | tag << 8 | id << 16
+        let bank = self
+            .bank
+            .and_then(|b| HashAlgo::ALL.iter().position(|&a| a == b))
+            .map_or(0, |i| i + 1);
+        self.kind as usize | tag << 8 | bank << 12 | id << 16
     }
 
     pub(crate) fn decode(v: usize) -> Option<Self> {
         let kind = *KINDS.iter().find(|k| **k as usize == v & 0xff)?;
-        let scope = match (v >> 8) & 0xff {
+        let scope = match (v >> 8) & 0xf {
             0 => Scope::Own,
             1 => Scope::ForChildren,
             2 => Scope::Id((v >> 16) as u64),
             _ => return None,
         };
-        Some(Self { kind, scope })
+        let bank = match (v >> 12) & 0xf {
+            0 => None,
+            i => Some(*HashAlgo::ALL.get(i - 1)?),
+        };
+        Some(Self { kind, scope, bank })
     }
 }
 
@@ -124,6 +143,10 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
     };
     if spec.kind == Kind::Vpcr && ns.is_host() {
         // The host's PCRs are the TPM's.
+        return Err(ENOENT);
+    }
+    if spec.bank.is_some_and(|b| !ns.list.has_bank(b)) {
+        // As upstream, which creates these files for the TPM's banks only.
         return Err(ENOENT);
     }
     if write && spec.scope == Scope::ForChildren && ns.is_active() {

@@ -15,6 +15,7 @@ use core::ptr::{self, NonNull};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use files::{Kind, Scope, Spec, Writer};
 use ima_template::{Entry, Overflow, Sink};
+use ima_tpm::HashAlgo;
 use kernel::ffi::c_char;
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
@@ -65,6 +66,8 @@ const fn zeroed_fops() -> bindings::file_operations {
 /// What a file opened for read shows: `seq_file.private`.
 struct View {
     kind: Kind,
+    /// The bank whose template digests a list shows (`None`: SHA-1).
+    bank: Option<HashAlgo>,
     ns: NsRef,
 }
 
@@ -108,12 +111,21 @@ unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_
     // that the view's namespace reference keeps alive.
     let e = unsafe { &*v.cast::<Measurement>() };
     // SAFETY: `m` is our seq_file.
-    let binary = unsafe { view(m) }.kind == Kind::BinaryList;
+    let view = unsafe { view(m) };
+    let binary = view.kind == Kind::BinaryList;
+    // `open` checked that the list carries the bank.
+    let Some(digest) = view
+        .ns
+        .list
+        .bank_digest(e, view.bank.unwrap_or(HashAlgo::Sha1))
+    else {
+        return 0;
+    };
     let entry = Entry {
         pcr: e.pcr,
         template: e.template,
         data: &e.data,
-        digest: &e.sha1,
+        digest,
     };
     let mut out = SeqSink(m);
     // Overflow is handled by seq_file (it retries with a larger buffer).
@@ -180,6 +192,7 @@ fn open(inode: *mut bindings::inode, file: *mut bindings::file) -> Result {
     let view = KBox::into_raw(KBox::new(
         View {
             kind: spec.kind,
+            bank: spec.bank,
             ns,
         },
         GFP_KERNEL,
@@ -333,6 +346,28 @@ impl Dentries {
         self.keep(name, d)
     }
 
+    /// `{ascii,binary}_runtime_measurements_<algo>` (upstream 6.10+) for
+    /// every algorithm a list may carry. A view whose list lacks the bank
+    /// (the host's TPM has no such PCR bank) gets `ENOENT` at open.
+    fn bank_lists(&mut self, parent: *mut bindings::dentry, scope: Scope) -> Result {
+        for bank in HashAlgo::ALL {
+            for (prefix, kind) in [
+                ("ascii_runtime_measurements_", Kind::AsciiList),
+                ("binary_runtime_measurements_", Kind::BinaryList),
+            ] {
+                let mut buf = [0u8; 48];
+                let name = join_cstr(&mut buf, prefix, bank.name()).ok_or(EINVAL)?;
+                let spec = Spec {
+                    kind,
+                    scope,
+                    bank: Some(bank),
+                };
+                self.file(name, 0o440, parent, spec)?;
+            }
+        }
+        Ok(())
+    }
+
     fn keep(&mut self, name: &CStr, d: *mut bindings::dentry) -> Result<*mut bindings::dentry> {
         let d = kernel::error::from_err_ptr(d).inspect_err(|e| {
             pr_err!("cannot create securityfs {:?}: {:?}\n", name, e);
@@ -376,19 +411,14 @@ pub(crate) struct ImaDir {
 impl ImaDir {
     pub(crate) fn create() -> Result<Self> {
         let mut d = Dentries(KVec::new());
-        let own = |kind| Spec {
-            kind,
-            scope: Scope::Own,
-        };
-        let fc = |kind| Spec {
-            kind,
-            scope: Scope::ForChildren,
-        };
+        let own = |kind| Spec::new(kind, Scope::Own);
+        let fc = |kind| Spec::new(kind, Scope::ForChildren);
         let root = d.dir(c"ima", ptr::null_mut())?;
         d.file(c"policy", 0o600, root, own(Kind::Policy))?;
         for (name, mode, kind) in LIST_FILES {
             d.file(name, mode, root, own(kind))?;
         }
+        d.bank_lists(root, Scope::Own)?;
         d.file(c"vpcr", 0o440, root, own(Kind::Vpcr))?;
         d.file(c"ns_id", 0o444, root, own(Kind::NsId))?;
         d.file(c"ns_live", 0o444, root, own(Kind::Live))?;
@@ -423,20 +453,28 @@ impl NsDir {
         }
         let mut buf = [0u8; 24];
         let name = decimal(id, &mut buf);
-        let at = |kind| Spec {
-            kind,
-            scope: Scope::Id(id),
-        };
+        let at = |kind| Spec::new(kind, Scope::Id(id));
         let mut d = Dentries(KVec::new());
         let dir = d.dir(name, parent)?;
         for (name, mode, kind) in LIST_FILES {
             d.file(name, mode, dir, at(kind))?;
         }
+        d.bank_lists(dir, Scope::Id(id))?;
         d.file(c"policy", 0o400, dir, at(Kind::Policy))?;
         d.file(c"vpcr", 0o440, dir, at(Kind::Vpcr))?;
         d.file(c"parent", 0o444, dir, at(Kind::Parent))?;
         Ok(Self { _files: d })
     }
+}
+
+/// `a` then `b`, NUL-terminated, in `buf`; `None` if it does not fit.
+fn join_cstr<'b>(buf: &'b mut [u8], a: &str, b: &str) -> Option<&'b CStr> {
+    let n = a.len() + b.len();
+    buf.get_mut(..n + 1)?;
+    buf[..a.len()].copy_from_slice(a.as_bytes());
+    buf[a.len()..n].copy_from_slice(b.as_bytes());
+    buf[n] = 0;
+    CStr::from_bytes_with_nul(&buf[..=n]).ok()
 }
 
 /// `n` in decimal, NUL-terminated, in `buf`.

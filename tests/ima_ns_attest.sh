@@ -4,7 +4,7 @@
 # by tpm2-tools reading the TPM, and by an independent replay.
 # Must be the first module load of the boot (PCR 10 starts at zero).
 . "$(dirname "$0")/lib.sh"
-tap_plan 8
+tap_plan 12
 
 ima_load || bail "cannot load ima_ns.ko"
 # Only ext4 files, so the tools run below (from 9p) add no entries.
@@ -57,6 +57,42 @@ tap_check "binary list has runtime_measurements_count entries ($n)" \
 tap_check "ascii and binary lists have the same entries" \
 	test "$n" = "$(wc -l <$IMA/ascii_runtime_measurements)"
 tap_check "the measured files are in the list" test "$(ima_count $SCRATCH/f3 "$(sha256_of $SCRATCH/f3)")" = 1
+
+# Per-bank lists (upstream 6.10+): the unsuffixed files are the SHA-1 ones;
+# each TPM bank's list holds that bank's template digests and replays to
+# that bank's PCR 10; banks the TPM lacks have no list.
+# (No process substitution here: the guest has no /dev/fd.)
+cat $IMA/ascii_runtime_measurements >$T/list.txt
+tap_check "the _sha1 lists are the unsuffixed lists" sh -c \
+	"cat $IMA/ascii_runtime_measurements_sha1 | cmp -s $T/list.txt - &&
+	 cat $IMA/binary_runtime_measurements_sha1 | cmp -s $T/list.bin -"
+ok=true
+for alg in $banks; do
+	cat $IMA/binary_runtime_measurements_$alg >$T/list-$alg.bin
+	cat $IMA/ascii_runtime_measurements_$alg >$T/list-$alg.txt
+	python3 "$(dirname "$0")/replay.py" --bank $alg $T/list-$alg.bin >$T/replay-$alg ||
+		{ diag "$alg: bad per-bank list"; ok=false; continue; }
+	tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-$alg/10)
+	head -n 1 $T/replay-$alg | grep -qx "$alg $tpm" || { diag "$alg: TPM $tpm, list $(head -n 1 $T/replay-$alg)"; ok=false; }
+	tail -n +2 $T/replay-$alg >$T/digests-$alg
+	awk '{ print $2 }' $T/list-$alg.txt | cmp -s - $T/digests-$alg ||
+		{ diag "$alg: ascii and binary digests differ"; ok=false; }
+done
+tap_check "each bank's list has that bank's template digests and replays to its PCR 10 ($banks)" $ok
+tap_check "... in the list's order, with the same entries as the sha1 list" \
+	bash -c "cut -d' ' -f1,3- $T/list-sha256.txt >$T/a && cut -d' ' -f1,3- $T/list.txt >$T/b && cmp -s $T/a $T/b"
+ok=true missing=""
+for alg in sha256 sha384 sha512; do
+	[ -d /sys/class/tpm/tpm0/pcr-$alg ] && continue
+	missing="$missing $alg"
+	cat $IMA/binary_runtime_measurements_$alg >/dev/null 2>$T/err && ok=false
+	grep -q "No such file" $T/err || ok=false
+done
+if [ -n "$missing" ]; then
+	tap_check "a bank the TPM does not have ($missing): ENOENT" $ok
+else
+	tap_ok "a bank the TPM does not have: ENOENT # SKIP this TPM has every bank"
+fi
 
 ima_unload || diag "unload failed"
 tap_finish

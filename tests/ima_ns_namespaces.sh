@@ -6,7 +6,7 @@
 # host's list anchors the namespace's start and end; isolation; bad input.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 33
+tap_plan 34
 
 ima_load || bail "cannot load ima_ns.ko"
 # The host measures execs from ext4 only; the namespaces, every exec.
@@ -26,6 +26,7 @@ ns_run "$NS_POLICY" bash -c "
 	cat $IMA/runtime_measurements_count >$T/count
 	cat $IMA/binary_runtime_measurements >$T/list.bin
 	cat $IMA/ascii_runtime_measurements >$T/list.txt
+	cat $IMA/binary_runtime_measurements_sha512 >$T/list-sha512.bin
 	cat $IMA/vpcr >$T/vpcr"
 rc=$?
 id=$(cat $T/id)
@@ -55,6 +56,8 @@ tap_check "the namespace list replays to its vpcr in sha1, sha256, sha384, sha51
 	ns_replay_ok $T/list.bin $T/vpcr
 tap_check "evmctl ima_measurement validates the list against the vpcr" \
 	ns_evmctl_ok $T/list.bin $T/vpcr
+tap_check "its binary_runtime_measurements_sha512 holds sha512 template digests replaying to the sha512 vpcr" \
+	bash -c "python3 $IMA_NS_TOP/tests/replay.py --bank sha512 $T/list-sha512.bin | head -n 1 | grep -qxF \"\$(grep '^sha512 ' $T/vpcr)\""
 
 # Anchors in the host list: digests of documented blobs (README).
 start=$(printf 'ima-ns start\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\npolicy\n%s\n' "$id" "$(cat $T/policy)" | sha256sum | cut -d' ' -f1)

@@ -7,20 +7,25 @@ entry, check that the SHA-1 template digest is the SHA-1 of the template
 data, and extend PCR 10 of each requested bank with the template data's
 digest in that bank (all-ones for a violation's all-zero digest). Prints
 "<algo> <pcr10 hex>" per bank, and exits 1 on a malformed list.
+
+  replay.py LIST ALGO...          the (SHA-1) list, replayed in each bank
+  replay.py --bank ALGO LIST      a per-bank list (binary_runtime_measurements_ALGO):
+                                  its digests must be ALGO digests of the data;
+                                  prints "ALGO <pcr10 hex>" and each digest
 """
 import hashlib
 import struct
 import sys
 
 
-def entries(data):
+def entries(data, size=20):
     off = 0
     while off < len(data):
         pcr, = struct.unpack_from("<I", data, off)
-        digest = data[off + 4:off + 24]
-        nlen, = struct.unpack_from("<I", data, off + 24)
-        name = data[off + 28:off + 28 + nlen].decode()
-        off += 28 + nlen
+        digest = data[off + 4:off + 4 + size]
+        nlen, = struct.unpack_from("<I", data, off + 4 + size)
+        name = data[off + 8 + size:off + 8 + size + nlen].decode()
+        off += 8 + size + nlen
         dlen, = struct.unpack_from("<I", data, off)
         tdata = data[off + 4:off + 4 + dlen]
         if len(tdata) != dlen or name == "ima":
@@ -29,7 +34,29 @@ def entries(data):
         yield pcr, digest, tdata
 
 
+def bank_main(algo, path):
+    data = open(path, "rb").read()
+    size = hashlib.new(algo).digest_size
+    pcr10 = bytes(size)
+    digests = []
+    for pcr, digest, tdata in entries(data, size):
+        violation = digest == bytes(size)
+        if not violation and hashlib.new(algo, tdata).digest() != digest:
+            print(f"{algo} template digest mismatch", file=sys.stderr)
+            return 1
+        digests.append(digest.hex())
+        if pcr == 10:
+            d = b"\xff" * size if violation else digest
+            pcr10 = hashlib.new(algo, pcr10 + d).digest()
+    print(algo, pcr10.hex())
+    for d in digests:
+        print(d)
+    return 0
+
+
 def main():
+    if sys.argv[1] == "--bank":
+        return bank_main(sys.argv[2], sys.argv[3])
     data = open(sys.argv[1], "rb").read()
     algos = sys.argv[2:]
     pcrs = {a: bytes(hashlib.new(a).digest_size) for a in algos}
