@@ -40,28 +40,21 @@ impl Subject {
     fn get(&mut self, rules: &RuleSet) -> &bindings::ima_ns_subject {
         let s = rules.summary();
         let want_caps = s.needs_cap_setuid || s.needs_cap_setgid;
-        if self.ids.is_none() || (want_caps && !self.caps) {
+        if want_caps && !self.caps {
+            self.ids = None;
+        }
+        let cred = self.cred;
+        let ids = self.ids.get_or_insert_with(|| {
             let mut out = bindings::ima_ns_subject::default();
             // SAFETY: `cred` is NULL or the hook's live cred; `out` is a
             // valid, writable struct.
-            unsafe { bindings::ima_ns_cred_subject(self.cred, want_caps, &mut out) };
-            self.caps |= want_caps;
-            self.ids = Some(out);
-        }
-        self.ids.as_ref().unwrap_or(&EMPTY_SUBJECT)
+            unsafe { bindings::ima_ns_cred_subject(cred, want_caps, &mut out) };
+            out
+        });
+        self.caps |= want_caps;
+        ids
     }
 }
-
-static EMPTY_SUBJECT: bindings::ima_ns_subject = bindings::ima_ns_subject {
-    uid: 0,
-    euid: 0,
-    suid: 0,
-    gid: 0,
-    egid: 0,
-    sgid: 0,
-    cap_setuid: false,
-    cap_setgid: false,
-};
 
 fn with_subject<'a>(mut e: Event<'a>, s: &bindings::ima_ns_subject) -> Event<'a> {
     e.uid = s.uid;
