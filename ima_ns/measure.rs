@@ -164,6 +164,8 @@ pub(crate) fn buffer_event(st: &ImaState, ns: &ImaNamespace, ev: &BufferEvent<'_
         ..Default::default()
     };
     let mut subject = Subject::new(core::ptr::null());
+    // (digest, digest of the data if `hash_data`), once per algorithm.
+    let mut hashed: [Option<(Digest, Option<Digest>)>; 4] = [None; 4];
     for n in ns.lineage() {
         let rules = n.policy.current();
         if !rules.summary().may_match_func(ev.func) {
@@ -173,22 +175,37 @@ pub(crate) fn buffer_event(st: &ImaState, ns: &ImaNamespace, ev: &BufferEvent<'_
         if !d.measure {
             continue;
         }
-        let hasher = st.hashers.get(n.config().algo)?;
-        let mut digest = hasher.hash_buf(ev.data)?;
-        let data_digest;
-        let buf = if ev.hash_data {
-            data_digest = digest;
-            digest = hasher.hash_buf(data_digest.as_bytes())?;
-            data_digest.as_bytes()
-        } else {
-            ev.data
+        let algo = n.config().algo;
+        let slot = HashAlgo::ALL
+            .iter()
+            .position(|&a| a == algo)
+            .ok_or(EINVAL)?;
+        let (digest, data_digest) = match hashed[slot] {
+            Some(h) => h,
+            None => *hashed[slot].insert(buffer_digests(st, algo, ev)?),
         };
         let mut event = EventData::new(&digest, ev.name);
-        event.buf = Some(buf);
+        event.buf = Some(data_digest.as_ref().map_or(ev.data, Digest::as_bytes));
         let template = rule_template(d.template).unwrap_or(&IMA_BUF);
         n.record_event(Some(template), &event)?;
     }
     Ok(())
+}
+
+/// The digest a buffer entry records and, with `hash_data`, the data's
+/// digest it records as its buffer (the entry's digest is then the digest
+/// of that digest, as `process_buffer_measurement(buf_hash)`).
+fn buffer_digests(
+    st: &ImaState,
+    algo: HashAlgo,
+    ev: &BufferEvent<'_>,
+) -> Result<(Digest, Option<Digest>)> {
+    let hasher = st.hashers.get(algo)?;
+    let digest = hasher.hash_buf(ev.data)?;
+    if !ev.hash_data {
+        return Ok((digest, None));
+    }
+    Ok((hasher.hash_buf(digest.as_bytes())?, Some(digest)))
 }
 
 /// `mprotect()` made a file mapping executable. The mmap lock is held, so
