@@ -116,3 +116,30 @@ impl Drop for ReadableFile<'_> {
         unsafe { bindings::ima_ns_close_for_read(self.orig.as_ptr(), self.file.as_ptr()) };
     }
 }
+
+/// A `struct file` reference we own, dropped with `fput()`.
+///
+/// # Invariants
+///
+/// `0` points to a valid file on which we hold one reference.
+pub(crate) struct FileRef(NonNull<bindings::file>);
+
+impl FileRef {
+    /// The current task's executable; `None` for kernel threads.
+    pub(crate) fn current_exe() -> Option<Self> {
+        // SAFETY: no preconditions; returns a new reference or NULL.
+        NonNull::new(unsafe { bindings::ima_ns_exe_file() }).map(Self)
+    }
+
+    pub(crate) fn file(&self) -> File<'_> {
+        // SAFETY: we hold a reference for as long as `self` lives.
+        unsafe { File::from_raw(self.0) }
+    }
+}
+
+impl Drop for FileRef {
+    fn drop(&mut self) {
+        // SAFETY: drops the reference we own (type invariant).
+        unsafe { bindings::ima_ns_fput(self.0.as_ptr()) };
+    }
+}

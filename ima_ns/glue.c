@@ -19,6 +19,10 @@
 #include <linux/livepatch.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/pid.h>
+#include <linux/poll.h>
+#include <linux/sched/mm.h>
+#include <linux/wait.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/security.h>
@@ -281,6 +285,72 @@ void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
 	out->readable = file->f_mode & FMODE_READ;
 	out->writable = file->f_mode & FMODE_WRITE;
 	out->last_writer = atomic_read(&inode->i_writecount) == 1;
+	out->ino = inode->i_ino;
+	out->dev_major = MAJOR(inode->i_sb->s_dev);
+	out->dev_minor = MINOR(inode->i_sb->s_dev);
+	out->mode = inode->i_mode;
+}
+
+void ima_ns_task_facts(struct ima_ns_task_facts *out)
+{
+	const struct cred *cred = current_cred();
+
+	out->pid = task_pid_vnr(current);
+	out->tgid = task_tgid_vnr(current);
+	out->uid = from_kuid(&init_user_ns, cred->uid);
+	out->euid = from_kuid(&init_user_ns, cred->euid);
+	out->gid = from_kgid(&init_user_ns, cred->gid);
+	out->egid = from_kgid(&init_user_ns, cred->egid);
+	out->cap_eff = cred->cap_effective.val;
+	get_task_comm(out->comm, current);
+}
+
+/* get_task_exe_file() is not exported; current's own mm needs no task_lock. */
+struct file *ima_ns_exe_file(void)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe;
+
+	if (!mm || (current->flags & PF_KTHREAD))
+		return NULL;
+	rcu_read_lock();
+	exe = get_file_rcu(&mm->exe_file);
+	rcu_read_unlock();
+	return exe;
+}
+
+void ima_ns_fput(struct file *file)
+{
+	fput(file);
+}
+
+void ima_ns_waitq_init(struct wait_queue_head *wq)
+{
+	init_waitqueue_head(wq);
+}
+
+void ima_ns_waitq_wake_all(struct wait_queue_head *wq)
+{
+	wake_up_all(wq);
+}
+
+long ima_ns_waitq_wait(struct wait_queue_head *wq, bool (*done)(const void *ctx),
+		       const void *ctx, long timeout, bool interruptible)
+{
+	if (interruptible)
+		return wait_event_interruptible_timeout(*wq, done(ctx), timeout);
+	return wait_event_killable_timeout(*wq, done(ctx), timeout);
+}
+
+void ima_ns_poll_wait(struct file *file, struct wait_queue_head *wq,
+		      struct poll_table_struct *pt)
+{
+	poll_wait(file, wq, pt);
+}
+
+unsigned long ima_ns_msecs_to_jiffies(u32 ms)
+{
+	return msecs_to_jiffies(ms);
 }
 
 void ima_ns_cred_subject(const struct cred *cred, bool want_caps,

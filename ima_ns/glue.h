@@ -17,6 +17,8 @@ struct inode;
 struct crypto_shash;
 struct shash_desc;
 struct task_struct;
+struct poll_table_struct;
+struct wait_queue_head;
 struct workqueue_struct;
 
 /* Module parameters (module_param_string in glue.c). */
@@ -37,6 +39,9 @@ struct ima_ns_file_facts {
 	bool readable;		/* FMODE_READ */
 	bool writable;		/* FMODE_WRITE */
 	bool last_writer;	/* i_writecount == 1 */
+	u64 ino;
+	u32 dev_major, dev_minor;	/* s_dev */
+	u32 mode;		/* i_mode */
 };
 
 /* The credentials of current that rules test. */
@@ -46,7 +51,33 @@ struct ima_ns_subject {
 	bool cap_setuid, cap_setgid;
 };
 
+/* The acting task, for event records (external modeling). */
+struct ima_ns_task_facts {
+	s32 pid, tgid;		/* as the task's own pid namespace sees them */
+	u32 uid, euid, gid, egid;	/* init_user_ns view */
+	u64 cap_eff;
+	char comm[16];		/* TASK_COMM_LEN, NUL-terminated */
+};
+
 void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out);
+void ima_ns_task_facts(struct ima_ns_task_facts *out);
+/* current's executable with a reference (fput it), NULL for kernel threads. */
+struct file *ima_ns_exe_file(void);
+void ima_ns_fput(struct file *file);
+
+/* Wait queues, for the external-model channel (ima_ns/waitqueue.rs). */
+void ima_ns_waitq_init(struct wait_queue_head *wq);
+void ima_ns_waitq_wake_all(struct wait_queue_head *wq);
+/*
+ * Sleeps until done(ctx) (which must not sleep) or timeout jiffies pass:
+ * interruptibly, or killably if !interruptible. Returns as the
+ * wait_event_*_timeout() macros: >0 done, 0 timed out, -ERESTARTSYS.
+ */
+long ima_ns_waitq_wait(struct wait_queue_head *wq, bool (*done)(const void *ctx),
+		       const void *ctx, long timeout, bool interruptible);
+void ima_ns_poll_wait(struct file *file, struct wait_queue_head *wq,
+		      struct poll_table_struct *pt);
+unsigned long ima_ns_msecs_to_jiffies(u32 ms);
 /* cred's ids (current's if NULL); the capabilities only if want_caps. */
 void ima_ns_cred_subject(const struct cred *cred, bool want_caps,
 			 struct ima_ns_subject *out);

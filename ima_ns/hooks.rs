@@ -6,6 +6,7 @@
 use crate::bindings;
 use crate::file::File;
 use crate::measure;
+use crate::model::Verdict;
 use crate::state::{self, ImaState};
 use core::ffi::c_int;
 use core::ptr::NonNull;
@@ -54,8 +55,8 @@ fn func_from_glue(func: u32) -> Option<Func> {
     })
 }
 
-/// A file event (exec, mmap, open, kernel file reads). Returns 0 or a
-/// negative errno.
+/// A file event (exec, mmap, open, kernel file reads). Returns 0, or
+/// `-EACCES` when an external model denies it.
 ///
 /// # Safety
 ///
@@ -87,11 +88,15 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
         mask,
         contents,
     };
-    let result = st.with_current_ns(|ns| measure::file_event(st, ns, &event));
-    if let Err(e) = result {
-        pr_warn!("{} not measured: {:?}\n", func.name(), e);
+    match st.with_current_ns(|ns| measure::file_event(st, ns, &event)) {
+        Ok(Verdict::Allow) => 0,
+        // An agent of an enforcing namespace said no (or its fail mode).
+        Ok(Verdict::Deny) => EACCES.to_errno(),
+        Err(e) => {
+            pr_warn!("{} not measured: {:?}\n", func.name(), e);
+            0
+        }
     }
-    0
 }
 
 /// `buf`/`len` from C as a slice; `None` for NULL or empty.

@@ -1,11 +1,13 @@
 //! Per-inode integrity state (upstream's `iint`): which namespaces measured
-//! an inode, and the change cookie it had then. One cache for all
-//! namespaces, so a file is hashed once per event however many record it.
+//! an inode, its digests, and the change cookie it had then. One cache for
+//! all namespaces, so a file is hashed once per algorithm until it changes,
+//! however many namespaces record or report it.
 //!
 //! A module cannot reserve an inode security blob, so the state lives in a
 //! tree keyed by inode address; entries go when the inode is freed
 //! (`inode_free_security`), so a reused address never sees stale state.
 
+use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNodeReservation};
 use kernel::sync::{Arc, Mutex, SpinLock};
@@ -19,6 +21,9 @@ pub(crate) struct IintState {
     /// are never reused, so an ended namespace's entry is inert; it goes
     /// with the next change or with the inode.
     measured: KVec<(u64, Option<u64>)>,
+    /// Digests of the contents, with the change cookie taken before they
+    /// were read (upstream's IMA_COLLECTED hash).
+    digests: KVec<(Digest, Option<u64>)>,
 }
 
 impl IintState {
@@ -35,21 +40,49 @@ impl IintState {
         !self.measured.is_empty()
     }
 
+    /// The cached digest in `algo`, unless the change cookie moved on from
+    /// the one it was read at (`now`). Without cookies it holds until the
+    /// last writer closes, as upstream's.
+    pub(crate) fn digest(&self, algo: HashAlgo, now: Option<u64>) -> Option<Digest> {
+        self.digests
+            .iter()
+            .find(|&&(d, version)| d.algo() == algo && (version.is_none() || version == now))
+            .map(|&(d, _)| d)
+    }
+
+    pub(crate) fn keep_digest(&mut self, digest: Digest, version: Option<u64>) -> Result {
+        retain(&mut self.digests, |(d, _)| d.algo() != digest.algo());
+        self.digests.push((digest, version), GFP_KERNEL)?;
+        Ok(())
+    }
+
+    /// Something is cached that a change must invalidate.
+    pub(crate) fn is_cached(&self) -> bool {
+        self.is_measured() || !self.digests.is_empty()
+    }
+
     /// A writer closed the file with its cookie at `now`: namespaces that
     /// measured other contents, or cannot tell, measure it again.
     pub(crate) fn invalidate(&mut self, now: Option<u64>) {
-        let mut kept = 0;
-        for i in 0..self.measured.len() {
-            let (id, version) = self.measured[i];
-            if version.is_some() && version == now {
-                self.measured[kept] = (id, version);
-                kept += 1;
-            }
-        }
-        // SAFETY: `kept <= len`, the first `kept` elements are initialised,
-        // and the elements dropped from the end are `Copy` (no destructor).
-        unsafe { self.measured.set_len(kept) };
+        let unchanged = |version: Option<u64>| version.is_some() && version == now;
+        retain(&mut self.measured, |&(_, version)| unchanged(version));
+        retain(&mut self.digests, |&(_, version)| unchanged(version));
     }
+}
+
+/// Keeps the elements for which `keep` holds, in order (`KVec` has no
+/// `retain` in 6.12).
+fn retain<T: Copy>(v: &mut KVec<T>, keep: impl Fn(&T) -> bool) {
+    let mut kept = 0;
+    for i in 0..v.len() {
+        if keep(&v[i]) {
+            v[kept] = v[i];
+            kept += 1;
+        }
+    }
+    // SAFETY: `kept <= len`, the first `kept` elements are initialised,
+    // and the elements dropped from the end are `Copy` (no destructor).
+    unsafe { v.set_len(kept) };
 }
 
 /// One inode's state; the mutex serialises its measurement, so concurrent

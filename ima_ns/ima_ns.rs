@@ -2,7 +2,7 @@
 //! module, built toward per-namespace policies and measurement lists.
 //!
 //! The pure logic lives in the workspace crates (`ima_policy`,
-//! `ima_template`, `ima_tpm`), compiled with the kernel's rustc flags and
+//! `ima_template`, `ima_tpm`, `ima_model`), compiled with the kernel's rustc flags and
 //! linked in (see `rustdeps/build.sh`); this crate is the kernel shell.
 
 use kernel::prelude::*;
@@ -15,15 +15,19 @@ mod hooks;
 mod iint;
 mod list;
 mod measure;
+#[path = "../model/kernel.rs"]
+mod model;
 mod namespace;
 #[path = "../policy/kernel.rs"]
 mod policy;
+mod report;
 #[path = "../securityfs/kernel.rs"]
 mod securityfs;
 mod state;
 mod tasks;
 #[path = "../tpm/kernel.rs"]
 mod tpm;
+mod waitq;
 mod workqueue;
 
 use ima_tpm::HashAlgo;

@@ -5,8 +5,11 @@
 
 use crate::bindings;
 use crate::file::{File, FileFacts, ReadableFile};
+use crate::iint::IintState;
+use crate::model::Verdict;
 use crate::namespace::{ImaNamespace, MAX_DEPTH};
 use crate::policy::RuleSet;
+use crate::report::{self, Object};
 use crate::state::ImaState;
 use ima_policy::{Event, Func};
 use ima_template::{EventData, Template, IMA_BUF};
@@ -86,10 +89,12 @@ pub(crate) struct FileEvent<'a> {
     pub(crate) contents: Option<&'a [u8]>,
 }
 
-/// Handles one file event for a task in `ns`. Measurement never denies
-/// access: errors are logged and the hook lets the access through, as
-/// upstream does for measurement-only policies.
-pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -> Result {
+/// Handles one file event for a task in `ns`: measures it in every
+/// namespace whose policy asks, then reports it to the agents of the
+/// namespaces in external mode, whose verdict it returns. Measurement
+/// never denies: its errors are logged and the access goes on, as upstream
+/// does for measurement-only policies.
+pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -> Result<Verdict> {
     // Bit `depth` set: that namespace's policy asks for a measurement.
     let mut wanted = 0u64;
     let mut templates: Templates = [None; MAX_DEPTH as usize + 1];
@@ -104,7 +109,7 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         if facts.is_none() {
             let f = ev.file.facts();
             if !f.regular {
-                return Ok(());
+                return Ok(Verdict::Allow);
             }
             facts = Some(f);
         }
@@ -122,24 +127,72 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
             templates[n.depth as usize] = rule_template(d.template);
         }
     }
-    let Some(facts) = facts.filter(|_| wanted != 0) else {
-        return Ok(());
+    // Bit `depth` set: that namespace hands its events to an agent.
+    let external = report::external_depths(ns);
+    if wanted == 0 && external == 0 {
+        return Ok(Verdict::Allow);
+    }
+    let facts = match facts {
+        Some(f) => f,
+        None => ev.file.facts(),
     };
+    if !facts.regular {
+        return Ok(Verdict::Allow);
+    }
 
     let iint = st.iints.get_or_create(facts.inode as usize)?;
     let mut state = iint.state.lock();
     let mut hashed = Hashed::new(ev.file, ev.contents);
+    let measured = measure_lineage(st, ns, wanted, &templates, &mut state, &mut hashed);
+    if external == 0 {
+        return measured.map(|()| Verdict::Allow);
+    }
+    if let Err(e) = measured {
+        pr_warn!("{} not measured: {:?}\n", ev.func.name(), e);
+    }
+    let mut digests = [None; 4];
+    if ima_model::has_stable_contents(facts.fsmagic) {
+        for n in report::external(ns, external) {
+            let algo = n.config().algo;
+            // An unreadable file is reported without a digest.
+            digests[algo_slot(algo)?] = hashed.digest(st, &mut state, algo).ok();
+        }
+    }
+    drop(state);
+    let object = Object {
+        path: hashed.name()?,
+        file: Some(report::file_id(&facts)),
+        digests: &digests,
+    };
+    report::event(st, ns, external, ev.func, ev.mask, &object, true)
+}
+
+/// Records the event in every namespace of `wanted` that has not measured
+/// this version of the file yet.
+fn measure_lineage(
+    st: &ImaState,
+    ns: &ImaNamespace,
+    wanted: u64,
+    templates: &Templates,
+    state: &mut IintState,
+    hashed: &mut Hashed<'_>,
+) -> Result {
     for n in ns.lineage() {
         if wanted & (1 << n.depth) == 0 || state.measured_in(n.id) {
             continue;
         }
-        let digest = hashed.digest(st, n.config().algo)?;
+        let digest = hashed.digest(st, state, n.config().algo)?;
         let version = hashed.version;
         let event = EventData::new(&digest, hashed.name()?);
         n.record_event(templates[n.depth as usize], &event)?;
         state.mark(n.id, version)?;
     }
     Ok(())
+}
+
+/// The index of `algo` in per-algorithm arrays.
+pub(crate) fn algo_slot(algo: HashAlgo) -> Result<usize> {
+    HashAlgo::ALL.iter().position(|&a| a == algo).ok_or(EINVAL)
 }
 
 /// A buffer the kernel hands over with no file behind it.
@@ -166,6 +219,37 @@ pub(crate) fn buffer_event(st: &ImaState, ns: &ImaNamespace, ev: &BufferEvent<'_
     let mut subject = Subject::new(core::ptr::null());
     // (digest, digest of the data if `hash_data`), once per algorithm.
     let mut hashed: [Option<(Digest, Option<Digest>)>; 4] = [None; 4];
+    let measured = measure_buffer(st, ns, ev, base, &mut subject, &mut hashed);
+    let external = report::external_depths(ns);
+    if external == 0 {
+        return measured;
+    }
+    if let Err(e) = measured {
+        pr_warn!("{} not measured: {:?}\n", ev.func.name(), e);
+    }
+    // Agents get the digest of the data itself.
+    let mut digests = [None; 4];
+    for n in report::external(ns, external) {
+        let algo = n.config().algo;
+        digests[algo_slot(algo)?] = Some(st.hashers.get(algo)?.hash_buf(ev.data)?);
+    }
+    let object = Object {
+        path: ev.name,
+        file: None,
+        digests: &digests,
+    };
+    // These hooks run after the fact: reported, never waited on.
+    report::event(st, ns, external, ev.func, 0, &object, false).map(|_| ())
+}
+
+fn measure_buffer(
+    st: &ImaState,
+    ns: &ImaNamespace,
+    ev: &BufferEvent<'_>,
+    base: Event<'_>,
+    subject: &mut Subject,
+    hashed: &mut [Option<(Digest, Option<Digest>)>; 4],
+) -> Result {
     for n in ns.lineage() {
         let rules = n.policy.current();
         if !rules.summary().may_match_func(ev.func) {
@@ -176,10 +260,7 @@ pub(crate) fn buffer_event(st: &ImaState, ns: &ImaNamespace, ev: &BufferEvent<'_
             continue;
         }
         let algo = n.config().algo;
-        let slot = HashAlgo::ALL
-            .iter()
-            .position(|&a| a == algo)
-            .ok_or(EINVAL)?;
+        let slot = algo_slot(algo)?;
         let (digest, data_digest) = match hashed[slot] {
             Some(h) => h,
             None => *hashed[slot].insert(buffer_digests(st, algo, ev)?),
@@ -297,34 +378,17 @@ impl<'a> Hashed<'a> {
         }
     }
 
-    fn digest(&mut self, st: &ImaState, algo: HashAlgo) -> Result<Digest> {
-        let slot = HashAlgo::ALL
-            .iter()
-            .position(|&a| a == algo)
-            .ok_or(EINVAL)?;
+    fn digest(&mut self, st: &ImaState, state: &mut IintState, algo: HashAlgo) -> Result<Digest> {
+        let slot = algo_slot(algo)?;
         if let Some(d) = self.digests[slot] {
             return Ok(d);
         }
         if self.digests.iter().all(Option::is_none) {
             self.version = self.file.change_cookie();
         }
-        let hasher = st.hashers.get(algo)?;
-        if let Some(contents) = self.contents {
-            let d = hasher.hash_buf(contents)?;
-            self.digests[slot] = Some(d);
-            return Ok(d);
-        }
-        let readable = ReadableFile::open(self.file)?;
-        let d = match hasher.hash(readable.file()) {
-            Ok(d) => d,
-            // As ima_collect_measurement(): a file that cannot be read
-            // this way (no read_iter, O_DIRECT) is recorded with a zero
-            // digest rather than not at all.
-            Err(e) if e == EINVAL || e == EBADF => {
-                pr_debug!("recording a zero digest: reading failed: {:?}\n", e);
-                Digest::zero(algo)
-            }
-            Err(e) => return Err(e),
+        let d = match self.contents {
+            Some(contents) => st.hashers.get(algo)?.hash_buf(contents)?,
+            None => cached_digest(st, self.file, state, algo, self.version)?,
         };
         self.digests[slot] = Some(d);
         Ok(d)
@@ -343,6 +407,35 @@ impl<'a> Hashed<'a> {
     }
 }
 
+/// The digest of `file`'s contents in `algo`: the inode's cached one if
+/// the file has not changed since (same change cookie `version`), else
+/// read and cached.
+pub(crate) fn cached_digest(
+    st: &ImaState,
+    file: &File<'_>,
+    state: &mut IintState,
+    algo: HashAlgo,
+    version: Option<u64>,
+) -> Result<Digest> {
+    if let Some(d) = state.digest(algo, version) {
+        return Ok(d);
+    }
+    let readable = ReadableFile::open(file)?;
+    let d = match st.hashers.get(algo)?.hash(readable.file()) {
+        Ok(d) => d,
+        // As ima_collect_measurement(): a file that cannot be read this
+        // way (no read_iter, O_DIRECT) is recorded with a zero digest
+        // rather than not at all.
+        Err(e) if e == EINVAL || e == EBADF => {
+            pr_debug!("recording a zero digest: reading failed: {:?}\n", e);
+            return Ok(Digest::zero(algo));
+        }
+        Err(e) => return Err(e),
+    };
+    state.keep_digest(d, version)?;
+    Ok(d)
+}
+
 /// A writer closes a file: if it was the last writer and the contents may
 /// have changed, the next access measures the file again in every
 /// namespace (upstream's `ima_check_last_writer()`).
@@ -355,7 +448,7 @@ pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
         return;
     };
     let mut state = iint.state.lock();
-    if state.is_measured() {
+    if state.is_cached() {
         state.invalidate(file.change_cookie());
     }
 }

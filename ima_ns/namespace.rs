@@ -14,6 +14,7 @@
 //! [`NsRef`] and [`Membership`].
 
 use crate::list::{Anchor, DataBuf, MeasurementList};
+use crate::model::Channel;
 use crate::policy::{PolicyStore, RuleSet, Rules};
 use crate::securityfs::NsDir;
 use crate::tpm::Tpm;
@@ -46,6 +47,8 @@ pub(crate) struct Config {
     pub(crate) algo: HashAlgo,
     /// Template of its entries.
     pub(crate) template: &'static Template,
+    /// Who decides about its events (`for_children/model`).
+    pub(crate) model: ima_model::ModelConfig,
 }
 
 /// Counted in [`LIVE`] from creation to free.
@@ -77,6 +80,9 @@ pub(crate) struct ImaNamespace {
     /// Tasks in the namespace plus tasks holding it for their children.
     users: AtomicUsize,
     violations: AtomicU64,
+    /// Events for the agent, in external mode.
+    #[pin]
+    pub(crate) model: Channel,
     /// `namespaces/<id>/`, removed when the namespace ends.
     #[pin]
     dir: Mutex<Option<NsDir>>,
@@ -119,6 +125,7 @@ impl ImaNamespace {
         let config = Config {
             algo,
             template: &IMA_NG,
+            model: ima_model::ModelConfig::default(),
         };
         let ns = Self::build(0, None, config, rules, Anchor::Tpm(tpm))?;
         ns.active.store(true, Ordering::Release);
@@ -133,7 +140,11 @@ impl ImaNamespace {
             pr_err!("namespaces nest at most {} deep\n", MAX_DEPTH);
             return Err(ENOSPC);
         }
-        let config = parent.config();
+        // Hash and template are inherited; an agent is not.
+        let config = Config {
+            model: ima_model::ModelConfig::default(),
+            ..parent.config()
+        };
         Self::build(id, Some(parent), config, KVec::new(), Anchor::Virtual)
     }
 
@@ -163,6 +174,7 @@ impl ImaNamespace {
                 active: AtomicBool::new(false),
                 users: AtomicUsize::new(0),
                 violations: AtomicU64::new(0),
+                model <- Channel::new(),
                 dir <- new_mutex!(None, "ima_ns_dir"),
                 end_work <- new_work!("ima_ns_end"),
                 free_work <- new_work!("ima_ns_free"),
@@ -256,11 +268,12 @@ impl ImaNamespace {
         let config = self.config();
         let _ = write!(
             blob,
-            "ima-ns start\nid {}\nparent {}\nhash {}\ntemplate {}\npolicy\n",
+            "ima-ns start\nid {}\nparent {}\nhash {}\ntemplate {}\nmodel {}\npolicy\n",
             self.id,
             parent.id,
             config.algo.name(),
-            config.template.name()
+            config.template.name(),
+            config.model
         );
         for rule in self.policy.current().rules() {
             let _ = write!(blob, "{rule}");
@@ -294,6 +307,7 @@ impl ImaNamespace {
                 );
             }
         }
+        self.model.close();
         drop(self.dir.lock().take());
         if let Some(st) = crate::state::get() {
             st.registry_remove(self.id);

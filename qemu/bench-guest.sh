@@ -10,7 +10,12 @@
 #  3. open of an already-measured file by a task in the host namespace and
 #     in a namespace 1, 8 and 32 levels deep, every level's policy matching
 #     (so every level evaluates the event and finds it measured), as ratios
-#     to the same loop without the module, in interleaved rounds.
+#     to the same loop without the module, in interleaved rounds;
+#  4. open of a file by a task in a namespace with an external model:
+#     internal (no agent), observe (an agent reading the records) and
+#     enforce (every open waits for the agent's verdict, `ima-ns model
+#     learn` answering), as ratios to the loop without the module and as
+#     the cost per event over internal mode.
 . tests/lib.sh
 NS_TOOL=$IMA_NS_TOP/target/release/ima-ns
 NESTED=
@@ -22,7 +27,7 @@ OPENS=${1:-5000}
 EXECS=${2:-100}
 ROUNDS=${3:-3}
 BIG_MB=${4:-64}
-SECTIONS=${5:-"1 2 3"} # which of the three parts to run
+SECTIONS=${5:-"1 2 3 4"} # which of the four parts to run
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 POLICY="measure func=BPRM_CHECK mask=MAY_EXEC fsmagic=0xef53
 measure func=FILE_CHECK mask=^MAY_READ fsmagic=0xef53"
@@ -40,6 +45,14 @@ exec_loop() {
 timed() { local t0; t0=$(now_ns); "$@" >/dev/null; echo $((($(now_ns) - t0) / 1000)); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+if [ "${1:-}" = --model-loop ]; then # --model-loop OUT OPENS: part 4's workload
+	out=$2 OPENS=$3
+	while [ ! -e /tmp/agent.ready ]; do sleep 0.05; done
+	open_loop
+	timed open_loop >"$out"
+	exit 0
+fi
 
 if [ -n "$NESTED" ]; then
 	if [ "$level" -lt "$depth" ]; then
@@ -104,6 +117,45 @@ for ((r = 1; r <= ${ROUNDS3:-$ROUNDS}; r++)); do
 	ima_unload || exit 1
 done
 
+# 4. external model: the workload in a namespace per mode, its agent
+# started once the namespace exists (enforce waits for it).
+model_run() { # SETTING AGENT: prints the timed loop's us
+	rm -f /tmp/agent.ready
+	printf 'measure func=BPRM_CHECK\n' | "$NS_TOOL" run --policy - --model "$1" --print-id \
+		-- bash "$0" --model-loop /tmp/model.out "$OPENS" 2>/tmp/model.err &
+	local pid=$! i id
+	for i in $(seq 200); do grep -q namespace /tmp/model.err && break; sleep 0.05; done
+	id=$(sed -n 's/^ima-ns: namespace //p' /tmp/model.err)
+	case $2 in
+	reader) cat $IMA/namespaces/$id/events >/dev/null & ;;
+	learn) "$NS_TOOL" model learn "$id" --out /tmp/bench-model.txt 2>/dev/null & ;;
+	esac
+	touch /tmp/agent.ready
+	wait $pid || return 1
+	wait # the agent, at the namespace's end
+	cat /tmp/model.out
+}
+declare -A model_ratios
+MODES="internal observe enforce"
+section 4 || ROUNDS4=0
+for ((r = 1; r <= ${ROUNDS4:-$ROUNDS}; r++)); do
+	base=$(timed open_loop)
+	ima_load || exit 1
+	ima_policy_write "$POLICY" || exit 1
+	t_internal=$(model_run internal none) || exit 1
+	t_observe=$(model_run "external observe queue=65536" reader) || exit 1
+	t_enforce=$(model_run "external enforce timeout_ms=10000" learn) || exit 1
+	ima_unload || exit 1
+	line="# model round $r: no module $base us"
+	for m in $MODES; do
+		t=t_$m
+		model_ratios[$m]+="$(ratio "${!t}" "$base") "
+		line+=", $m ${!t} us"
+	done
+	model_us[r]="$(( (t_observe - t_internal) / OPENS )) $(( (t_enforce - t_internal) / OPENS ))"
+	echo "$line"
+done
+
 echo "# ima-ns benchmark: $(nproc) vCPU, TCG -icount (guest time counts instructions), KASAN and lockdep on; times in guest us"
 section 1 && echo "open+read of a measured file ($OPENS per round): with/without ratios ${open_ratios[*]}, median $(median "${open_ratios[@]}")"
 section 1 && echo "exec of a measured binary ($EXECS per round): with/without ratios ${exec_ratios[*]}, median $(median "${exec_ratios[@]}")"
@@ -114,4 +166,9 @@ section 3 && for d in $DEPTHS; do
 	# shellcheck disable=SC2086
 	echo "open of a measured file by a task $d namespace levels below the host (every level's policy matching), with/without ratios ${depth_ratios[$d]}, median $(median ${depth_ratios[$d]})"
 done
+section 4 && for m in $MODES; do
+	# shellcheck disable=SC2086
+	echo "open of a file in a namespace with model $m ($OPENS per round), with/without module ratios ${model_ratios[$m]}, median $(median ${model_ratios[$m]})"
+done
+section 4 && echo "cost per event over internal mode, guest us (observe enforce) per round: ${model_us[*]}"
 exit 0

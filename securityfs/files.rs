@@ -10,7 +10,8 @@ use crate::namespace::{self, NsRef};
 use crate::policy::PolicyWriter;
 use crate::state::{self, ImaState};
 use core::fmt::Write;
-use ima_template::{IMA_NG, IMA_NGV2};
+use ima_model::{parse_verdict, ModelConfig};
+use ima_template::{EventData, IMA_BUF, IMA_NG, IMA_NGV2};
 use ima_tpm::HashAlgo;
 use kernel::prelude::*;
 
@@ -29,9 +30,18 @@ pub(crate) enum Kind {
     Unshare,
     Hash,
     Template,
+    /// `for_children/model` (the setting), `namespaces/<id>/model` (and
+    /// the channel's counters).
+    Model,
+    /// `namespaces/<id>/events`: the agent's records.
+    Events,
+    /// `namespaces/<id>/verdicts`: the agent's answers.
+    Verdicts,
+    /// `namespaces/<id>/model_state`: the agent anchors its model.
+    ModelState,
 }
 
-const KINDS: [Kind; 12] = [
+const KINDS: [Kind; 16] = [
     Kind::AsciiList,
     Kind::BinaryList,
     Kind::Count,
@@ -44,6 +54,10 @@ const KINDS: [Kind; 12] = [
     Kind::Unshare,
     Kind::Hash,
     Kind::Template,
+    Kind::Model,
+    Kind::Events,
+    Kind::Verdicts,
+    Kind::ModelState,
 ];
 
 impl Kind {
@@ -118,7 +132,11 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
         (spec.kind, spec.scope),
         (Kind::Policy, Scope::Own | Scope::ForChildren)
             | (Kind::Unshare, Scope::Own)
-            | (Kind::Hash | Kind::Template, Scope::ForChildren)
+            | (
+                Kind::Hash | Kind::Template | Kind::Model,
+                Scope::ForChildren
+            )
+            | (Kind::Verdicts | Kind::ModelState, Scope::Id(_))
     );
     if write && !writable {
         return Err(EACCES);
@@ -177,8 +195,8 @@ fn descendant(st: &ImaState, id: u64) -> Result<NsRef> {
 }
 
 /// Shows a value file of `ns`.
-pub(crate) fn show(kind: Kind, ns: &NsRef, out: &mut impl Write) -> core::fmt::Result {
-    match kind {
+pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::Result {
+    match spec.kind {
         Kind::Count => writeln!(out, "{}", ns.list.len()),
         Kind::Violations => writeln!(out, "{}", ns.violations()),
         Kind::Policy => ns
@@ -197,7 +215,14 @@ pub(crate) fn show(kind: Kind, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::Live => writeln!(out, "{}", namespace::live()),
         Kind::Hash => writeln!(out, "{}", ns.config().algo.name()),
         Kind::Template => writeln!(out, "{}", ns.config().template.name()),
-        Kind::AsciiList | Kind::BinaryList | Kind::Unshare => Ok(()),
+        Kind::Model if spec.scope == Scope::ForChildren => writeln!(out, "{}", ns.config().model),
+        Kind::Model => ns.model.show(&ns.config().model, out),
+        Kind::AsciiList
+        | Kind::BinaryList
+        | Kind::Unshare
+        | Kind::Events
+        | Kind::Verdicts
+        | Kind::ModelState => Ok(()),
     }
 }
 
@@ -266,6 +291,37 @@ impl Writer {
                     c.template = template;
                     Ok(())
                 })
+            }
+            Kind::Model => {
+                let model = ModelConfig::parse(text).map_err(|e| {
+                    pr_err!("model: \"{}\": {}\n", e.token, e.reason);
+                    EINVAL
+                })?;
+                self.ns.configure(|c| {
+                    c.model = model;
+                    Ok(())
+                })
+            }
+            Kind::Verdicts => {
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    let v = parse_verdict(line).ok_or_else(|| {
+                        pr_err!("verdicts: \"{}\" is not \"<seq> allow|deny\"\n", line);
+                        EINVAL
+                    })?;
+                    self.ns.model.answer(v.seq, v.allow);
+                }
+                Ok(())
+            }
+            Kind::ModelState => {
+                if text.is_empty() {
+                    return Err(EINVAL);
+                }
+                let st = state::get().ok_or(ENODEV)?;
+                let bytes = text.as_bytes();
+                let digest = st.hashers.get(self.ns.config().algo)?.hash_buf(bytes)?;
+                let mut event = EventData::new(&digest, b"ima-ns:model-state");
+                event.buf = Some(bytes);
+                self.ns.record_event(Some(&IMA_BUF), &event)
             }
             _ => Err(EINVAL),
         }

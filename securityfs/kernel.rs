@@ -65,9 +65,9 @@ const fn zeroed_fops() -> bindings::file_operations {
 
 /// What a file opened for read shows: `seq_file.private`.
 struct View {
-    kind: Kind,
-    /// The bank whose template digests a list shows (`None`: SHA-1).
-    bank: Option<HashAlgo>,
+    /// What the file is; for lists, `bank` says whose template digests
+    /// they show (`None`: SHA-1).
+    spec: Spec,
     ns: NsRef,
 }
 
@@ -112,12 +112,12 @@ unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_
     let e = unsafe { &*v.cast::<Measurement>() };
     // SAFETY: `m` is our seq_file.
     let view = unsafe { view(m) };
-    let binary = view.kind == Kind::BinaryList;
+    let binary = view.spec.kind == Kind::BinaryList;
     // `open` checked that the list carries the bank.
     let Some(digest) = view
         .ns
         .list
-        .bank_digest(e, view.bank.unwrap_or(HashAlgo::Sha1))
+        .bank_digest(e, view.spec.bank.unwrap_or(HashAlgo::Sha1))
     else {
         return 0;
     };
@@ -151,7 +151,7 @@ unsafe extern "C" fn value_show(m: *mut bindings::seq_file, _v: *mut c_void) -> 
     // SAFETY: `m` is our seq_file.
     let view = unsafe { view(m) };
     // A failed write is seq_file's overflow: it retries with more room.
-    let _ = files::show(view.kind, &view.ns, &mut SeqSink(m));
+    let _ = files::show(view.spec, &view.ns, &mut SeqSink(m));
     0
 }
 
@@ -183,20 +183,21 @@ fn open(inode: *mut bindings::inode, file: *mut bindings::file) -> Result {
         _ => return Err(EACCES),
     };
     let ns = files::resolve(spec, write)?;
+    if spec.kind == Kind::Events {
+        // The agent: one reader at a time, until it closes or dies.
+        ns.model.connect()?;
+        let reader = KBox::new(ns.clone(), GFP_KERNEL).inspect_err(|_| ns.model.disconnect())?;
+        // SAFETY: private_data is ours until release.
+        unsafe { (*file).private_data = KBox::into_raw(reader).cast() };
+        return Ok(());
+    }
     if write {
         let w = KBox::new(Writer::new(spec, ns)?, GFP_KERNEL)?;
         // SAFETY: private_data is ours until release.
         unsafe { (*file).private_data = KBox::into_raw(w).cast() };
         return Ok(());
     }
-    let view = KBox::into_raw(KBox::new(
-        View {
-            kind: spec.kind,
-            bank: spec.bank,
-            ns,
-        },
-        GFP_KERNEL,
-    )?);
+    let view = KBox::into_raw(KBox::new(View { spec, ns }, GFP_KERNEL)?);
     // SAFETY: `file` is being opened; the ops table is static.
     let r = unsafe {
         if spec.kind.is_list() {
@@ -221,6 +222,12 @@ unsafe extern "C" fn ima_release(inode: *mut bindings::inode, file: *mut binding
     let Some(spec) = spec_of(inode) else {
         return 0;
     };
+    if spec.kind == Kind::Events {
+        // SAFETY: `open` stored a KBox<NsRef> here; we take it back.
+        let ns = unsafe { KBox::from_raw((*file).private_data.cast::<NsRef>()) };
+        ns.model.disconnect();
+        return 0;
+    }
     if access_mode(file) == bindings::O_WRONLY {
         // SAFETY: `open` stored a KBox<Writer> here; we take it back.
         let w = unsafe { KBox::from_raw((*file).private_data.cast::<Writer>()) };
@@ -293,6 +300,62 @@ unsafe extern "C" fn ima_llseek(file: *mut bindings::file, offset: i64, whence: 
     }
 }
 
+// --- the agent's event stream
+
+/// The namespace an `events` file was opened on.
+///
+/// # Safety
+///
+/// `file` must be an `events` file opened by [`ima_open`], not released.
+unsafe fn events_ns<'a>(file: *mut bindings::file) -> &'a NsRef {
+    // SAFETY: `open` stored a live KBox<NsRef>, freed only in release.
+    unsafe { &*(*file).private_data.cast::<NsRef>() }
+}
+
+unsafe extern "C" fn events_read(
+    file: *mut bindings::file,
+    buf: *mut c_char,
+    len: usize,
+    _pos: *mut i64,
+) -> isize {
+    // SAFETY: VFS calls read on an open `events` file.
+    let (ns, flags) = unsafe { (events_ns(file), (*file).f_flags) };
+    let mut out = UserSlice::new(buf as usize, len).writer();
+    match ns.model.read(&mut out, flags & bindings::O_NONBLOCK != 0) {
+        Ok(n) => n as isize,
+        Err(e) => e.to_errno() as isize,
+    }
+}
+
+/// `EPOLLIN | EPOLLRDNORM` (uapi/linux/eventpoll.h).
+const POLL_READABLE: u32 = 0x0001 | 0x0040;
+
+unsafe extern "C" fn events_poll(
+    file: *mut bindings::file,
+    pt: *mut bindings::poll_table_struct,
+) -> bindings::__poll_t {
+    // SAFETY: VFS calls poll on an open `events` file.
+    let ns = unsafe { events_ns(file) };
+    // SAFETY: poll's own arguments; the wait queue lives in the namespace,
+    // which the open file keeps alive until release removes the entries.
+    unsafe { ns.model.wait_queue().poll_wait(file, pt) };
+    if ns.model.readable() {
+        POLL_READABLE
+    } else {
+        0
+    }
+}
+
+/// `events`: a stream, not seekable (no llseek: `ESPIPE`).
+static EVENTS_FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
+    owner: THIS_MODULE,
+    open: Some(ima_open),
+    read: Some(events_read),
+    poll: Some(events_poll),
+    release: Some(ima_release),
+    ..zeroed_fops()
+});
+
 static FOPS: Table<bindings::file_operations> = Table(bindings::file_operations {
     owner: THIS_MODULE,
     open: Some(ima_open),
@@ -332,7 +395,12 @@ impl Dentries {
         parent: *mut bindings::dentry,
         spec: Spec,
     ) -> Result<*mut bindings::dentry> {
-        // SAFETY: `name` is NUL-terminated; `parent` is live; FOPS is
+        let fops = if spec.kind == Kind::Events {
+            &EVENTS_FOPS.0
+        } else {
+            &FOPS.0
+        };
+        // SAFETY: `name` is NUL-terminated; `parent` is live; the fops are
         // static; the data is a plain integer, never dereferenced.
         let d = unsafe {
             bindings::securityfs_create_file(
@@ -340,7 +408,7 @@ impl Dentries {
                 mode,
                 parent,
                 spec.encode() as *mut c_void,
-                &FOPS.0,
+                fops,
             )
         };
         self.keep(name, d)
@@ -428,6 +496,7 @@ impl ImaDir {
         d.file(c"policy", 0o600, children, fc(Kind::Policy))?;
         d.file(c"hash", 0o600, children, fc(Kind::Hash))?;
         d.file(c"template", 0o600, children, fc(Kind::Template))?;
+        d.file(c"model", 0o600, children, fc(Kind::Model))?;
         let namespaces = d.dir(c"namespaces", root)?;
         NAMESPACES.store(namespaces, Ordering::Release);
         Ok(Self { _files: d })
@@ -463,6 +532,10 @@ impl NsDir {
         d.file(c"policy", 0o400, dir, at(Kind::Policy))?;
         d.file(c"vpcr", 0o440, dir, at(Kind::Vpcr))?;
         d.file(c"parent", 0o444, dir, at(Kind::Parent))?;
+        d.file(c"model", 0o400, dir, at(Kind::Model))?;
+        d.file(c"events", 0o400, dir, at(Kind::Events))?;
+        d.file(c"verdicts", 0o200, dir, at(Kind::Verdicts))?;
+        d.file(c"model_state", 0o200, dir, at(Kind::ModelState))?;
         Ok(Self { _files: d })
     }
 }

@@ -60,7 +60,7 @@ tap_check "its binary_runtime_measurements_sha512 holds sha512 template digests 
 	bash -c "python3 $IMA_NS_TOP/tests/replay.py --bank sha512 $T/list-sha512.bin | head -n 1 | grep -qxF \"\$(grep '^sha512 ' $T/vpcr)\""
 
 # Anchors in the host list: digests of documented blobs (README).
-start=$(printf 'ima-ns start\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\npolicy\n%s\n' "$id" "$(cat $T/policy)" | sha256sum | cut -d' ' -f1)
+start=$(printf 'ima-ns start\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\npolicy\n%s\n' "$id" "$(cat $T/policy)" | sha256sum | cut -d' ' -f1)
 ns_wait_live 0 || diag "namespaces still live: $(cat $IMA/ns_live)"
 end=$(printf 'ima-ns end\nid %s\n%s\n' "$id" "$(cat $T/vpcr)" | sha256sum | cut -d' ' -f1)
 tap_check "host list: ima-ns:start:$id carries the digest of the configuration" \

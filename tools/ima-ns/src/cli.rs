@@ -21,12 +21,23 @@ Usage: ima-ns [--sysfs DIR] COMMAND [OPTIONS]
 Drives the IMA namespaces of ima_ns.ko through securityfs.
 
 Commands:
-  run --policy FILE [--hash H] [--template T] [--print-id] [--] CMD [ARGS...]
+  run --policy FILE [--hash H] [--template T] [--model SETTING] [--print-id]
+      [--] CMD [ARGS...]
         Create an IMA namespace as this process's namespace for children,
         give it the policy in FILE ('-' = stdin), hash H (sha1, sha256,
         sha384, sha512) and template T (e.g. ima-ng), then run CMD as its
         first member and exit with CMD's status (128+N if killed by
         signal N). --print-id prints 'ima-ns: namespace ID' on stderr.
+        --model SETTING sets for_children/model (e.g. 'external enforce
+        timeout_ms=2000'); an enforcing namespace's command starts only
+        once an agent reads its events (at most 30 s).
+  model learn ID --out FILE
+        Be namespace ID's agent: allow every event and write the set of
+        (event, executable digest, object digest) tuples to FILE.
+  model enforce ID --model FILE
+        Be namespace ID's agent: anchor FILE's digest in its list, allow
+        the events FILE has, deny and print the others (exit 3 if any).
+        Both run until the namespace ends.
   list  One line per namespace visible under DIR/namespaces/: ID PARENT ENTRIES.
   show ID [--binary]
         A namespace's vpcr, measurement count, violations, policy and
@@ -69,6 +80,19 @@ pub(crate) enum Command {
     },
     /// `id`: the caller's namespace id.
     Id,
+    /// `model learn|enforce ID`: be a namespace's agent.
+    Model(ModelArgs),
+}
+
+/// The arguments of `model`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ModelArgs {
+    /// `enforce` (else `learn`).
+    pub(crate) enforce: bool,
+    /// The namespace.
+    pub(crate) id: u64,
+    /// The model file: written by `learn`, read by `enforce`.
+    pub(crate) file: PathBuf,
 }
 
 /// Where the policy comes from.
@@ -89,6 +113,8 @@ pub(crate) struct RunArgs {
     pub(crate) hash: Option<String>,
     /// Its template, if not the module's default.
     pub(crate) template: Option<String>,
+    /// Its `for_children/model` setting, if not `internal`.
+    pub(crate) model: Option<String>,
     /// Print the new namespace's id on stderr.
     pub(crate) print_id: bool,
     /// The command and its arguments (never empty).
@@ -199,6 +225,7 @@ impl Parser {
 
     fn run(&mut self) -> Result<Command, UsageError> {
         let (mut policy, mut hash, mut template, mut print_id) = (None, None, None, false);
+        let mut model = None;
         let mut argv = Vec::new();
         while let Some(arg) = self.args.next() {
             match classify(arg) {
@@ -239,6 +266,7 @@ impl Parser {
                         }
                         template = Some(t);
                     }
+                    "--model" => model = Some(self.text(&name, inline)?),
                     "--print-id" => {
                         self.no_value(&name, &inline)?;
                         print_id = true;
@@ -261,9 +289,66 @@ impl Parser {
             policy,
             hash,
             template,
+            model,
             print_id,
             argv,
         }))
+    }
+
+    /// `model learn ID --out FILE`, `model enforce ID --model FILE`.
+    fn model(&mut self) -> Result<Command, UsageError> {
+        let (mut mode, mut id, mut file) = (None, None, None);
+        while let Some(arg) = self.args.next() {
+            let word = match classify(arg) {
+                Arg::Opt(name, inline) if name == "--out" || name == "--model" => {
+                    file = Some((name.clone(), PathBuf::from(self.value(&name, inline)?)));
+                    continue;
+                }
+                Arg::Opt(name, inline) => match self.common(name, inline)? {
+                    Some(help) => return Ok(help),
+                    None => continue,
+                },
+                Arg::EndOfOptions => continue,
+                Arg::Word(w) => w,
+            };
+            if mode.is_none() {
+                mode = Some(match word.to_str() {
+                    Some("learn") => false,
+                    Some("enforce") => true,
+                    _ => {
+                        return Err(self.error(format!(
+                            "model: {}: expected learn or enforce",
+                            word.to_string_lossy()
+                        )))
+                    }
+                });
+            } else if id.is_none() {
+                id = Some(parse_id(&word).ok_or_else(|| {
+                    self.error(format!(
+                        "model: {}: not a namespace id",
+                        word.to_string_lossy()
+                    ))
+                })?);
+            } else {
+                return Err(self.error(format!(
+                    "model: unexpected argument {}",
+                    word.to_string_lossy()
+                )));
+            }
+        }
+        let Some(enforce) = mode else {
+            return Err(self.error("model: learn or enforce missing"));
+        };
+        let Some(id) = id else {
+            return Err(self.error("model: namespace ID missing"));
+        };
+        let want = if enforce { "--model" } else { "--out" };
+        match file {
+            Some((name, file)) if name == want => {
+                Ok(Command::Model(ModelArgs { enforce, id, file }))
+            }
+            _ => Err(self.error(format!("model: {want} FILE is required"))),
+        }
     }
 
     fn show(&mut self) -> Result<Command, UsageError> {
@@ -365,6 +450,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocati
         b"list" => p.bare(Command::List, "list")?,
         b"show" => p.show()?,
         b"id" => p.bare(Command::Id, "id")?,
+        b"model" => p.model()?,
         b"help" => Command::Help,
         _ => {
             return Err(p.error(format!(
@@ -410,6 +496,8 @@ mod tests {
             "--hash",
             "sha384",
             "--template=ima-ng",
+            "--model",
+            "external enforce",
             "--print-id",
             "--",
             "sh",
@@ -424,10 +512,41 @@ mod tests {
                 policy: PolicySource::File("p.txt".into()),
                 hash: Some("sha384".into()),
                 template: Some("ima-ng".into()),
+                model: Some("external enforce".into()),
                 print_id: true,
                 argv: os(&["sh", "-c", "echo hi"]),
             })
         );
+    }
+
+    #[test]
+    fn model_commands() {
+        assert_eq!(
+            command(&["model", "learn", "4", "--out", "m.txt"]),
+            Command::Model(ModelArgs {
+                enforce: false,
+                id: 4,
+                file: "m.txt".into()
+            })
+        );
+        assert_eq!(
+            command(&["model", "--model=m.txt", "enforce", "12"]),
+            Command::Model(ModelArgs {
+                enforce: true,
+                id: 12,
+                file: "m.txt".into()
+            })
+        );
+        for bad in [
+            &["model"][..],
+            &["model", "guess", "1", "--out", "m"],
+            &["model", "learn", "x", "--out", "m"],
+            &["model", "learn", "1"],
+            &["model", "enforce", "1", "--out", "m"],
+            &["model", "learn", "1", "2", "--out", "m"],
+        ] {
+            assert_eq!(usage_error(bad).status(), 2, "{bad:?}");
+        }
     }
 
     #[test]

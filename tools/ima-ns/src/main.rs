@@ -9,6 +9,7 @@
 mod cli;
 mod error;
 mod inspect;
+mod model;
 mod policy;
 mod run;
 mod sysfs;
@@ -45,6 +46,14 @@ fn execute(sysfs: &Sysfs, command: &Command) -> Result<u8> {
             inspect::show(sysfs, *id, *binary, &mut out)?;
         }
         Command::Id => inspect::id(sysfs, &mut out)?,
+        Command::Model(args) => {
+            let log = &mut io::stderr();
+            return if args.enforce {
+                model::enforce(sysfs, args.id, &args.file, &mut out, log)
+            } else {
+                model::learn(sysfs, args.id, &args.file, log)
+            };
+        }
     }
     out.flush().map_err(|e| Error::io("write to stdout", e))?;
     Ok(0)

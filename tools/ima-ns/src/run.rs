@@ -31,6 +31,9 @@ pub(crate) fn configure(
     if let Some(template) = &args.template {
         sysfs.write("for_children/template", format!("{template}\n").as_bytes())?;
     }
+    if let Some(model) = &args.model {
+        sysfs.write("for_children/model", format!("{model}\n").as_bytes())?;
+    }
     // The update is applied when the file is closed after error-free
     // writes, so it is closed (dropped) here before anything else happens.
     let mut file = sysfs.open_write("for_children/policy")?;
@@ -48,10 +51,28 @@ pub(crate) fn configure(
         )
     })?;
     drop(file);
-    if args.print_id {
+    if args.print_id || args.model.is_some() {
         return sysfs.read_value("for_children/ns_id").map(Some);
     }
     Ok(None)
+}
+
+/// An enforcing namespace denies (or allows, by its fail mode) every event
+/// until its agent reads: wait for one before starting the command.
+fn wait_for_agent(sysfs: &Sysfs, id: &str) -> Result {
+    let rel = format!("namespaces/{id}/model");
+    for _ in 0..3000 {
+        let text = sysfs.read_text(&rel)?;
+        let enforcing = text.lines().next().is_some_and(|l| l.contains(" enforce "));
+        if !enforcing || text.lines().any(|l| l == "agent 1") {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Err(Error::msg(format!(
+        "namespace {id}: no agent read {} within 30 s",
+        sysfs.path(&format!("namespaces/{id}/events")).display()
+    )))
 }
 
 /// Reads the policy, sets up the namespace, prints its id to `log` if asked
@@ -60,8 +81,14 @@ pub(crate) fn start(sysfs: &Sysfs, args: &RunArgs, log: &mut dyn Write) -> Resul
     sysfs.check()?;
     let text = policy::read(&args.policy)?;
     if let Some(id) = configure(sysfs, args, &text)? {
-        // Nothing to do if stderr is gone: the id is a courtesy.
-        let _ = writeln!(log, "ima-ns: namespace {id}");
+        if args.print_id {
+            // Nothing to do if stderr is gone: the id is a courtesy.
+            let _ = writeln!(log, "ima-ns: namespace {id}");
+            let _ = log.flush();
+        }
+        if args.model.is_some() {
+            wait_for_agent(sysfs, &id)?;
+        }
     }
     let mut cmd = Command::new(&args.argv[0]);
     cmd.args(&args.argv[1..]);
@@ -128,6 +155,7 @@ mod tests {
             policy: PolicySource::File(dir.path().join("policy.txt")),
             hash: None,
             template: None,
+            model: None,
             print_id: false,
             argv: argv.iter().map(OsString::from).collect(),
         }
