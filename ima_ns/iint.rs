@@ -41,13 +41,16 @@ impl IintState {
     }
 
     /// The cached digest in `algo`, unless the change cookie moved on from
-    /// the one it was read at (`now`). Without cookies it holds until the
-    /// last writer closes, as upstream's.
-    pub(crate) fn digest(&self, algo: HashAlgo, now: Option<u64>) -> Option<Digest> {
-        self.digests
-            .iter()
-            .find(|&&(d, version)| d.algo() == algo && (version.is_none() || version == now))
-            .map(|&(d, _)| d)
+    /// the one it was read at (`now()`, asked only then: on some
+    /// filesystems, 9p for one, it is a round trip). Without cookies it
+    /// holds until the last writer closes, as upstream's.
+    pub(crate) fn digest(
+        &self,
+        algo: HashAlgo,
+        now: impl FnOnce() -> Option<u64>,
+    ) -> Option<Digest> {
+        let &(d, version) = self.digests.iter().find(|(d, _)| d.algo() == algo)?;
+        (version.is_none() || version == now()).then_some(d)
     }
 
     pub(crate) fn keep_digest(&mut self, digest: Digest, version: Option<u64>) -> Result {

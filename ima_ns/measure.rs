@@ -388,7 +388,7 @@ impl<'a> Hashed<'a> {
         }
         let d = match self.contents {
             Some(contents) => st.hashers.get(algo)?.hash_buf(contents)?,
-            None => cached_digest(st, self.file, state, algo, self.version)?,
+            None => cached_digest(st, self.file, state, algo, || self.version)?,
         };
         self.digests[slot] = Some(d);
         Ok(d)
@@ -408,18 +408,19 @@ impl<'a> Hashed<'a> {
 }
 
 /// The digest of `file`'s contents in `algo`: the inode's cached one if
-/// the file has not changed since (same change cookie `version`), else
+/// the file has not changed since (same change cookie `version()`), else
 /// read and cached.
 pub(crate) fn cached_digest(
     st: &ImaState,
     file: &File<'_>,
     state: &mut IintState,
     algo: HashAlgo,
-    version: Option<u64>,
+    version: impl Fn() -> Option<u64>,
 ) -> Result<Digest> {
-    if let Some(d) = state.digest(algo, version) {
+    if let Some(d) = state.digest(algo, &version) {
         return Ok(d);
     }
+    let version = version();
     let readable = ReadableFile::open(file)?;
     let d = match st.hashers.get(algo)?.hash(readable.file()) {
         Ok(d) => d,

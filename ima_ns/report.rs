@@ -118,7 +118,7 @@ fn exe_digest(st: &ImaState, exe: &FileRef, algo: ima_tpm::HashAlgo) -> Option<D
     let facts = file.facts();
     let iint = st.iints.get_or_create(facts.inode as usize).ok()?;
     let mut state = iint.state.lock();
-    cached_digest(st, &file, &mut state, algo, file.change_cookie()).ok()
+    cached_digest(st, &file, &mut state, algo, || file.change_cookie()).ok()
 }
 
 /// `fmt::Write` appending to a vector.

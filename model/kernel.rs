@@ -40,8 +40,9 @@ const DENIED: u8 = 2;
 const ABANDONED: u8 = 3;
 
 struct Inner {
-    /// A ring of `cap` slots; `len` records from `head`.
-    slots: KVec<Option<Queued>>,
+    /// A ring of `cap` slots; `len` records from `head`. Up to 65536
+    /// slots: kvmalloc'ed.
+    slots: KVVec<Option<Queued>>,
     head: usize,
     len: usize,
     next_seq: u64,
@@ -153,7 +154,7 @@ impl Channel {
     pub(crate) fn new() -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             inner <- new_mutex!(Inner {
-                slots: KVec::new(),
+                slots: KVVec::new(),
                 head: 0,
                 len: 0,
                 next_seq: 1,
@@ -198,7 +199,7 @@ impl Channel {
             let mut inner = self.inner.lock();
             let reply = enforce && self.agent.load(Ordering::Acquire);
             if inner.slots.is_empty() {
-                let mut slots = KVec::with_capacity(queue as usize, GFP_KERNEL)?;
+                let mut slots = KVVec::with_capacity(queue as usize, GFP_KERNEL)?;
                 for _ in 0..queue {
                     slots.push(None, GFP_KERNEL)?;
                 }
