@@ -58,7 +58,7 @@ impl Measurement {
     }
 }
 
-/// Template data under construction.
+/// Bytes under construction: template data, event records.
 pub(crate) struct DataBuf(pub(crate) KVec<u8>);
 
 impl Sink for DataBuf {
@@ -66,6 +66,12 @@ impl Sink for DataBuf {
         self.0
             .extend_from_slice(bytes, GFP_KERNEL)
             .map_err(|_| Overflow)
+    }
+}
+
+impl core::fmt::Write for DataBuf {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.put(s.as_bytes()).map_err(|_| core::fmt::Error)
     }
 }
 

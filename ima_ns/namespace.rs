@@ -77,6 +77,8 @@ pub(crate) struct ImaNamespace {
     #[pin]
     config_writes: Mutex<()>,
     active: AtomicBool,
+    /// `config.model.is_external()`, kept by `configure`.
+    external: AtomicBool,
     /// Tasks in the namespace plus tasks holding it for their children.
     users: AtomicUsize,
     violations: AtomicU64,
@@ -172,6 +174,7 @@ impl ImaNamespace {
                 config <- new_spinlock!(config, "ima_ns_config"),
                 config_writes <- new_mutex!((), "ima_ns_config_writes"),
                 active: AtomicBool::new(false),
+                external: AtomicBool::new(false),
                 users: AtomicUsize::new(0),
                 violations: AtomicU64::new(0),
                 model <- Channel::new(),
@@ -219,7 +222,14 @@ impl ImaNamespace {
         let mut config = self.config();
         f(&mut config)?;
         *self.config.lock() = config;
+        self.external
+            .store(config.model.is_external(), Ordering::Release);
         Ok(())
+    }
+
+    /// In external mode: hooks read this, not the locked configuration.
+    pub(crate) fn is_external(&self) -> bool {
+        self.external.load(Ordering::Acquire)
     }
 
     /// Runs `f` (a policy install) unless the namespace is active; for

@@ -6,6 +6,7 @@
 
 use crate::bindings;
 use crate::file::{FileFacts, FileRef};
+use crate::list::DataBuf;
 use crate::measure::{algo_slot, cached_digest};
 use crate::model::Verdict;
 use crate::namespace::ImaNamespace;
@@ -28,7 +29,7 @@ pub(crate) struct Object<'a> {
 /// Bit `depth` set for each namespace of the lineage in external mode.
 pub(crate) fn external_depths(ns: &ImaNamespace) -> u64 {
     ns.lineage()
-        .filter(|n| n.config().model.is_external())
+        .filter(|n| n.is_external())
         .fold(0, |m, n| m | 1 << n.depth)
 }
 
@@ -82,7 +83,7 @@ pub(crate) fn event(
         let digest = object.digests[algo_slot(algo)?];
         let verdict = n
             .model
-            .submit(&config.model, n.id, may_wait, |buf, seq, reply| {
+            .submit(&config.model, n.id, may_wait, |seq, reply| {
                 let record = Record {
                     seq,
                     ns: n.id,
@@ -96,7 +97,10 @@ pub(crate) fn event(
                     file: object.file,
                     digest: digest.as_ref().map(digest_ref),
                 };
-                write!(VecWriter(buf), "{record}").map_err(|_| ENOMEM)
+                // A record is ~330 bytes plus its escaped path.
+                let mut line = DataBuf(KVec::with_capacity(400 + object.path.len(), GFP_KERNEL)?);
+                write!(line, "{record}").map_err(|_| ENOMEM)?;
+                Ok(line.0)
             })?;
         if verdict == Verdict::Deny {
             return Ok(Verdict::Deny);
@@ -119,15 +123,4 @@ fn exe_digest(st: &ImaState, exe: &FileRef, algo: ima_tpm::HashAlgo) -> Option<D
     let iint = st.iints.get_or_create(facts.inode as usize).ok()?;
     let mut state = iint.state.lock();
     cached_digest(st, &file, &mut state, algo, || file.change_cookie()).ok()
-}
-
-/// `fmt::Write` appending to a vector.
-struct VecWriter<'a>(&'a mut KVec<u8>);
-
-impl Write for VecWriter<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        self.0
-            .extend_from_slice(s.as_bytes(), GFP_KERNEL)
-            .map_err(|_| core::fmt::Error)
-    }
 }

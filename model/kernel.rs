@@ -171,14 +171,14 @@ impl Channel {
     }
 
     /// Reports an event of a namespace in external mode `config`: queues
-    /// the record `format(buf, seq, reply)` writes and, in enforce mode
+    /// the record `format(seq, reply)` returns and, in enforce mode
     /// and if the hook `may_wait`, waits for the verdict.
     pub(crate) fn submit(
         &self,
         config: &ModelConfig,
         ns_id: u64,
         may_wait: bool,
-        format: impl Fn(&mut KVec<u8>, u64, bool) -> Result,
+        format: impl Fn(u64, bool) -> Result<KVec<u8>>,
     ) -> Result<Verdict> {
         let Mode::External {
             enforce,
@@ -207,8 +207,7 @@ impl Channel {
             }
             if inner.len < inner.cap() {
                 let seq = inner.next_seq;
-                let mut text = KVec::new();
-                format(&mut text, seq, reply)?;
+                let text = format(seq, reply)?;
                 let pending = if reply {
                     let p = Arc::new(
                         Pending {
