@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Headers bindgen reads for ima_ns/bindings.rs (see ima_ns/gen-bindings.sh). */
+#include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/security.h>

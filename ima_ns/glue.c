@@ -29,6 +29,7 @@
 #include <linux/stat.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <linux/xattr.h>
 #include <crypto/hash.h>
 #include <keys/asymmetric-type.h>
 
@@ -44,6 +45,18 @@ char ima_ns_param_policy[64] = "";
 module_param_string(ima_policy, ima_ns_param_policy, sizeof(ima_ns_param_policy), 0444);
 MODULE_PARM_DESC(ima_policy,
 	"built-in policies, joined by '|': tcb, original_tcb, appraise_tcb, secure_boot, critical_data");
+
+/* Upstream's ima_template= and ima_template_fmt= boot parameters. */
+char ima_ns_param_template[32] = "ima-ng";
+module_param_string(ima_template, ima_ns_param_template, sizeof(ima_ns_param_template), 0444);
+MODULE_PARM_DESC(ima_template,
+	"host template: ima, ima-ng (default), ima-sig, ima-ngv2, ima-sigv2, ima-buf, ima-modsig, evm-sig");
+
+char ima_ns_param_template_fmt[256] = "";
+module_param_string(ima_template_fmt, ima_ns_param_template_fmt,
+		    sizeof(ima_ns_param_template_fmt), 0444);
+MODULE_PARM_DESC(ima_template_fmt,
+	"host template as fields joined by '|' (e.g. d-ng|n-ng|sig|iuid|igid|imode); overrides ima_template");
 
 /* Upstream's CONFIG_IMA_WRITE_POLICY and CONFIG_IMA_READ_POLICY, per load. */
 bool ima_ns_param_write_policy = true;
@@ -188,9 +201,10 @@ static void ima_ns_key_post_create_or_update(struct key *keyring,
 				 false);
 }
 
+/* Writers may have changed the file; readers stop holding it (ToMToU). */
 static void ima_ns_file_release(struct file *file)
 {
-	if (file->f_mode & FMODE_WRITE)
+	if (S_ISREG(file_inode(file)->i_mode))
 		ima_ns_rust_file_release(file);
 }
 
@@ -289,6 +303,9 @@ void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
 	out->dev_major = MAJOR(inode->i_sb->s_dev);
 	out->dev_minor = MINOR(inode->i_sb->s_dev);
 	out->mode = inode->i_mode;
+	out->iuid = i_uid_read(inode);
+	out->igid = i_gid_read(inode);
+	out->open_for_write = inode_is_open_for_write(inode);
 }
 
 void ima_ns_task_facts(struct ima_ns_task_facts *out)
@@ -397,6 +414,24 @@ const char *ima_ns_file_path(struct file *file, char *buf, int buflen)
 	if (IS_ERR(p) || p[0] != '/')
 		return file->f_path.dentry->d_name.name;
 	return p;
+}
+
+ssize_t ima_ns_file_getxattr(struct file *file, const char *name, void *buf, size_t size)
+{
+	/* As EVM reads them: no permission checks or LSM hooks. */
+	return __vfs_getxattr(file_dentry(file), file_inode(file), name, buf, size);
+}
+
+size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size)
+{
+	struct name_snapshot name;
+	size_t len;
+
+	take_dentry_name_snapshot(&name, file->f_path.dentry);
+	len = min_t(size_t, name.name.len, size);
+	memcpy(buf, name.name.name, len);
+	release_dentry_name_snapshot(&name);
+	return len;
 }
 
 struct file *ima_ns_open_for_read(struct file *file)

@@ -24,6 +24,8 @@ struct workqueue_struct;
 /* Module parameters (module_param_string in glue.c). */
 extern char ima_ns_param_hash[16];
 extern char ima_ns_param_policy[64];
+extern char ima_ns_param_template[32];
+extern char ima_ns_param_template_fmt[256];
 extern bool ima_ns_param_write_policy;
 extern bool ima_ns_param_read_policy;
 
@@ -42,6 +44,8 @@ struct ima_ns_file_facts {
 	u64 ino;
 	u32 dev_major, dev_minor;	/* s_dev */
 	u32 mode;		/* i_mode */
+	u32 iuid, igid;		/* i_uid_read(), i_gid_read(): the sb's user ns view */
+	bool open_for_write;	/* inode_is_open_for_write() */
 };
 
 /* The credentials of current that rules test. */
@@ -87,6 +91,10 @@ bool ima_ns_change_cookie(struct file *file, u64 *cookie);
 const char *ima_ns_file_path(struct file *file, char *buf, int buflen);
 /* A readable instance of file (file itself, or a new O_RDONLY open). */
 struct file *ima_ns_open_for_read(struct file *file);
+/* __vfs_getxattr() of the file's dentry: size, or -errno (-ENODATA: none). */
+ssize_t ima_ns_file_getxattr(struct file *file, const char *name, void *buf, size_t size);
+/* Copies the dentry's name (not NUL-terminated); returns its length. */
+size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size);
 void ima_ns_close_for_read(struct file *file, struct file *opened);
 
 /* current, as an identity for the task map (never dereferenced by Rust). */

@@ -185,7 +185,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_mprotect(
     }
 }
 
-/// The last `fput()` of a file opened for write.
+/// The last `fput()` of a regular file.
 ///
 /// # Safety
 ///

@@ -7,6 +7,7 @@
 //! tree keyed by inode address; entries go when the inode is freed
 //! (`inode_free_security`), so a reused address never sees stale state.
 
+use core::sync::atomic::{AtomicUsize, Ordering};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNodeReservation};
@@ -24,6 +25,25 @@ pub(crate) struct IintState {
     /// Digests of the contents, with the change cookie taken before they
     /// were read (upstream's IMA_COLLECTED hash).
     digests: KVec<(Digest, Option<u64>)>,
+    /// Open read-only files of the inode that a measuring namespace saw,
+    /// by address, until released. Upstream counts every reader in
+    /// `i_readcount`, which exists only in kernels built with IMA.
+    readers: KVec<usize>,
+    /// Namespaces that measured it for a reader since their last ToMToU
+    /// (upstream's `IMA_MAY_EMIT_TOMTOU`, per namespace).
+    may_emit_tomtou: KVec<u64>,
+    /// Namespaces that reported open writers since the last writer closed
+    /// (`IMA_EMITTED_OPENWRITERS`, per namespace).
+    emitted_open_writers: KVec<u64>,
+}
+
+/// Readers tracked in all inodes: while 0, releasing a read-only file
+/// needs no lookup.
+static TRACKED_READERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether any inode tracks a reader.
+pub(crate) fn tracks_readers() -> bool {
+    TRACKED_READERS.load(Ordering::Relaxed) != 0
 }
 
 impl IintState {
@@ -57,6 +77,55 @@ impl IintState {
         retain(&mut self.digests, |(d, _)| d.algo() != digest.algo());
         self.digests.push((digest, version), GFP_KERNEL)?;
         Ok(())
+    }
+
+    /// Tracks `file` (an open read-only file of this inode) as a reader.
+    pub(crate) fn add_reader(&mut self, file: usize) -> Result {
+        if !self.readers.contains(&file) {
+            self.readers.push(file, GFP_KERNEL)?;
+            TRACKED_READERS.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// `file` is released.
+    pub(crate) fn remove_reader(&mut self, file: usize) {
+        let before = self.readers.len();
+        retain(&mut self.readers, |&f| f != file);
+        TRACKED_READERS.fetch_sub(before - self.readers.len(), Ordering::Relaxed);
+    }
+
+    pub(crate) fn has_readers(&self) -> bool {
+        !self.readers.is_empty()
+    }
+
+    /// Namespace `ns` measured the inode for a reader.
+    pub(crate) fn set_may_emit_tomtou(&mut self, ns: u64) -> Result {
+        if !self.may_emit_tomtou.contains(&ns) {
+            self.may_emit_tomtou.push(ns, GFP_KERNEL)?;
+        }
+        Ok(())
+    }
+
+    /// Test and clear: a writer may emit one ToMToU in `ns`.
+    pub(crate) fn take_may_emit_tomtou(&mut self, ns: u64) -> bool {
+        let before = self.may_emit_tomtou.len();
+        retain(&mut self.may_emit_tomtou, |&id| id != ns);
+        before != self.may_emit_tomtou.len()
+    }
+
+    /// Test and set: `ns` reports open writers once per writer period.
+    pub(crate) fn first_open_writers(&mut self, ns: u64) -> Result<bool> {
+        if self.emitted_open_writers.contains(&ns) {
+            return Ok(false);
+        }
+        self.emitted_open_writers.push(ns, GFP_KERNEL)?;
+        Ok(true)
+    }
+
+    /// The last writer closed.
+    pub(crate) fn clear_open_writers(&mut self) {
+        retain(&mut self.emitted_open_writers, |_| false);
     }
 
     /// Something is cached that a change must invalidate.
@@ -136,5 +205,13 @@ impl IintCache {
     pub(crate) fn remove(&self, inode: usize) {
         let node = self.tree.lock().remove_node(&inode);
         drop(node); // after the lock is released
+    }
+}
+
+impl Drop for IintState {
+    fn drop(&mut self) {
+        // Open files pin their inode, so this is 0 but for a missed
+        // release; keep the global count right regardless.
+        TRACKED_READERS.fetch_sub(self.readers.len(), Ordering::Relaxed);
     }
 }

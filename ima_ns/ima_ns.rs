@@ -25,6 +25,7 @@ mod report;
 mod securityfs;
 mod state;
 mod tasks;
+mod template;
 #[path = "../tpm/kernel.rs"]
 mod tpm;
 mod waitq;
@@ -61,10 +62,12 @@ impl kernel::Module for ImaNsModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // SAFETY: module parameters are written only while loading, before
         // init runs.
-        let (hash, policy) = unsafe {
+        let (hash, policy, template_name, template_fmt) = unsafe {
             (
                 param(&*core::ptr::addr_of!(bindings::ima_ns_param_hash)),
                 param(&*core::ptr::addr_of!(bindings::ima_ns_param_policy)),
+                param(&*core::ptr::addr_of!(bindings::ima_ns_param_template)),
+                param(&*core::ptr::addr_of!(bindings::ima_ns_param_template_fmt)),
             )
         };
         let algo = HashAlgo::from_name(hash).ok_or_else(|| {
@@ -74,6 +77,19 @@ impl kernel::Module for ImaNsModule {
             );
             EINVAL
         })?;
+        // As upstream, a format string wins over a template name.
+        let template = template::TemplateRef::parse(if template_fmt.is_empty() {
+            template_name
+        } else {
+            template_fmt
+        })?;
+        if !template.allows_hash_algo(algo) {
+            pr_err!(
+                "template \"{}\" records SHA-1 digests only: load with ima_hash=sha1\n",
+                template.name()
+            );
+            return Err(EINVAL);
+        }
         let rules = policy::builtin_selection(policy).map_err(|bad| {
             pr_err!(
                 "ima_policy: \"{}\" is not a built-in policy (tcb, original_tcb, appraise_tcb, secure_boot, critical_data)\n",
@@ -86,7 +102,7 @@ impl kernel::Module for ImaNsModule {
         let queue = workqueue::OwnedQueue::new()?;
         let tpm = tpm::Tpm::default_chip()?;
         let has_tpm = tpm.is_some();
-        let st = ImaState::new(ImaNamespace::new_host(algo, rules, tpm)?)?;
+        let st = ImaState::new(ImaNamespace::new_host(algo, template.clone(), rules, tpm)?)?;
         // SAFETY: `st` is pinned in the module struct and withdrawn in
         // `drop`, which runs only after the hooks are disabled (the
         // livepatch holds a module reference while enabled).
@@ -98,8 +114,9 @@ impl kernel::Module for ImaNsModule {
             state::withdraw();
         })?;
         pr_info!(
-            "loaded (hash {}, policy {}, TPM {})\n",
+            "loaded (hash {}, template {}, policy {}, TPM {})\n",
             algo.name(),
+            template.name(),
             if policy.is_empty() { "none" } else { policy },
             if has_tpm { "yes" } else { "none" }
         );

@@ -2,14 +2,17 @@
 //! anchor (the TPM for the host, a virtual PCR for a child namespace),
 //! readable while it grows.
 
+use crate::template::TemplateRef;
 use crate::tpm::Tpm;
-use core::sync::atomic::{AtomicUsize, Ordering};
-use ima_template::{Overflow, Sink, Template};
-use ima_tpm::{Digest, HashAlgo};
+use core::fmt::Write;
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use ima_template::index::{self, Probe};
+use ima_template::{Overflow, Sink};
+use ima_tpm::{Digest, HashAlgo, MAX_DIGEST_SIZE};
 use kernel::new_mutex;
 use kernel::prelude::*;
-use kernel::rbtree::RBTree;
 use kernel::sync::Mutex;
+use kernel::time::Ktime;
 
 /// PCR IMA extends by default (`CONFIG_IMA_MEASURE_PCR_IDX`).
 pub(crate) const IMA_PCR: u32 = 10;
@@ -17,28 +20,39 @@ pub(crate) const IMA_PCR: u32 = 10;
 /// One entry of the list.
 pub(crate) struct Measurement {
     pub(crate) pcr: u32,
-    pub(crate) template: &'static Template,
+    pub(crate) template: TemplateRef,
     /// Template data: length-prefixed fields.
     pub(crate) data: KVec<u8>,
     /// Template digest in SHA-1, the bank the unsuffixed files list.
     pub(crate) sha1: Digest,
     /// Template digest per TPM bank, in the chip's bank order.
     pub(crate) banks: KVec<Digest>,
+    /// A violation: its template digests are zeros and its PCR is extended
+    /// with all-ones instead (`ima_add_violation()`).
+    pub(crate) violation: bool,
 }
 
 impl Measurement {
-    /// Computes the template digests of `data` for SHA-1 and each bank.
+    /// Computes the template digests of `data` for SHA-1 and each bank
+    /// (zeros for a violation, which upstream does not hash).
     fn new(
-        template: &'static Template,
+        template: TemplateRef,
         data: KVec<u8>,
         bank_algos: &[Option<HashAlgo>],
+        violation: bool,
     ) -> Result<KBox<Self>> {
-        let sha1 = ima_template::template_digest(HashAlgo::Sha1, &data);
+        let digest = |algo: HashAlgo| -> Result<Digest> {
+            if violation {
+                return Ok(Digest::zero(algo));
+            }
+            template.template_digest(algo, &data).map_err(|_| EINVAL)
+        };
+        let sha1 = digest(HashAlgo::Sha1)?;
         let mut banks = KVec::with_capacity(bank_algos.len(), GFP_KERNEL)?;
         for algo in bank_algos {
             let d = match *algo {
                 Some(HashAlgo::Sha1) => sha1,
-                Some(algo) => ima_template::template_digest(algo, &data),
+                Some(algo) => digest(algo)?,
                 // Banks the module cannot hash get SHA-1, zero-padded by
                 // the TPM shell, as upstream does.
                 None => sha1,
@@ -52,9 +66,34 @@ impl Measurement {
                 data,
                 sha1,
                 banks,
+                violation,
             },
             GFP_KERNEL,
         )?)
+    }
+
+    /// What the PCR is extended with, per bank of `banks`' algorithms.
+    fn extend_values(&self, algos: impl Iterator<Item = HashAlgo>) -> Result<KVec<Digest>> {
+        let mut out = KVec::new();
+        for (algo, d) in algos.zip(self.banks.iter()) {
+            // `ima_init_digests()`: all-ones, the full bank size.
+            let v = if self.violation {
+                Digest::padded(algo, &[0xff; MAX_DIGEST_SIZE])
+            } else {
+                *d
+            };
+            out.push(v, GFP_KERNEL)?;
+        }
+        Ok(out)
+    }
+
+    /// The duplicate-index key: SHA-1 template digest and PCR.
+    fn key_hash(&self) -> u64 {
+        index::key_hash(&self.sha1.as_bytes()[..20], self.pcr)
+    }
+
+    fn same_key(&self, other: &Measurement) -> bool {
+        self.pcr == other.pcr && self.sha1 == other.sha1
     }
 }
 
@@ -89,11 +128,15 @@ pub(crate) const VIRTUAL_BANKS: [HashAlgo; 4] = HashAlgo::ALL;
 
 /// The entries, and the (template digest, PCR) pairs already listed.
 struct ListInner {
-    entries: KVec<KBox<Measurement>>,
+    /// kvmalloc'ed: a long list must not need a large contiguous block.
+    entries: KVVec<KBox<Measurement>>,
     /// Upstream's `ima_htable`: an entry whose SHA-1 template digest and
     /// PCR are already listed is not added or extended again (a file whose
-    /// inode was evicted and read again yields the same entry).
-    seen: RBTree<([u8; 20], u32), ()>,
+    /// inode was evicted and read again yields the same entry). Slots of
+    /// `ima_template::index`, O(1) per lookup; violations are not indexed.
+    index: KVVec<u64>,
+    /// Keys in `index`.
+    indexed: usize,
     /// The virtual PCR, per bank of [`VIRTUAL_BANKS`]; empty for the host.
     vpcr: KVec<Digest>,
 }
@@ -116,7 +159,11 @@ pub(crate) struct MeasurementList {
     bank_algos: KVec<Option<HashAlgo>>,
     count: AtomicUsize,
     /// Extends that failed (the entry is kept, as upstream does).
-    pub(crate) tpm_errors: AtomicUsize,
+    tpm_errors: AtomicUsize,
+    /// TPM extends done, their total and longest time in nanoseconds.
+    extends: AtomicU64,
+    extend_ns: AtomicU64,
+    extend_ns_max: AtomicU64,
 }
 
 impl MeasurementList {
@@ -138,13 +185,16 @@ impl MeasurementList {
         }
         Ok(pin_init!(Self {
             inner <- new_mutex!(
-                ListInner { entries: KVec::new(), seen: RBTree::new(), vpcr },
+                ListInner { entries: KVVec::new(), index: KVVec::new(), indexed: 0, vpcr },
                 "ima_ns_list"
             ),
             anchor,
             bank_algos,
             count: AtomicUsize::new(0),
             tpm_errors: AtomicUsize::new(0),
+            extends: AtomicU64::new(0),
+            extend_ns: AtomicU64::new(0),
+            extend_ns_max: AtomicU64::new(0),
         }))
     }
 
@@ -159,10 +209,11 @@ impl MeasurementList {
     /// A new entry with template digests for this list's banks.
     pub(crate) fn measurement(
         &self,
-        template: &'static Template,
+        template: TemplateRef,
         data: KVec<u8>,
+        violation: bool,
     ) -> Result<KBox<Measurement>> {
-        Measurement::new(template, data, &self.bank_algos)
+        Measurement::new(template, data, &self.bank_algos, violation)
     }
 
     /// Whether entries carry template digests for `algo`: SHA-1 always
@@ -197,33 +248,98 @@ impl MeasurementList {
     /// Appends `m` and extends its PCR in every bank, unless an equal entry
     /// is already listed.
     pub(crate) fn append(&self, m: KBox<Measurement>) -> Result {
-        let key = (digest20(&m.sha1), m.pcr);
-        let mut inner = self.inner.lock();
-        if inner.seen.get(&key).is_some() {
+        let mut guard = self.inner.lock();
+        let inner = &mut *guard;
+        let hash = m.key_hash();
+        if !m.violation && inner.find(&m, hash).is_some() {
             return Ok(());
         }
         inner.entries.reserve(1, GFP_KERNEL)?;
-        inner.seen.try_create_and_insert(key, (), GFP_KERNEL)?;
+        if !m.violation {
+            inner.reserve_index()?;
+        }
+        let at = inner.entries.len();
         // Cannot fail: room was reserved above.
         inner.entries.push(m, GFP_KERNEL)?;
+        if !inner.entries[at].violation {
+            if let Probe::Vacant(pos) = index::probe(&inner.index, hash, |_| false) {
+                index::fill(&mut inner.index, pos, hash, at as u32);
+                inner.indexed += 1;
+            }
+        }
         self.count.store(inner.entries.len(), Ordering::Release);
-        let inner = &mut *inner;
-        let m = &inner.entries[inner.entries.len() - 1];
+        let m = &inner.entries[at];
         match &self.anchor {
             Anchor::Tpm(Some(tpm)) => {
-                if let Err(e) = tpm.extend(m.pcr, &m.banks) {
-                    self.tpm_errors.fetch_add(1, Ordering::Relaxed);
-                    pr_err!("TPM extend of PCR {} failed: {:?}\n", m.pcr, e);
+                let algos = tpm.banks().iter().map(|b| b.algo.unwrap_or(HashAlgo::Sha1));
+                let values = m.extend_values(algos)?;
+                let start = Ktime::ktime_get();
+                let r = tpm.extend(m.pcr, &values);
+                let ns = (Ktime::ktime_get() - start).to_ns().max(0) as u64;
+                self.extends.fetch_add(1, Ordering::Relaxed);
+                self.extend_ns.fetch_add(ns, Ordering::Relaxed);
+                self.extend_ns_max.fetch_max(ns, Ordering::Relaxed);
+                if let Err(e) = r {
+                    // As upstream: the entry stays listed, the PCR no
+                    // longer matches it; counted in `anchor`.
+                    let n = self.tpm_errors.fetch_add(1, Ordering::Relaxed) + 1;
+                    pr_err!(
+                        "TPM extend of PCR {} failed: {:?} (entry {} kept; {} failures)\n",
+                        m.pcr,
+                        e,
+                        at,
+                        n
+                    );
                 }
             }
             Anchor::Tpm(None) => {}
             Anchor::Virtual => {
-                for (pcr, value) in inner.vpcr.iter_mut().zip(m.banks.iter()) {
+                let values = m.extend_values(VIRTUAL_BANKS.into_iter())?;
+                for (pcr, value) in inner.vpcr.iter_mut().zip(values.iter()) {
                     *pcr = ima_tpm::extend(pcr, value);
                 }
             }
         }
         Ok(())
+    }
+
+    /// The `anchor` file: where the list is extended, and for a TPM how
+    /// extends went.
+    pub(crate) fn show_anchor(&self, out: &mut impl Write) -> core::fmt::Result {
+        let tpm = match &self.anchor {
+            Anchor::Virtual => {
+                out.write_str("anchor virtual\nbanks")?;
+                for algo in VIRTUAL_BANKS {
+                    write!(out, " {}", algo.name())?;
+                }
+                return out.write_str("\n");
+            }
+            // As upstream without a TPM: entries listed, nothing extended.
+            Anchor::Tpm(None) => return out.write_str("anchor none\n"),
+            Anchor::Tpm(Some(tpm)) => tpm,
+        };
+        out.write_str("anchor tpm\nbanks")?;
+        for bank in tpm.banks() {
+            match bank.algo {
+                Some(algo) => write!(out, " {}", algo.name())?,
+                None => write!(out, " 0x{:04x}", bank.tpm_alg)?,
+            }
+        }
+        let extends = self.extends.load(Ordering::Relaxed);
+        let total = self.extend_ns.load(Ordering::Relaxed);
+        writeln!(out)?;
+        writeln!(out, "extends {}", extends)?;
+        writeln!(
+            out,
+            "extend_errors {}",
+            self.tpm_errors.load(Ordering::Relaxed)
+        )?;
+        writeln!(out, "extend_usecs_avg {}", total / extends.max(1) / 1000)?;
+        writeln!(
+            out,
+            "extend_usecs_max {}",
+            self.extend_ns_max.load(Ordering::Relaxed) / 1000
+        )
     }
 
     /// Entry `index`, if the list has it.
@@ -237,9 +353,30 @@ impl MeasurementList {
     }
 }
 
-/// The SHA-1 template digest as a key.
-fn digest20(d: &Digest) -> [u8; 20] {
-    let mut k = [0u8; 20];
-    k.copy_from_slice(&d.as_bytes()[..20]);
-    k
+impl ListInner {
+    /// The index of an entry equal to `m` (whose key hashes to `hash`).
+    fn find(&self, m: &Measurement, hash: u64) -> Option<u32> {
+        if self.index.is_empty() {
+            return None;
+        }
+        let entries = &self.entries;
+        match index::probe(&self.index, hash, |i| entries[i as usize].same_key(m)) {
+            Probe::Found(i) => Some(i),
+            Probe::Vacant(_) => None,
+        }
+    }
+
+    /// Makes room in the index for one more key, doubling it (and
+    /// rehashing) when it would be more than half full.
+    fn reserve_index(&mut self) -> Result {
+        let want = index::capacity_for(self.index.len(), self.indexed);
+        if want == self.index.len() {
+            return Ok(());
+        }
+        let mut new = KVVec::from_elem(index::EMPTY, want, GFP_KERNEL)?;
+        let entries = &self.entries;
+        index::rehash(&self.index, &mut new, |i| entries[i as usize].key_hash());
+        self.index = new;
+        Ok(())
+    }
 }

@@ -5,13 +5,14 @@
 
 use crate::bindings;
 use crate::file::{File, FileFacts, ReadableFile};
-use crate::iint::IintState;
+use crate::iint::{self, IintState};
 use crate::model::Verdict;
 use crate::namespace::{ImaNamespace, MAX_DEPTH};
 use crate::policy::RuleSet;
 use crate::report::{self, Object};
 use crate::state::ImaState;
-use ima_policy::{Event, Func};
+use crate::template::{FileExtras, TemplateRef};
+use ima_policy::{ActionMask, Decision, Event, Func};
 use ima_template::{EventData, Template, IMA_BUF};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
@@ -71,10 +72,25 @@ fn with_subject<'a>(mut e: Event<'a>, s: &bindings::ima_ns_subject) -> Event<'a>
     e
 }
 
-/// The template a rule's `template=` names, if the module fills its
-/// fields (see `policy::unenforceable`).
+/// The template a rule's `template=` names.
 fn rule_template(t: Option<ima_policy::Template>) -> Option<&'static Template> {
     t.and_then(|t| Template::builtin(t.name()))
+}
+
+/// The template `n` records an event in: the rule's, else its own.
+fn template_for(n: &ImaNamespace, rule: Option<&'static Template>) -> TemplateRef {
+    match rule {
+        Some(t) => TemplateRef::Builtin(t),
+        None => n.config().template,
+    }
+}
+
+/// Hooks that check for violations (`violation_check`).
+fn checks_violations(func: Func) -> bool {
+    matches!(
+        func,
+        Func::FileCheck | Func::MmapCheck | Func::MmapCheckReqprot
+    )
 }
 
 /// What a file event measures: the file, or the contents the kernel read
@@ -97,13 +113,20 @@ pub(crate) struct FileEvent<'a> {
 pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -> Result<Verdict> {
     // Bit `depth` set: that namespace's policy asks for a measurement.
     let mut wanted = 0u64;
+    // Bit `depth` set: that namespace checks this event for violations
+    // (it measures something, and this open measures or writes).
+    let mut checks = 0u64;
     let mut templates: Templates = [None; MAX_DEPTH as usize + 1];
     let mut subject = Subject::new(ev.cred);
-    // Read on the first policy that can match this hook at all.
+    // Read on the first policy that can act on this hook at all.
     let mut facts: Option<FileFacts> = None;
     for n in ns.lineage() {
         let rules = n.policy.current();
-        if !rules.summary().may_match_func(ev.func) {
+        let summary = rules.summary();
+        let may_violate =
+            checks_violations(ev.func) && summary.actions.contains(ActionMask::MEASURE);
+        let may_match = summary.may_match_func(ev.func);
+        if !may_match && !may_violate {
             continue;
         }
         if facts.is_none() {
@@ -116,20 +139,27 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         let Some(facts) = facts.as_ref() else {
             continue;
         };
-        let event = Event {
-            func: ev.func,
-            mask: ev.mask,
-            ..file_attrs(facts)
+        let d = if may_match {
+            let event = Event {
+                func: ev.func,
+                mask: ev.mask,
+                ..file_attrs(facts)
+            };
+            rules.evaluate(&with_subject(event, subject.get(&rules)))
+        } else {
+            Decision::default()
         };
-        let d = rules.evaluate(&with_subject(event, subject.get(&rules)));
         if d.measure {
             wanted |= 1 << n.depth;
             templates[n.depth as usize] = rule_template(d.template);
         }
+        if may_violate && (d.measure || facts.writable) {
+            checks |= 1 << n.depth;
+        }
     }
     // Bit `depth` set: that namespace hands its events to an agent.
     let external = report::external_depths(ns);
-    if wanted == 0 && external == 0 {
+    if wanted == 0 && external == 0 && checks == 0 {
         return Ok(Verdict::Allow);
     }
     let facts = match facts {
@@ -140,10 +170,25 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         return Ok(Verdict::Allow);
     }
 
-    let iint = st.iints.get_or_create(facts.inode as usize)?;
+    let inode = facts.inode as usize;
+    let iint = if wanted != 0 || external != 0 {
+        st.iints.get_or_create(inode)?
+    } else {
+        // Only a writer's ToMToU check, which needs a measured reader.
+        match st.iints.get(inode) {
+            Some(iint) if iint::tracks_readers() => iint,
+            _ => return Ok(Verdict::Allow),
+        }
+    };
     let mut state = iint.state.lock();
     let mut hashed = Hashed::new(ev.file, ev.contents);
-    let measured = measure_lineage(st, ns, wanted, &templates, &mut state, &mut hashed);
+    let mut measured = Ok(());
+    if checks != 0 {
+        measured = check_violations(ns, checks, wanted, &facts, &mut state, &mut hashed);
+    }
+    if measured.is_ok() {
+        measured = measure_lineage(st, ns, wanted, &templates, &mut state, &mut hashed);
+    }
     if external == 0 {
         return measured.map(|()| Verdict::Allow);
     }
@@ -153,7 +198,7 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     let mut digests = [None; 4];
     if ima_model::has_stable_contents(facts.fsmagic) {
         for n in report::external(ns, external) {
-            let algo = n.config().algo;
+            let algo = n.algo();
             // An unreadable file is reported without a digest.
             digests[algo_slot(algo)?] = hashed.digest(st, &mut state, algo).ok();
         }
@@ -165,6 +210,42 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         digests: &digests,
     };
     report::event(st, ns, external, ev.func, ev.mask, &object, true)
+}
+
+/// `ima_rdwr_violation_check()` in each namespace of `checks`: a writer
+/// opening a file that a namespace measured for a reader still holding it
+/// (ToMToU), or a namespace measuring a file for a reader while a writer
+/// holds it (open_writers), once until the last writer closes. Readers
+/// measured here are tracked until released.
+fn check_violations(
+    ns: &ImaNamespace,
+    checks: u64,
+    wanted: u64,
+    facts: &FileFacts,
+    state: &mut IintState,
+    hashed: &mut Hashed<'_>,
+) -> Result {
+    for n in ns.lineage() {
+        let bit = 1 << n.depth;
+        if checks & bit == 0 {
+            continue;
+        }
+        let cause = if facts.writable {
+            (state.has_readers() && state.take_may_emit_tomtou(n.id)).then_some("ToMToU")
+        } else if wanted & bit != 0 {
+            state.set_may_emit_tomtou(n.id)?;
+            (facts.open_for_write && state.first_open_writers(n.id)?).then_some("open_writers")
+        } else {
+            None
+        };
+        if let Some(cause) = cause {
+            hashed.record_violation(n, cause)?;
+        }
+    }
+    if !facts.writable && wanted & checks != 0 {
+        state.add_reader(hashed.file.as_ptr() as usize)?;
+    }
+    Ok(())
 }
 
 /// Records the event in every namespace of `wanted` that has not measured
@@ -181,10 +262,20 @@ fn measure_lineage(
         if wanted & (1 << n.depth) == 0 || state.measured_in(n.id) {
             continue;
         }
-        let digest = hashed.digest(st, state, n.config().algo)?;
+        let template = template_for(n, templates[n.depth as usize]);
+        let digest = hashed.digest(st, state, n.algo())?;
+        // The legacy `d` field is SHA-1 whatever the namespace hashes with.
+        let sha1 = match template.is_legacy_ima() && digest.algo() != HashAlgo::Sha1 {
+            true => Some(hashed.digest(st, state, HashAlgo::Sha1)?),
+            false => None,
+        };
         let version = hashed.version;
-        let event = EventData::new(&digest, hashed.name()?);
-        n.record_event(templates[n.depth as usize], &event)?;
+        hashed.prepare(&template)?;
+        let mut event = EventData::new(&digest, hashed.name_bytes());
+        event.sha1_digest = sha1.as_ref();
+        hashed
+            .extras
+            .with_event(event, |e| n.record_event(Some(template.clone()), e))?;
         state.mark(n.id, version)?;
     }
     Ok(())
@@ -230,7 +321,7 @@ pub(crate) fn buffer_event(st: &ImaState, ns: &ImaNamespace, ev: &BufferEvent<'_
     // Agents get the digest of the data itself.
     let mut digests = [None; 4];
     for n in report::external(ns, external) {
-        let algo = n.config().algo;
+        let algo = n.algo();
         digests[algo_slot(algo)?] = Some(st.hashers.get(algo)?.hash_buf(ev.data)?);
     }
     let object = Object {
@@ -259,7 +350,7 @@ fn measure_buffer(
         if !d.measure {
             continue;
         }
-        let algo = n.config().algo;
+        let algo = n.algo();
         let slot = algo_slot(algo)?;
         let (digest, data_digest) = match hashed[slot] {
             Some(h) => h,
@@ -268,7 +359,7 @@ fn measure_buffer(
         let mut event = EventData::new(&digest, ev.name);
         event.buf = Some(data_digest.as_ref().map_or(ev.data, Digest::as_bytes));
         let template = rule_template(d.template).unwrap_or(&IMA_BUF);
-        n.record_event(Some(template), &event)?;
+        n.record_event(Some(TemplateRef::Builtin(template)), &event)?;
     }
     Ok(())
 }
@@ -364,6 +455,8 @@ struct Hashed<'a> {
     digests: [Option<Digest>; 4],
     path: KVec<u8>,
     name_len: Option<(usize, usize)>,
+    /// What templates record beyond digest and name.
+    extras: FileExtras,
 }
 
 impl<'a> Hashed<'a> {
@@ -375,7 +468,32 @@ impl<'a> Hashed<'a> {
             digests: [None; 4],
             path: KVec::new(),
             name_len: None,
+            extras: FileExtras::default(),
         }
+    }
+
+    /// Reads the name and what `template` records about the file.
+    fn prepare(&mut self, template: &Template) -> Result {
+        self.name()?;
+        let (start, len) = self.name_len.unwrap_or((0, 0));
+        self.extras
+            .fill(self.file, template, &self.path[start..start + len])
+    }
+
+    /// The name, once [`Hashed::name`] or [`Hashed::prepare`] ran.
+    fn name_bytes(&self) -> &[u8] {
+        let (start, len) = self.name_len.unwrap_or((0, 0));
+        &self.path[start..start + len]
+    }
+
+    /// Lists a violation on this file in `n` (`ima_add_violation()`).
+    fn record_violation(&mut self, n: &ImaNamespace, cause: &str) -> Result {
+        let template = n.config().template;
+        self.prepare(&template)?;
+        let zero = Digest::zero(n.algo());
+        let event = EventData::violation(&zero, self.name_bytes());
+        self.extras
+            .with_event(event, |e| n.record_violation(e, cause))
     }
 
     fn digest(&mut self, st: &ImaState, state: &mut IintState, algo: HashAlgo) -> Result<Digest> {
@@ -437,18 +555,32 @@ pub(crate) fn cached_digest(
     Ok(d)
 }
 
-/// A writer closes a file: if it was the last writer and the contents may
-/// have changed, the next access measures the file again in every
-/// namespace (upstream's `ima_check_last_writer()`).
+/// A file is released. A reader stops being tracked for ToMToU. If it was
+/// the last writer and the contents may have changed, the next access
+/// measures the file again in every namespace (upstream's
+/// `ima_check_last_writer()`).
 pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
     let facts = file.facts();
-    if !facts.regular || !facts.last_writer {
+    if !facts.regular {
+        return;
+    }
+    if !facts.writable {
+        if !iint::tracks_readers() {
+            return;
+        }
+        if let Some(iint) = st.iints.get(facts.inode as usize) {
+            iint.state.lock().remove_reader(file.as_ptr() as usize);
+        }
+        return;
+    }
+    if !facts.last_writer {
         return;
     }
     let Some(iint) = st.iints.get(facts.inode as usize) else {
         return;
     };
     let mut state = iint.state.lock();
+    state.clear_open_writers();
     if state.is_cached() {
         state.invalidate(file.change_cookie());
     }

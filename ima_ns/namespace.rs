@@ -17,13 +17,14 @@ use crate::list::{Anchor, DataBuf, MeasurementList};
 use crate::model::Channel;
 use crate::policy::{PolicyStore, RuleSet, Rules};
 use crate::securityfs::NsDir;
+use crate::template::TemplateRef;
 use crate::tpm::Tpm;
 use crate::workqueue;
 use core::fmt::Write;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use ima_template::{EventData, Template, IMA_NG};
+use ima_template::EventData;
 use ima_tpm::{boot_aggregate, Digest, HashAlgo};
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
@@ -41,12 +42,12 @@ pub(crate) fn live() -> usize {
 }
 
 /// What the creator chooses before activation.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(crate) struct Config {
     /// File hash algorithm of the namespace's entries.
     pub(crate) algo: HashAlgo,
-    /// Template of its entries.
-    pub(crate) template: &'static Template,
+    /// Template of its entries (and of its violations).
+    pub(crate) template: TemplateRef,
     /// Who decides about its events (`for_children/model`).
     pub(crate) model: ima_model::ModelConfig,
 }
@@ -123,10 +124,15 @@ impl WorkItem<2> for ImaNamespace {
 impl ImaNamespace {
     /// The host namespace: anchored in the TPM, active from the start, its
     /// list opened by the boot aggregate.
-    pub(crate) fn new_host(algo: HashAlgo, rules: Rules, tpm: Option<Tpm>) -> Result<Arc<Self>> {
+    pub(crate) fn new_host(
+        algo: HashAlgo,
+        template: TemplateRef,
+        rules: Rules,
+        tpm: Option<Tpm>,
+    ) -> Result<Arc<Self>> {
         let config = Config {
             algo,
-            template: &IMA_NG,
+            template,
             model: ima_model::ModelConfig::default(),
         };
         let ns = Self::build(0, None, config, rules, Anchor::Tpm(tpm))?;
@@ -188,7 +194,12 @@ impl ImaNamespace {
     }
 
     pub(crate) fn config(&self) -> Config {
-        *self.config.lock()
+        self.config.lock().clone()
+    }
+
+    /// The file hash algorithm (no copy of the whole configuration).
+    pub(crate) fn algo(&self) -> HashAlgo {
+        self.config.lock().algo
     }
 
     pub(crate) fn is_active(&self) -> bool {
@@ -221,9 +232,17 @@ impl ImaNamespace {
         }
         let mut config = self.config();
         f(&mut config)?;
+        if !config.template.allows_hash_algo(config.algo) {
+            pr_err!(
+                "template \"{}\" records SHA-1 digests only; hash is {}\n",
+                config.template.name(),
+                config.algo.name()
+            );
+            return Err(EINVAL);
+        }
+        let external = config.model.is_external();
         *self.config.lock() = config;
-        self.external
-            .store(config.model.is_external(), Ordering::Release);
+        self.external.store(external, Ordering::Release);
         Ok(())
     }
 
@@ -256,14 +275,36 @@ impl ImaNamespace {
     /// else in the namespace's template.
     pub(crate) fn record_event(
         &self,
-        template: Option<&'static Template>,
+        template: Option<TemplateRef>,
         event: &EventData<'_>,
     ) -> Result {
-        let template = template.unwrap_or(self.config().template);
+        let template = template.unwrap_or_else(|| self.config().template);
+        self.append(template, event, false)
+    }
+
+    /// Records a violation (`ima_add_violation()`): counted, then listed in
+    /// the namespace's template with zero digests, the PCR extended with
+    /// all-ones; `cause` goes to the kernel log.
+    pub(crate) fn record_violation(&self, event: &EventData<'_>, cause: &str) -> Result {
+        // Counted even if it cannot be listed: "only an indicator".
+        self.violations.fetch_add(1, Ordering::Relaxed);
+        let r = self.append(self.config().template, event, true);
+        pr_notice!(
+            "namespace {}: op=invalid_pcr cause={} name=\"{}\" res={}\n",
+            self.id,
+            cause,
+            kernel::str::BStr::from_bytes(event.name),
+            u8::from(r.is_ok())
+        );
+        r
+    }
+
+    fn append(&self, template: TemplateRef, event: &EventData<'_>, violation: bool) -> Result {
         let len = template.len(event).map_err(|_| EINVAL)?;
         let mut data = DataBuf(KVec::with_capacity(len, GFP_KERNEL)?);
         template.write(event, &mut data).map_err(|_| ENOMEM)?;
-        self.list.append(self.list.measurement(template, data.0)?)
+        self.list
+            .append(self.list.measurement(template, data.0, violation)?)
     }
 
     /// Locks the configuration and records the `start` anchor in the
@@ -288,7 +329,7 @@ impl ImaNamespace {
         for rule in self.policy.current().rules() {
             let _ = write!(blob, "{rule}");
         }
-        let digest = blob.finish(parent.config().algo)?;
+        let digest = blob.finish(parent.algo())?;
         parent.record(&digest, anchor_name(b"start", self.id).as_bytes())?;
         self.active.store(true, Ordering::Release);
         pr_info!("namespace {} active (parent {})\n", self.id, parent.id);
@@ -305,7 +346,7 @@ impl ImaNamespace {
                 for d in vpcr.iter() {
                     let _ = write!(blob, "{} {:x}\n", d.algo().name(), d);
                 }
-                let digest = blob.finish(parent.config().algo)?;
+                let digest = blob.finish(parent.algo())?;
                 parent.record(&digest, anchor_name(b"end", self.id).as_bytes())
             });
             if let Err(e) = recorded {
@@ -329,7 +370,7 @@ impl ImaNamespace {
     /// non-SHA-1 banks) from the bank of the file hash algorithm if the TPM
     /// has it, else SHA-1; all zeros without a TPM.
     fn add_boot_aggregate(&self) -> Result {
-        let algo = self.config().algo;
+        let algo = self.algo();
         let digest = match self.list.tpm() {
             None => Digest::zero(algo),
             Some(tpm) => {

@@ -7,7 +7,6 @@
 use core::sync::atomic::{AtomicBool, Ordering};
 use ima_policy::{
     evaluate_indexed, Action, ActionMask, Decision, Event, Func, FuncIndex, PolicySummary, Rule,
-    Template,
 };
 use kernel::new_spinlock;
 use kernel::prelude::*;
@@ -164,12 +163,6 @@ fn unenforceable(rule: &Rule) -> Option<&'static str> {
     }
     if rule.pcr.is_some_and(|p| p != 10) {
         return Some("pcr= other than 10 is not supported yet");
-    }
-    if rule
-        .template
-        .is_some_and(|t| !matches!(t, Template::ImaNg | Template::ImaNgv2 | Template::ImaBuf))
-    {
-        return Some("template= other than ima-ng, ima-ngv2 and ima-buf is not supported yet");
     }
     if rule.digest_verity {
         return Some("digest_type=verity is not supported");

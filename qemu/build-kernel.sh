@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the test kernel (bzImage + the tree out-of-tree modules build
 # against) into $IMA_NS_CACHE/kernel/<key>, where <key> hashes the source
-# version, qemu/kernel.config and the compilers. Prints the build directory.
+# version, the config fragments and the compilers. Prints the build directory.
+# IMA_NS_KERNEL=upstream builds the comparison kernel (see env.sh).
 # A rerun with nothing changed returns at once.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -26,13 +27,15 @@ kmake() { make -C "$src" O="$build" "${KMAKE_VARS[@]}" "$@"; }
 
 echo "build-kernel: configuring $build" >&2
 kmake -s tinyconfig >&2
+mapfile -t fragments < <(kernel_config_fragments)
 "$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" \
-	"$IMA_NS_TOP/qemu/kernel.config" >/dev/null
+	"${fragments[@]}" >/dev/null
 kmake -s olddefconfig >&2
 
 # merge_config.sh drops options whose dependencies are missing without
 # failing; a silently missing option would make the tests lie.
 lost=0
+# The last fragment wins where two set the same option.
 while IFS= read -r line; do
 	case "$line" in
 	CONFIG_*=*) grep -qxF "$line" "$build/.config" || { echo "lost: $line" >&2; lost=1; } ;;
@@ -40,7 +43,11 @@ while IFS= read -r line; do
 		opt=${line#\# }; opt=${opt%% *}
 		grep -q "^$opt=" "$build/.config" && { echo "lost: $line" >&2; lost=1; } ;;
 	esac
-done <"$IMA_NS_TOP/qemu/kernel.config"
+done < <(cat "${fragments[@]}" | awk '/^(CONFIG_|# CONFIG_)/ {
+	opt = $0; sub(/^# /, "", opt); sub(/[= ].*/, "", opt)
+	if (!(opt in last)) order[n++] = opt
+	last[opt] = $0
+} END { for (i = 0; i < n; i++) print last[order[i]] }')
 [ "$lost" = 0 ] || { echo "build-kernel: config fragment not applied" >&2; exit 1; }
 
 echo "build-kernel: building (this takes 10-20 minutes on 2 cores)" >&2

@@ -14,12 +14,26 @@ kernel_src_version() {
 	dpkg-query -W -f='${Version}' linux-source-6.12
 }
 
+# IMA_NS_KERNEL=upstream selects the comparison kernel: the same config
+# plus upstream IMA (qemu/kernel-upstream-ima.config), for side-by-side
+# benchmarks and for checking entries against what upstream writes.
+IMA_NS_KERNEL=${IMA_NS_KERNEL:-test}
+
+# The config fragments of the selected kernel, in merge order.
+kernel_config_fragments() {
+	echo "$IMA_NS_TOP/qemu/kernel.config"
+	if [ "$IMA_NS_KERNEL" = upstream ]; then
+		echo "$IMA_NS_TOP/qemu/kernel-upstream-ima.config"
+	fi
+}
+
 # The build directory is keyed by everything that changes the kernel image:
-# the Debian source version, the config fragment and the compilers.
+# the Debian source version, the config fragments and the compilers.
 kernel_build_key() {
 	{
 		kernel_src_version
-		cat "$IMA_NS_TOP/qemu/kernel.config"
+		# shellcheck disable=SC2046
+		cat $(kernel_config_fragments)
 		/usr/bin/rustc --version
 		clang-19 --version | head -n 1
 	} | sha256sum | cut -c1-16

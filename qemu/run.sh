@@ -3,7 +3,11 @@
 # userspace read-only over 9p, a scratch ext4 disk and this repo, runs one
 # command in the guest as root, prints its output, and exits with its status.
 #
-#   qemu/run.sh [-t SECONDS] [-a 'kernel args'] [-q 'qemu args'] -- COMMAND...
+#   qemu/run.sh [-t SECONDS] [-a 'kernel args'] [-q 'qemu args'] [-n] -- COMMAND...
+#
+# -n boots without a TPM. With a TPM, the guest can kill swtpm mid-run
+# (TPM fault tests): it creates /run/host/kill-swtpm, and finds
+# /run/host/swtpm-killed once swtpm is gone.
 #
 # The run fails (exit 1) if the guest's kernel log has a BUG, WARNING,
 # lockdep, KASAN or "sleeping function called from invalid context" report,
@@ -14,13 +18,15 @@ set -euo pipefail
 timeout_s=600
 append=""
 qemu_extra=()
+tpm=true
 # pci=noacpi below: under TCG with KASAN and lockdep, evaluating each ACPI
 # PCI interrupt link took ~20 s and tripped an RCU stall warning; the PIRQ
 # table routes the same interrupts in milliseconds.
 # la57=off: with TCG's 5-level paging, one boot in ~8 hit a KASAN
 # wild-memory-access report in an interrupt at t=0.005s, before any module.
-while getopts "t:a:q:" o; do
+while getopts "t:a:q:n" o; do
 	case $o in
+	n) tpm=false ;;
 	t) timeout_s=$OPTARG ;;
 	a) append=$OPTARG ;;
 	q) read -r -a qemu_extra <<<"$OPTARG" ;;
@@ -33,7 +39,9 @@ shift $((OPTIND - 1))
 
 kdir=$(bash "$IMA_NS_TOP/qemu/build-kernel.sh")
 run=$(mktemp -d /tmp/ima-ns-run.XXXXXX)
+watcher=""
 cleanup() {
+	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
 	[ -f "$run/swtpm.pid" ] && kill "$(cat "$run/swtpm.pid")" 2>/dev/null || true
 	[ -n "${IMA_NS_KEEP_RUN:-}" ] || rm -rf "$run"
 }
@@ -45,10 +53,25 @@ printf '%q ' "$@" >"$run/cmd"
 # The kernel build, for tests that load its bzImage (kexec_file_load).
 echo "$kdir" >"$run/kdir"
 
-mkdir "$run/tpm"
-swtpm socket --tpm2 --tpmstate dir="$run/tpm" \
-	--ctrl type=unixio,path="$run/swtpm.sock" \
-	--flags startup-clear --pid file="$run/swtpm.pid" --daemon
+tpm_args=()
+if $tpm; then
+	mkdir "$run/tpm"
+	swtpm socket --tpm2 --tpmstate dir="$run/tpm" \
+		--ctrl type=unixio,path="$run/swtpm.sock" \
+		--flags startup-clear --pid file="$run/swtpm.pid" --daemon
+	tpm_args=(-chardev socket,id=chrtpm,path="$run/swtpm.sock"
+		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
+	# The guest asks for swtpm to die (see above).
+	(
+		while [ ! -e "$run/kill-swtpm" ]; do
+			[ -d "$run" ] || exit 0
+			sleep 0.5
+		done
+		kill "$(cat "$run/swtpm.pid")" 2>/dev/null
+		touch "$run/swtpm-killed"
+	) &
+	watcher=$!
+fi
 truncate -s 256M "$run/scratch.img"
 mkfs.ext4 -q -F "$run/scratch.img"
 
@@ -66,8 +89,7 @@ init=$IMA_NS_TOP/qemu/guest-init.sh $append" \
 	-fsdev local,id=run,path="$run",security_model=none \
 	-device virtio-9p-pci,fsdev=run,mount_tag=run \
 	-drive file="$run/scratch.img",format=raw,if=virtio \
-	-chardev socket,id=chrtpm,path="$run/swtpm.sock" \
-	-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0 \
+	"${tpm_args[@]}" \
 	"${qemu_extra[@]}" \
 	</dev/null >"$run/console.log" 2>&1 || rc=$?
 

@@ -9,9 +9,10 @@ use crate::hooks;
 use crate::namespace::{self, NsRef};
 use crate::policy::PolicyWriter;
 use crate::state::{self, ImaState};
+use crate::template::TemplateRef;
 use core::fmt::Write;
 use ima_model::{parse_verdict, ModelConfig};
-use ima_template::{EventData, IMA_BUF, IMA_NG, IMA_NGV2};
+use ima_template::{EventData, IMA_BUF};
 use ima_tpm::HashAlgo;
 use kernel::prelude::*;
 
@@ -39,9 +40,11 @@ pub(crate) enum Kind {
     Verdicts,
     /// `namespaces/<id>/model_state`: the agent anchors its model.
     ModelState,
+    /// `anchor`: where the list is extended, TPM extend counters.
+    Anchor,
 }
 
-const KINDS: [Kind; 16] = [
+const KINDS: [Kind; 17] = [
     Kind::AsciiList,
     Kind::BinaryList,
     Kind::Count,
@@ -58,6 +61,7 @@ const KINDS: [Kind; 16] = [
     Kind::Events,
     Kind::Verdicts,
     Kind::ModelState,
+    Kind::Anchor,
 ];
 
 impl Kind {
@@ -199,6 +203,7 @@ pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
     match spec.kind {
         Kind::Count => writeln!(out, "{}", ns.list.len()),
         Kind::Violations => writeln!(out, "{}", ns.violations()),
+        Kind::Anchor => ns.list.show_anchor(out),
         Kind::Policy => ns
             .policy
             .current()
@@ -213,7 +218,7 @@ pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::NsId => writeln!(out, "{}", ns.id),
         Kind::Parent => writeln!(out, "{}", ns.parent.as_ref().map_or(0, |p| p.id)),
         Kind::Live => writeln!(out, "{}", namespace::live()),
-        Kind::Hash => writeln!(out, "{}", ns.config().algo.name()),
+        Kind::Hash => writeln!(out, "{}", ns.algo().name()),
         Kind::Template => writeln!(out, "{}", ns.config().template.name()),
         Kind::Model if spec.scope == Scope::ForChildren => writeln!(out, "{}", ns.config().model),
         Kind::Model => ns.model.show(&ns.config().model, out),
@@ -275,18 +280,7 @@ impl Writer {
                 })
             }
             Kind::Template => {
-                // Templates whose fields a file event fills completely
-                // today (no signature or xattr fields yet).
-                let template = [&IMA_NG, &IMA_NGV2]
-                    .into_iter()
-                    .find(|t| t.name() == text)
-                    .ok_or_else(|| {
-                        pr_err!(
-                            "template \"{}\" is not supported in namespaces (ima-ng, ima-ngv2)\n",
-                            text
-                        );
-                        EINVAL
-                    })?;
+                let template = TemplateRef::parse(text)?;
                 self.ns.configure(|c| {
                     c.template = template;
                     Ok(())
@@ -318,10 +312,11 @@ impl Writer {
                 }
                 let st = state::get().ok_or(ENODEV)?;
                 let bytes = text.as_bytes();
-                let digest = st.hashers.get(self.ns.config().algo)?.hash_buf(bytes)?;
+                let digest = st.hashers.get(self.ns.algo())?.hash_buf(bytes)?;
                 let mut event = EventData::new(&digest, b"ima-ns:model-state");
                 event.buf = Some(bytes);
-                self.ns.record_event(Some(&IMA_BUF), &event)
+                self.ns
+                    .record_event(Some(TemplateRef::Builtin(&IMA_BUF)), &event)
             }
             _ => Err(EINVAL),
         }

@@ -123,7 +123,7 @@ unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_
     };
     let entry = Entry {
         pcr: e.pcr,
-        template: e.template,
+        template: &e.template,
         data: &e.data,
         digest,
     };
@@ -488,6 +488,7 @@ impl ImaDir {
         }
         d.bank_lists(root, Scope::Own)?;
         d.file(c"vpcr", 0o440, root, own(Kind::Vpcr))?;
+        d.file(c"anchor", 0o440, root, own(Kind::Anchor))?;
         d.file(c"ns_id", 0o444, root, own(Kind::NsId))?;
         d.file(c"ns_live", 0o444, root, own(Kind::Live))?;
         d.file(c"ns_unshare", 0o200, root, own(Kind::Unshare))?;

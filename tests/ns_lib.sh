@@ -28,21 +28,23 @@ ns_replay_ok() {
 	[ "$out" = "$(cat "$2")" ] || { diag "replay: $out"; diag "vpcr:   $(cat "$2")"; return 1; }
 }
 
-# ns_evmctl_ok LIST.BIN VPCR: evmctl ima_measurement validates the list
-# against the virtual PCR (as PCR 10 of a fake sysfs PCR dump).
+# ns_evmctl_ok LIST.BIN VPCR [EVMCTL OPTION...]: evmctl ima_measurement
+# validates the list against the virtual PCR (as PCR 10 of a fake sysfs
+# PCR dump).
 ns_evmctl_ok() {
-	local dir alg i
+	local list=$1 vpcr=$2 dir alg i
+	shift 2
 	dir=$(mktemp -d)
 	for alg in sha1 sha256; do
 		for i in $(seq 0 23); do
 			if [ "$i" = 10 ]; then
-				printf 'PCR-10 %s\n' "$(awk -v a=$alg '$1 == a { print $2 }' "$2")"
+				printf 'PCR-10 %s\n' "$(awk -v a=$alg '$1 == a { print $2 }' "$vpcr")"
 			else
 				printf 'PCR-%02d %s\n' "$i" "$(printf '%0*d' $([ $alg = sha1 ] && echo 40 || echo 64) 0)"
 			fi
 		done >$dir/$alg
 	done
-	evmctl ima_measurement --pcrs sha1,$dir/sha1 --pcrs sha256,$dir/sha256 "$1" >$dir/out 2>&1
+	evmctl ima_measurement "$@" --pcrs sha1,$dir/sha1 --pcrs sha256,$dir/sha256 "$list" >$dir/out 2>&1
 	sed 's/^/# evmctl: /' $dir/out | tail -n 3
 	grep -q "Matched per TPM bank" $dir/out
 }

@@ -5,7 +5,9 @@
 Written from upstream's documented format only (no ima-ns code): for each
 entry, check that the SHA-1 template digest is the SHA-1 of the template
 data, and extend PCR 10 of each requested bank with the template data's
-digest in that bank (all-ones for a violation's all-zero digest). Prints
+digest in that bank (all-ones for a violation's all-zero digest). The
+legacy 'ima' template has no data length, and its digest covers the file
+digest and the name zero-padded to 256 bytes, without lengths. Prints
 "<algo> <pcr10 hex>" per bank, and exits 1 on a malformed list.
 
   replay.py LIST ALGO...          the (SHA-1) list, replayed in each bank
@@ -19,6 +21,7 @@ import sys
 
 
 def entries(data, size=20):
+    """Yields (pcr, template digest, the bytes the template digest covers)."""
     off = 0
     while off < len(data):
         pcr, = struct.unpack_from("<I", data, off)
@@ -26,10 +29,19 @@ def entries(data, size=20):
         nlen, = struct.unpack_from("<I", data, off + 4 + size)
         name = data[off + 8 + size:off + 8 + size + nlen].decode()
         off += 8 + size + nlen
+        if name == "ima":
+            fdigest = data[off:off + 20]
+            flen, = struct.unpack_from("<I", data, off + 20)
+            fname = data[off + 24:off + 24 + flen]
+            if len(fname) != flen or flen > 255:
+                raise ValueError("truncated 'ima' entry")
+            off += 24 + flen
+            yield pcr, digest, fdigest + fname.ljust(256, b"\0")
+            continue
         dlen, = struct.unpack_from("<I", data, off)
         tdata = data[off + 4:off + 4 + dlen]
-        if len(tdata) != dlen or name == "ima":
-            raise ValueError("truncated entry or unsupported 'ima' template")
+        if len(tdata) != dlen:
+            raise ValueError("truncated entry")
         off += 4 + dlen
         yield pcr, digest, tdata
 

@@ -20,7 +20,9 @@ cargo build --release --quiet -p ima-ns-tool || exit 1
 passed=0 failed=0
 for t in tests/ima_ns_*.sh; do
 	echo "# === $t"
-	out=$(bash qemu/run.sh -t 900 -- bash "$t")
+	# A script may ask for a different machine ("# qemu-args: -n").
+	read -r -a args <<<"$(sed -n 's/^# qemu-args: //p' "$t")"
+	out=$(bash qemu/run.sh -t 900 "${args[@]}" -- bash "$t")
 	rc=$?
 	echo "$out"
 	p=$(grep -c '^ok ' <<<"$out")

@@ -72,9 +72,7 @@ impl Tpm {
             ..Default::default()
         };
         // SAFETY: the chip is valid (type invariant); `d` is writable.
-        kernel::error::to_result(unsafe {
-            bindings::tpm_pcr_read(self.chip.as_ptr(), index, &mut d)
-        })?;
+        tpm_result(unsafe { bindings::tpm_pcr_read(self.chip.as_ptr(), index, &mut d) })?;
         Ok(Digest::padded(algo, &d.digest))
     }
 
@@ -95,9 +93,22 @@ impl Tpm {
         }
         // SAFETY: the chip is valid; `raw` has one digest per allocated bank
         // in bank order, as tpm_pcr_extend() requires.
-        kernel::error::to_result(unsafe {
-            bindings::tpm_pcr_extend(self.chip.as_ptr(), index, raw.as_mut_ptr())
-        })
+        tpm_result(unsafe { bindings::tpm_pcr_extend(self.chip.as_ptr(), index, raw.as_mut_ptr()) })
+    }
+}
+
+/// A TPM driver result: `-errno` for a transport failure, a positive TPM
+/// response code when the TPM refused the command (as QEMU answers once
+/// its TPM backend is gone: `TPM_RC_FAILURE`); upstream treats any
+/// non-zero value as failure.
+fn tpm_result(rc: i32) -> Result {
+    match rc {
+        0 => Ok(()),
+        rc if rc < 0 => Err(Error::from_errno(rc)),
+        rc => {
+            pr_err!("TPM response code 0x{:x}\n", rc);
+            Err(EIO)
+        }
     }
 }
 

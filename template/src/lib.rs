@@ -46,6 +46,7 @@
 mod entry;
 mod event;
 mod field;
+pub mod index;
 mod short_str;
 mod sink;
 mod template;

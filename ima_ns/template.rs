@@ -1,0 +1,172 @@
+//! Which template an entry is written in, and what a file event gives the
+//! template fields beyond its digest and name: `security.ima`,
+//! `security.evm`, the inode's owner and mode, and the xattrs EVM protects
+//! (upstream's `ima_event_data`, gathered only for the fields a template
+//! has).
+
+use crate::file::File;
+use core::ops::Deref;
+use ima_template::{EventData, Field, InodeAttrs, Template, Xattr, EVENT_NAME_LEN_MAX};
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+/// A template: a built-in one, or one made from a format string (which
+/// every entry written in it shares).
+#[derive(Clone)]
+pub(crate) enum TemplateRef {
+    Builtin(&'static Template),
+    Custom(Arc<Template>),
+}
+
+impl Deref for TemplateRef {
+    type Target = Template;
+
+    fn deref(&self) -> &Template {
+        match self {
+            Self::Builtin(t) => t,
+            Self::Custom(t) => t,
+        }
+    }
+}
+
+impl TemplateRef {
+    /// `ima_template=` / `ima_template_fmt=`: a built-in template by name
+    /// or format string, else a custom format (`ENOENT` for an unknown
+    /// field, `EINVAL` for a malformed list, as upstream).
+    pub(crate) fn parse(text: &str) -> Result<Self> {
+        if let Some(t) = Template::lookup(text) {
+            return Ok(Self::Builtin(t));
+        }
+        match Template::parse_fmt(text) {
+            Ok(t) => Ok(Self::Custom(Arc::new(t, GFP_KERNEL)?)),
+            Err(e) => {
+                pr_err!("template \"{}\": {:?}\n", text, e);
+                Err(Error::from_errno(-e.errno()))
+            }
+        }
+    }
+}
+
+/// The xattrs EVM protects, in EVM's order, for `xattrnames`,
+/// `xattrlengths` and `xattrvalues`. None yet: the module has no EVM
+/// (issue 7), and upstream built without EVM leaves these fields empty
+/// (`evm_read_protected_xattrs()` returns `-EOPNOTSUPP`). With EVM this
+/// becomes `evm_config_default_xattrnames[]` for the LSMs built in:
+/// `security.ima` and `security.capability` on the test kernel.
+const EVM_PROTECTED: [&core::ffi::CStr; 0] = [];
+
+/// What a template needs beyond digest and name.
+#[derive(Clone, Copy, Default)]
+struct Needs {
+    ima_xattr: bool,
+    evm_xattr: bool,
+    inode: bool,
+    xattrs: bool,
+    dentry_name: bool,
+}
+
+impl Needs {
+    fn of(t: &Template) -> Self {
+        let mut n = Self::default();
+        for f in t.fields() {
+            match f {
+                Field::Sig => {
+                    n.ima_xattr = true;
+                    n.evm_xattr = true;
+                }
+                Field::EvmSig => n.evm_xattr = true,
+                Field::IUid | Field::IGid | Field::IMode => n.inode = true,
+                Field::XattrNames | Field::XattrLengths | Field::XattrValues => n.xattrs = true,
+                Field::N => n.dentry_name = true,
+                _ => {}
+            }
+        }
+        n
+    }
+}
+
+/// The optional parts of a file event, read from the file on first need
+/// and then shared by every namespace that records the event.
+#[derive(Default)]
+pub(crate) struct FileExtras {
+    read: Needs,
+    ima_xattr: Option<KVec<u8>>,
+    evm_xattr: Option<KVec<u8>>,
+    inode: Option<InodeAttrs>,
+    /// Values of [`EVM_PROTECTED`] xattrs, by index.
+    xattrs: [Option<KVec<u8>>; EVM_PROTECTED.len()],
+    dentry_name: KVec<u8>,
+}
+
+impl FileExtras {
+    /// Reads what `template` needs and was not read yet. A file whose
+    /// xattrs cannot be read is recorded without them, as upstream does.
+    pub(crate) fn fill(&mut self, file: &File<'_>, template: &Template, name: &[u8]) -> Result {
+        let need = Needs::of(template);
+        if need.ima_xattr && !self.read.ima_xattr {
+            self.ima_xattr = file.xattr(c"security.ima").unwrap_or(None);
+            self.read.ima_xattr = true;
+        }
+        if need.evm_xattr && !self.read.evm_xattr {
+            self.evm_xattr = file.xattr(c"security.evm").unwrap_or(None);
+            self.read.evm_xattr = true;
+        }
+        if need.inode && !self.read.inode {
+            let f = file.facts();
+            self.inode = Some(InodeAttrs {
+                uid: f.iuid,
+                gid: f.igid,
+                mode: f.mode as u16,
+            });
+            self.read.inode = true;
+        }
+        if need.xattrs && !self.read.xattrs {
+            for (slot, name) in self.xattrs.iter_mut().zip(EVM_PROTECTED) {
+                *slot = file.xattr(name).unwrap_or(None);
+            }
+            self.read.xattrs = true;
+        }
+        // The legacy `n` field names a long path by its last component.
+        if need.dentry_name && !self.read.dentry_name && name.len() > EVENT_NAME_LEN_MAX {
+            let mut buf = [0u8; EVENT_NAME_LEN_MAX];
+            self.dentry_name
+                .extend_from_slice(file.dentry_name(&mut buf), GFP_KERNEL)?;
+            self.read.dentry_name = true;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with `base` completed by what was read. `ima_xattr` is
+    /// left out of violations, whose event carries no appraisal data.
+    pub(crate) fn with_event<R>(
+        &self,
+        base: EventData<'_>,
+        f: impl FnOnce(&EventData<'_>) -> R,
+    ) -> R {
+        let mut xattrs = [Xattr {
+            name: b"",
+            value: b"",
+        }; EVM_PROTECTED.len()];
+        let mut n = 0;
+        for (value, name) in self.xattrs.iter().zip(EVM_PROTECTED) {
+            if let Some(value) = value {
+                xattrs[n] = Xattr {
+                    name: name.to_bytes(),
+                    value,
+                };
+                n += 1;
+            }
+        }
+        let mut ev = base;
+        if !ev.violation {
+            ev.ima_xattr = self.ima_xattr.as_deref();
+        }
+        ev.evm_xattr = self.evm_xattr.as_deref();
+        ev.inode = self.inode;
+        ev.xattrs = &xattrs[..n];
+        if self.read.dentry_name {
+            ev.dentry_name = Some(&self.dentry_name);
+        }
+        f(&ev)
+    }
+}
