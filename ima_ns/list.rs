@@ -8,7 +8,7 @@ use core::fmt::Write;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use ima_template::index::{self, Probe};
 use ima_template::{Overflow, Sink};
-use ima_tpm::{Digest, HashAlgo, MAX_DIGEST_SIZE};
+use ima_tpm::{Digest, HashAlgo};
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::Mutex;
@@ -17,19 +17,29 @@ use kernel::time::Ktime;
 /// PCR IMA extends by default (`CONFIG_IMA_MEASURE_PCR_IDX`).
 pub(crate) const IMA_PCR: u32 = 10;
 
+/// The algorithm a bank's template digests are in: its own, or SHA-1
+/// (zero-padded by the TPM shell) for banks the module cannot hash, as
+/// upstream does.
+fn bank_algo(bank: &Option<HashAlgo>) -> HashAlgo {
+    bank.unwrap_or(HashAlgo::Sha1)
+}
+
 /// One entry of the list.
 pub(crate) struct Measurement {
     pub(crate) pcr: u32,
-    pub(crate) template: TemplateRef,
-    /// Template data: length-prefixed fields.
-    pub(crate) data: KVec<u8>,
-    /// Template digest in SHA-1, the bank the unsuffixed files list.
-    pub(crate) sha1: Digest,
-    /// Template digest per TPM bank, in the chip's bank order.
-    pub(crate) banks: KVec<Digest>,
     /// A violation: its template digests are zeros and its PCR is extended
     /// with all-ones instead (`ima_add_violation()`).
     pub(crate) violation: bool,
+    pub(crate) template: TemplateRef,
+    /// Template data: length-prefixed fields.
+    pub(crate) data: KVec<u8>,
+    /// Template digest in SHA-1, the bank the unsuffixed files list and
+    /// the duplicate key.
+    sha1: [u8; 20],
+    /// Template digest per bank of the list, in bank order, each at its
+    /// algorithm's size: packed rather than as `Digest`s (64 bytes each),
+    /// since digests are most of an entry's memory.
+    banks: KVec<u8>,
 }
 
 impl Measurement {
@@ -48,39 +58,55 @@ impl Measurement {
             template.template_digest(algo, &data).map_err(|_| EINVAL)
         };
         let sha1 = digest(HashAlgo::Sha1)?;
-        let mut banks = KVec::with_capacity(bank_algos.len(), GFP_KERNEL)?;
-        for algo in bank_algos {
-            let d = match *algo {
-                Some(HashAlgo::Sha1) => sha1,
-                Some(algo) => digest(algo)?,
-                // Banks the module cannot hash get SHA-1, zero-padded by
-                // the TPM shell, as upstream does.
-                None => sha1,
+        let size = bank_algos.iter().map(|b| bank_algo(b).digest_size()).sum();
+        let mut banks = KVec::with_capacity(size, GFP_KERNEL)?;
+        for algo in bank_algos.iter().map(bank_algo) {
+            let d = if algo == HashAlgo::Sha1 {
+                sha1
+            } else {
+                digest(algo)?
             };
-            banks.push(d, GFP_KERNEL)?;
+            banks.extend_from_slice(d.as_bytes(), GFP_KERNEL)?;
         }
+        let mut sha1_bytes = [0u8; 20];
+        sha1_bytes.copy_from_slice(sha1.as_bytes());
         Ok(KBox::new(
             Self {
                 pcr: IMA_PCR,
+                violation,
                 template,
                 data,
-                sha1,
+                sha1: sha1_bytes,
                 banks,
-                violation,
             },
             GFP_KERNEL,
         )?)
     }
 
-    /// What the PCR is extended with, per bank of `banks`' algorithms.
-    fn extend_values(&self, algos: impl Iterator<Item = HashAlgo>) -> Result<KVec<Digest>> {
-        let mut out = KVec::new();
-        for (algo, d) in algos.zip(self.banks.iter()) {
-            // `ima_init_digests()`: all-ones, the full bank size.
+    /// The template digest for each bank of `bank_algos` (the list's).
+    fn bank_digests<'a>(
+        &'a self,
+        bank_algos: &'a [Option<HashAlgo>],
+    ) -> impl Iterator<Item = Digest> + 'a {
+        let mut off = 0;
+        bank_algos.iter().map(move |b| {
+            let algo = bank_algo(b);
+            let n = algo.digest_size();
+            let d = Digest::padded(algo, self.banks.get(off..off + n).unwrap_or(&[]));
+            off += n;
+            d
+        })
+    }
+
+    /// What the PCR is extended with in each bank: the template digest, or
+    /// all-ones of the bank's size for a violation (`ima_init_digests()`).
+    fn extend_values(&self, bank_algos: &[Option<HashAlgo>]) -> Result<KVec<Digest>> {
+        let mut out = KVec::with_capacity(bank_algos.len(), GFP_KERNEL)?;
+        for d in self.bank_digests(bank_algos) {
             let v = if self.violation {
-                Digest::padded(algo, &[0xff; MAX_DIGEST_SIZE])
+                Digest::ones(d.algo())
             } else {
-                *d
+                d
             };
             out.push(v, GFP_KERNEL)?;
         }
@@ -89,7 +115,7 @@ impl Measurement {
 
     /// The duplicate-index key: SHA-1 template digest and PCR.
     fn key_hash(&self) -> u64 {
-        index::key_hash(&self.sha1.as_bytes()[..20], self.pcr)
+        index::key_hash(&self.sha1, self.pcr)
     }
 
     fn same_key(&self, other: &Measurement) -> bool {
@@ -224,12 +250,12 @@ impl MeasurementList {
     }
 
     /// The template digest `m` shows in the `algo` lists.
-    pub(crate) fn bank_digest<'m>(&self, m: &'m Measurement, algo: HashAlgo) -> Option<&'m Digest> {
+    pub(crate) fn bank_digest(&self, m: &Measurement, algo: HashAlgo) -> Option<Digest> {
         if algo == HashAlgo::Sha1 {
-            return Some(&m.sha1);
+            return Some(Digest::padded(algo, &m.sha1));
         }
         let i = self.bank_algos.iter().position(|b| *b == Some(algo))?;
-        m.banks.get(i)
+        m.bank_digests(&self.bank_algos).nth(i)
     }
 
     /// The virtual PCR values, one per bank of [`VIRTUAL_BANKS`]; empty for
@@ -271,8 +297,7 @@ impl MeasurementList {
         let m = &inner.entries[at];
         match &self.anchor {
             Anchor::Tpm(Some(tpm)) => {
-                let algos = tpm.banks().iter().map(|b| b.algo.unwrap_or(HashAlgo::Sha1));
-                let values = m.extend_values(algos)?;
+                let values = m.extend_values(&self.bank_algos)?;
                 let start = Ktime::ktime_get();
                 let r = tpm.extend(m.pcr, &values);
                 let ns = (Ktime::ktime_get() - start).to_ns().max(0) as u64;
@@ -294,7 +319,7 @@ impl MeasurementList {
             }
             Anchor::Tpm(None) => {}
             Anchor::Virtual => {
-                let values = m.extend_values(VIRTUAL_BANKS.into_iter())?;
+                let values = m.extend_values(&self.bank_algos)?;
                 for (pcr, value) in inner.vpcr.iter_mut().zip(values.iter()) {
                     *pcr = ima_tpm::extend(pcr, value);
                 }

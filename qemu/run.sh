@@ -3,9 +3,9 @@
 # userspace read-only over 9p, a scratch ext4 disk and this repo, runs one
 # command in the guest as root, prints its output, and exits with its status.
 #
-#   qemu/run.sh [-t SECONDS] [-a 'kernel args'] [-q 'qemu args'] [-n] -- COMMAND...
+#   qemu/run.sh [-t SECONDS] [-a 'kernel args'] [-q 'qemu args'] [-n | -1] -- COMMAND...
 #
-# -n boots without a TPM. With a TPM, the guest can kill swtpm mid-run
+# -n boots without a TPM, -1 with a TPM 1.2 (SHA-1 PCRs only). With a TPM, the guest can kill swtpm mid-run
 # (TPM fault tests): it creates /run/host/kill-swtpm, and finds
 # /run/host/swtpm-killed once swtpm is gone.
 #
@@ -19,14 +19,16 @@ timeout_s=600
 append=""
 qemu_extra=()
 tpm=true
+tpm_version=--tpm2
 # pci=noacpi below: under TCG with KASAN and lockdep, evaluating each ACPI
 # PCI interrupt link took ~20 s and tripped an RCU stall warning; the PIRQ
 # table routes the same interrupts in milliseconds.
 # la57=off: with TCG's 5-level paging, one boot in ~8 hit a KASAN
 # wild-memory-access report in an interrupt at t=0.005s, before any module.
-while getopts "t:a:q:n" o; do
+while getopts "t:a:q:n1" o; do
 	case $o in
 	n) tpm=false ;;
+	1) tpm_version="" ;;
 	t) timeout_s=$OPTARG ;;
 	a) append=$OPTARG ;;
 	q) read -r -a qemu_extra <<<"$OPTARG" ;;
@@ -41,7 +43,7 @@ kdir=$(bash "$IMA_NS_TOP/qemu/build-kernel.sh")
 run=$(mktemp -d /tmp/ima-ns-run.XXXXXX)
 watcher=""
 cleanup() {
-	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null || true
 	[ -f "$run/swtpm.pid" ] && kill "$(cat "$run/swtpm.pid")" 2>/dev/null || true
 	[ -n "${IMA_NS_KEEP_RUN:-}" ] || rm -rf "$run"
 }
@@ -56,7 +58,8 @@ echo "$kdir" >"$run/kdir"
 tpm_args=()
 if $tpm; then
 	mkdir "$run/tpm"
-	swtpm socket --tpm2 --tpmstate dir="$run/tpm" \
+	# shellcheck disable=SC2086 # empty for TPM 1.2
+	swtpm socket $tpm_version --tpmstate dir="$run/tpm" \
 		--ctrl type=unixio,path="$run/swtpm.sock" \
 		--flags startup-clear --pid file="$run/swtpm.pid" --daemon
 	tpm_args=(-chardev socket,id=chrtpm,path="$run/swtpm.sock"

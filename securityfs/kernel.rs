@@ -125,7 +125,7 @@ unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_
         pcr: e.pcr,
         template: &e.template,
         data: &e.data,
-        digest,
+        digest: &digest,
     };
     let mut out = SeqSink(m);
     // Overflow is handled by seq_file (it retries with a larger buffer).
