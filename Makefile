@@ -6,6 +6,7 @@
 #   make run        boot QEMU + swtpm, load the module, show measurements
 #   make test       host tests + the QEMU kselftest suite
 #   make bench      overhead benchmark in QEMU
+#   make bench-upstream  the same workloads with no IMA, upstream IMA (tcb) and ima_ns.ko (tcb)
 #
 # KDIR defaults to the cached test-kernel build; pass KDIR= to use another.
 
@@ -19,7 +20,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \
 
 DEPS := $(CURDIR)/build/rustdeps
 
-.PHONY: all modules deps bindings check lint run test bench clean
+.PHONY: all modules deps bindings check lint run test bench bench-upstream clean
 
 all: modules
 
@@ -49,6 +50,9 @@ test:
 
 bench:
 	bash qemu/bench.sh
+
+bench-upstream:
+	bash qemu/bench-upstream.sh
 
 clean:
 	-$(KMAKE) clean

@@ -31,8 +31,9 @@ impl Deref for TemplateRef {
 
 impl TemplateRef {
     /// `ima_template=` / `ima_template_fmt=`: a built-in template by name
-    /// or format string, else a custom format (`ENOENT` for an unknown
-    /// field, `EINVAL` for a malformed list, as upstream).
+    /// or format string, else a custom format. Anything else is `EINVAL`:
+    /// upstream's `ENOENT` for an unknown field reads as "no such file"
+    /// on a control-file write, where the name is the invalid argument.
     pub(crate) fn parse(text: &str) -> Result<Self> {
         if let Some(t) = Template::lookup(text) {
             return Ok(Self::Builtin(t));
@@ -40,8 +41,12 @@ impl TemplateRef {
         match Template::parse_fmt(text) {
             Ok(t) => Ok(Self::Custom(Arc::new(t, GFP_KERNEL)?)),
             Err(e) => {
-                pr_err!("template \"{}\": {:?}\n", text, e);
-                Err(Error::from_errno(-e.errno()))
+                pr_err!(
+                    "template \"{}\": not a template name or field list ({:?})\n",
+                    text,
+                    e
+                );
+                Err(EINVAL)
             }
         }
     }

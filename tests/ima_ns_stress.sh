@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # 100 namespaces created, used and torn down in parallel while the host
 # rewrites the files they read: every expected entry is present, nothing
-# else, counts equal list lengths, all namespaces are freed (and the
+# else (reads racing a rewrite add open_writers violations), counts equal
+# list lengths, all namespaces are freed (and the
 # harness fails the run on any lockdep/KASAN report). Then: a file the
 # host changes is measured again in every namespace that measures it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 10
+tap_plan 11
 N=100 ROUNDS=20
 
 ima_load || bail "cannot load ima_ns.ko"
@@ -27,7 +28,8 @@ for i in $(seq $N); do
 		cat $SCRATCH/own_$i $SCRATCH/shared_$((i % 5)) >/dev/null
 		cat $SCRATCH/own_$i >/dev/null
 		cat $IMA/ascii_runtime_measurements >$T/l$i
-		cat $IMA/runtime_measurements_count >$T/c$i" &
+		cat $IMA/runtime_measurements_count >$T/c$i
+		cat $IMA/violations >$T/v$i" &
 done
 fails=0
 for job in $(jobs -p); do [ "$job" = "$writer" ] && continue; wait "$job" || fails=$((fails + 1)); done
@@ -39,6 +41,7 @@ check() { grep -qx "$1 1" $T/checks; }
 tap_check "all $N namespaced commands exit 0" test $fails = 0
 tap_check "each namespace measured its own file once, with its digest" check own
 tap_check "each namespace measured its shared file with a digest of a real version" check shared
+tap_check "reads racing the rewrite are open_writers violations: zero-digest entries of the shared file, as many as each violations count" check violations
 tap_check "no namespace has entries for files it did not read" check extra
 tap_check "each count file equals its list's length" check count
 tap_check "every namespace freed (ns_live 0)" test "$(cat $IMA/ns_live)" = 0

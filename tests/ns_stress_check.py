@@ -14,6 +14,9 @@ def sha256(data):
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+ZERO = "sha256:" + "0" * 64
+
+
 def entries(path):
     with open(path) as f:
         return [line.split() for line in f if line.strip()]
@@ -25,7 +28,7 @@ def main():
     for j in range(5):
         for r in range(rounds + 1):
             allowed.add(sha256(f"shared {j} v{r}\n".encode()))
-    ok = dict(own=True, shared=True, extra=True, count=True, host_own=True)
+    ok = dict(own=True, shared=True, violations=True, extra=True, count=True, host_own=True)
     host = entries(host_list)
     for i in range(1, n + 1):
         own = f"{scratch}/own_{i}"
@@ -35,10 +38,17 @@ def main():
         if sum(1 for e in lst if e[4] == own and e[3] == own_digest) != 1:
             ok["own"] = False
             print(f"ns {i}: own file entries wrong", file=sys.stderr)
-        shared_digests = [e[3] for e in lst if e[4] == shared]
+        # A read racing the host's rewrite is an open_writers violation:
+        # an entry with a zero digest, counted in the namespace's
+        # violations file; the file is measured all the same.
+        shared_digests = [e[3] for e in lst if e[4] == shared and e[3] != ZERO]
         if not shared_digests or any(x not in allowed for x in shared_digests):
             ok["shared"] = False
             print(f"ns {i}: shared digests {shared_digests}", file=sys.stderr)
+        zeros = [e for e in lst if e[3] == ZERO]
+        if any(e[4] != shared for e in zeros) or int(open(f"{d}/v{i}").read()) != len(zeros):
+            ok["violations"] = False
+            print(f"ns {i}: violation entries {zeros}", file=sys.stderr)
         if any(e[4] not in (own, shared) for e in lst):
             ok["extra"] = False
             print(f"ns {i}: extra entries {[e[4] for e in lst]}", file=sys.stderr)
