@@ -13,7 +13,7 @@ bash qemu/setup.sh || exit 1
 make -s lint || exit 1
 cargo test --workspace || exit 1
 # The policy parser under libFuzzer for a bounded time: any crash fails.
-bash policy/fuzz/run.sh "${IMA_NS_FUZZ_SECONDS:-60}" 2>&1 | tail -n 5 || exit 1
+bash fuzz/run.sh "${IMA_NS_FUZZ_SECONDS:-60}" 2>&1 | tail -n 5 || exit 1
 # The userspace tool the namespace tests drive (run from the repo share).
 cargo build --release --quiet -p ima-ns-tool || exit 1
 

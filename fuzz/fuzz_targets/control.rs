@@ -1,0 +1,46 @@
+//! Fuzzes the parsers behind the other writable control files, with any
+//! bytes a writer can send: `for_children/template` (`Template::lookup`,
+//! `Template::parse_fmt`), `for_children/hash` (`HashAlgo::from_name`),
+//! `for_children/model` (`ModelConfig::parse`), `namespaces/<id>/verdicts`
+//! (`parse_verdict`), and the event records agents parse
+//! (`RecordView::parse`, `unescape`). None may panic; what parses reads back the same.
+#![no_main]
+
+use ima_model::{parse_verdict, unescape, ModelConfig, RecordView};
+use ima_template::Template;
+use ima_tpm::HashAlgo;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
+    let text = text.trim();
+    if let Ok(t) = Template::parse_fmt(text) {
+        assert_eq!(t.name(), text);
+        let again = Template::parse_fmt(t.name()).expect("a parsed format parses again");
+        assert_eq!(again.fields(), t.fields());
+    }
+    if let Some(t) = Template::lookup(text) {
+        assert!(t.name() == text || Template::parse_fmt(text).is_ok());
+    }
+    if let Some(a) = HashAlgo::from_name(text) {
+        assert_eq!(a.name(), text);
+    }
+    if let Ok(m) = ModelConfig::parse(text) {
+        let shown = m.to_string();
+        assert_eq!(
+            ModelConfig::parse(&shown),
+            Ok(m),
+            "{text:?} shown as {shown:?}"
+        );
+    }
+    for line in text.lines() {
+        if let Some(v) = parse_verdict(line) {
+            assert!(line.contains(if v.allow { "allow" } else { "deny" }));
+        }
+        if let Some(RecordView::Event(e)) = RecordView::parse(line) {
+            let _ = e.get("path").map(|p| unescape(p).count());
+        }
+    }
+});
