@@ -5,8 +5,9 @@
 #   make lint       rustfmt + clippy on the host crates, rustfmtcheck on the module
 #   make run        boot QEMU + swtpm, load the module, show measurements
 #   make test       host tests + the QEMU kselftest suite
-#   make bench      overhead benchmark in QEMU
+#   make bench      bench-upstream, then the module's own costs (namespace depth, models)
 #   make bench-upstream  the same workloads with no IMA, upstream IMA (tcb) and ima_ns.ko (tcb)
+#   make stress     load + faults test for STRESS_SECONDS (default 600) with kmemleak
 #
 # KDIR defaults to the cached test-kernel build; pass KDIR= to use another.
 
@@ -20,7 +21,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \
 
 DEPS := $(CURDIR)/build/rustdeps
 
-.PHONY: all modules deps bindings check lint run test bench bench-upstream clean
+.PHONY: all modules deps bindings check lint run test bench bench-upstream stress clean
 
 all: modules
 
@@ -48,11 +49,15 @@ run:
 test:
 	bash tests/run-all.sh
 
-bench:
+bench: bench-upstream
 	bash qemu/bench.sh
 
 bench-upstream:
 	bash qemu/bench-upstream.sh
+
+STRESS_SECONDS ?= 600
+stress:
+	bash qemu/stress.sh $(STRESS_SECONDS)
 
 clean:
 	-$(KMAKE) clean

@@ -114,7 +114,7 @@ impl kernel::Module for ImaNsModule {
             state::withdraw();
         })?;
         pr_info!(
-            "loaded (hash {}, template {}, policy {}, TPM {})\n",
+            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {})\n",
             algo.name(),
             template.name(),
             if policy.is_empty() { "none" } else { policy },

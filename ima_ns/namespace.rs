@@ -380,6 +380,15 @@ impl ImaNamespace {
                 for (i, pcr) in pcrs.iter_mut().enumerate() {
                     *pcr = tpm.pcr_read(i as u32, bank)?;
                 }
+                // A module can be reloaded; PCR 10 keeps what earlier
+                // instances extended, and this list will not replay to it.
+                let ima_pcr = tpm.pcr_read(crate::list::IMA_PCR, HashAlgo::Sha1)?;
+                if ima_pcr != Digest::zero(HashAlgo::Sha1) {
+                    pr_warn!(
+                        "PCR {} is not zero at load: it holds earlier extends (a previous load of this module?); this fresh list replays to it only after the earlier lists\n",
+                        crate::list::IMA_PCR
+                    );
+                }
                 boot_aggregate(bank, &pcrs).map_err(|_| EINVAL)?
             }
         };

@@ -258,6 +258,9 @@ impl Writer {
         let text = core::str::from_utf8(text).map_err(|_| EINVAL)?.trim();
         match self.spec.kind {
             Kind::Unshare => {
+                if text != "1" {
+                    return Err(EINVAL);
+                }
                 if !hooks::is_active() {
                     return Err(EAGAIN);
                 }

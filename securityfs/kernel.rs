@@ -271,19 +271,31 @@ unsafe extern "C" fn ima_write(
         w.policy.failed = true;
         return e.to_errno() as isize;
     }
-    if w.spec.kind != Kind::Policy {
-        return match w.write_value(&text) {
-            Ok(()) => len as isize,
-            Err(e) => e.to_errno() as isize,
-        };
-    }
-    // Consume whole lines only, so no rule is split across two writes
-    // (upstream would parse the two halves as two rules).
+    // Line files consume whole lines only, so no line is split across
+    // two writes (upstream would parse a rule's two halves as two rules).
     let used = match text.iter().rposition(|&b| b == b'\n') {
         Some(nl) if chunk < len => nl + 1,
         _ => chunk,
     };
-    match w.policy.write(&text[..used]) {
+    let result = match w.spec.kind {
+        Kind::Policy => w.policy.write(&text[..used]),
+        Kind::Verdicts => w.write_value(&text[..used]),
+        // A value must come whole in one write: a page at most.
+        _ if chunk < len => {
+            pr_err!(
+                "write of {} bytes: a value is at most {} bytes\n",
+                len,
+                chunk
+            );
+            return EINVAL.to_errno() as isize;
+        }
+        _ => {
+            return w
+                .write_value(&text)
+                .map_or_else(|e| e.to_errno() as isize, |()| len as isize)
+        }
+    };
+    match result {
         Ok(()) => used as isize,
         Err(e) => e.to_errno() as isize,
     }

@@ -64,4 +64,16 @@ same_file() { cat "$2" | cmp -s "$1" -; }
 # format only).
 list_ok() { python3 "$IMA_NS_TOP/tests/replay.py" "$1" sha1 >/dev/null; }
 
+# log_mark, then log_since: the kernel log lines printed after the mark
+# (by timestamp). Tests never clear the log (dmesg -c): qemu/run.sh scans
+# the whole log for kernel reports at the end.
+log_mark() { _log_mark=$(dmesg | sed -n '$s/^\[ *\([0-9.]*\)\].*/\1/p'); }
+log_since() {
+	dmesg | awk -v m="${_log_mark:-0}" '
+		{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t) }
+		t + 0 > m + 0'
+}
+log_has() { log_since | grep -q -- "$1"; }
+log_count() { log_since | grep -c -- "$1"; }
+
 sha256_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }

@@ -14,6 +14,7 @@ digest and the name zero-padded to 256 bytes, without lengths. Prints
   replay.py --bank ALGO LIST      a per-bank list (binary_runtime_measurements_ALGO):
                                   its digests must be ALGO digests of the data;
                                   prints "ALGO <pcr10 hex>" and each digest
+  replay.py --entries LIST        the number of entries (digests checked)
 """
 import hashlib
 import struct
@@ -69,20 +70,25 @@ def bank_main(algo, path):
 def main():
     if sys.argv[1] == "--bank":
         return bank_main(sys.argv[2], sys.argv[3])
-    data = open(sys.argv[1], "rb").read()
-    algos = sys.argv[2:]
+    count = sys.argv[1] == "--entries"
+    data = open(sys.argv[2 if count else 1], "rb").read()
+    algos = [] if count else sys.argv[2:]
+    n = 0
     pcrs = {a: bytes(hashlib.new(a).digest_size) for a in algos}
     for pcr, digest, tdata in entries(data):
         violation = digest == bytes(20)
         if not violation and hashlib.sha1(tdata).digest() != digest:
             print("template digest mismatch", file=sys.stderr)
             return 1
+        n += 1
         if pcr != 10:
             continue
         for a in algos:
             size = hashlib.new(a).digest_size
             d = b"\xff" * size if violation else hashlib.new(a, tdata).digest()
             pcrs[a] = hashlib.new(a, pcrs[a] + d).digest()
+    if count:
+        print(n)
     for a in algos:
         print(a, pcrs[a].hex())
     return 0

@@ -3,8 +3,11 @@
  * ima_ns_trigger.ko - a module the func tests load to cause kernel reads:
  * loading it is MODULE_CHECK (finit_module) or critical data "modules"
  * (init_module); with firmware=NAME its init requests that firmware
- * (FIRMWARE_CHECK) and fails the load with the result if there is none.
+ * (FIRMWARE_CHECK) and fails the load with the result if there is none;
+ * with leak=1 its init allocates 64 bytes and forgets them (the load
+ * test's proof that kmemleak reports what it should).
  */
+#include <linux/slab.h>
 #include <linux/firmware.h>
 #include <linux/module.h>
 
@@ -12,11 +15,24 @@ static char *firmware;
 module_param(firmware, charp, 0444);
 MODULE_PARM_DESC(firmware, "firmware file to request at load");
 
+static bool leak;
+module_param(leak, bool, 0444);
+MODULE_PARM_DESC(leak, "leak 64 bytes at load");
+
+static void ima_ns_trigger_leak(void)
+{
+	volatile void *p = kmalloc(64, GFP_KERNEL);
+
+	(void)p;
+}
+
 static int __init ima_ns_trigger_init(void)
 {
 	const struct firmware *fw;
 	int ret;
 
+	if (leak)
+		ima_ns_trigger_leak();
 	if (!firmware)
 		return 0;
 	/* No device: the direct filesystem lookup needs none. */
