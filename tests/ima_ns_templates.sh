@@ -98,14 +98,6 @@ pcr_dump() {
 		done >$T/pcrs-$alg
 	done
 }
-replay_ok() {
-	local alg tpm out
-	out=$(python3 $IMA_NS_TOP/tests/replay.py "$1" $banks) || return 1
-	for alg in $banks; do
-		tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-$alg/10)
-		grep -qx "$alg $tpm" <<<"$out" || { diag "$alg: TPM $tpm, replay $(grep "^$alg " <<<"$out")"; return 1; }
-	done
-}
 evmctl_ok() {
 	pcr_dump
 	evmctl ima_measurement "$@" --pcrs sha1,$T/pcrs-sha1 --pcrs sha256,$T/pcrs-sha256 \
@@ -114,7 +106,7 @@ evmctl_ok() {
 	grep -q "Matched per TPM bank" $T/evmctl.out
 }
 tap_check "every template digest recomputes, and the list replays to PCR 10 in every bank" \
-	replay_ok $T/list.bin
+	tpm_replay_ok $T/list.bin $banks
 tap_check "the 'ima' lists' template digests (over the padded name) recompute and replay to their vpcrs" \
 	both_ok ns_replay_ok
 tap_check "evmctl ima_measurement validates the list with every template against the TPM" evmctl_ok
@@ -180,7 +172,7 @@ tap_check "the kernel log names each cause" \
 	test "$(log_count "cause=ToMToU name=\"$D/tomtou\"") $(log_count "cause=open_writers name=\"$D/writers\"")" = "1 2"
 
 cp $IMA/binary_runtime_measurements $T/list.bin
-tap_check "with violations the list still replays (all-ones extends) to PCR 10" replay_ok $T/list.bin
+tap_check "with violations the list still replays (all-ones extends) to PCR 10" tpm_replay_ok $T/list.bin $banks
 tap_check "evmctl ima_measurement --ignore-violations validates the list with violations" \
 	evmctl_ok --ignore-violations
 

@@ -76,4 +76,16 @@ log_since() {
 log_has() { log_since | grep -q -- "$1"; }
 log_count() { log_since | grep -c -- "$1"; }
 
+# tpm_replay_ok LIST.BIN ALGO...: the binary list replays (replay.py)
+# to the TPM's PCR 10 in each bank ALGO.
+tpm_replay_ok() {
+	local list=$1 alg tpm out
+	shift
+	out=$(python3 "$IMA_NS_TOP/tests/replay.py" "$list" "$@") || return 1
+	for alg in "$@"; do
+		tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-$alg/10)
+		grep -qx "$alg $tpm" <<<"$out" || { diag "$alg: TPM $tpm, replay $(grep "^$alg " <<<"$out")"; return 1; }
+	done
+}
+
 sha256_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }

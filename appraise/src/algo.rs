@@ -1,38 +1,14 @@
 //! The kernel's `enum hash_algo`, as a `security.ima` value names it.
 
+use ima_policy::HASH_ALGO_NAMES;
+
 /// `HASH_ALGO__LAST` (`include/uapi/linux/hash_info.h`, 6.12).
-pub const HASH_ALGO_LAST: u8 = 23;
+pub const HASH_ALGO_LAST: u8 = HASH_ALGO_NAMES.len() as u8;
 
-/// `hash_digest_size[]`, indexed by `enum hash_algo`.
-const DIGEST_SIZE: [u8; HASH_ALGO_LAST as usize] = [
+/// `hash_digest_size[]`, indexed by `enum hash_algo` (names: the policy
+/// crate's `HASH_ALGO_NAMES`, which `appraise_algos=` parses).
+const DIGEST_SIZE: [u8; HASH_ALGO_NAMES.len()] = [
     16, 16, 20, 20, 32, 48, 64, 28, 16, 32, 40, 32, 48, 64, 16, 20, 24, 32, 32, 64, 32, 48, 64,
-];
-
-/// `hash_algo_name[]`, indexed by `enum hash_algo`.
-const NAME: [&str; HASH_ALGO_LAST as usize] = [
-    "md4",
-    "md5",
-    "sha1",
-    "rmd160",
-    "sha256",
-    "sha384",
-    "sha512",
-    "sha224",
-    "rmd128",
-    "rmd256",
-    "rmd320",
-    "wp256",
-    "wp384",
-    "wp512",
-    "tgr128",
-    "tgr160",
-    "tgr192",
-    "sm3",
-    "streebog256",
-    "streebog512",
-    "sha3-256",
-    "sha3-384",
-    "sha3-512",
 ];
 
 /// A valid `enum hash_algo` value.
@@ -73,6 +49,6 @@ impl KernelHashAlgo {
 
     /// Its name in the kernel (and in `appraise_algos=`).
     pub const fn name(self) -> &'static str {
-        NAME[self.0 as usize]
+        HASH_ALGO_NAMES[self.0 as usize]
     }
 }
