@@ -119,3 +119,14 @@ impl Drop for FileHasher {
         unsafe { bindings::ima_ns_shash_free(self.tfm.as_ptr()) };
     }
 }
+
+/// Whether the kernel crypto API has hash `name` (`crypto_has_alg()`).
+pub(crate) fn kernel_has_hash(name: &str) -> bool {
+    let mut buf = [0u8; 32];
+    if name.len() >= buf.len() {
+        return false;
+    }
+    buf[..name.len()].copy_from_slice(name.as_bytes());
+    // SAFETY: `buf` is NUL-terminated.
+    unsafe { bindings::ima_ns_crypto_has_hash(buf.as_ptr().cast()) }
+}

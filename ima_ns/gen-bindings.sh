@@ -9,7 +9,7 @@ out=$here/bindings_generated.rs
 
 allow=(
 	--allowlist-function 'ima_ns_.*'
-	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|O_WRONLY|O_NONBLOCK|ENODATA|EOPNOTSUPP|__this_module'
+	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|O_WRONLY|O_NONBLOCK|ENODATA|EOPNOTSUPP|ENOKEY|EKEYREJECTED|__this_module'
 	--allowlist-function 'kernel_read|crypto_shash_update|crypto_shash_final'
 	--allowlist-function 'tpm_default_chip|tpm_pcr_extend|tpm_pcr_read|put_device'
 	--allowlist-function 'securityfs_create_dir|securityfs_create_file|securityfs_remove'

@@ -32,6 +32,8 @@
 #include <linux/xattr.h>
 #include <crypto/hash.h>
 #include <keys/asymmetric-type.h>
+#include <crypto/public_key.h>
+#include <linux/audit.h>
 
 #include "glue.h"
 
@@ -66,6 +68,17 @@ MODULE_PARM_DESC(write_policy, "policy updates after the first one (default Y)")
 bool ima_ns_param_read_policy = true;
 module_param_named(read_policy, ima_ns_param_read_policy, bool, 0444);
 MODULE_PARM_DESC(read_policy, "the policy file can be read back, with CAP_SYS_ADMIN (default Y)");
+
+/* Upstream's ima_appraise= boot parameter. */
+char ima_ns_param_appraise[16] = "enforce";
+module_param_string(ima_appraise, ima_ns_param_appraise, sizeof(ima_ns_param_appraise), 0444);
+MODULE_PARM_DESC(ima_appraise, "appraise rules: enforce (default), log, fix, off");
+
+/* CONFIG_INTEGRITY_TRUSTED_KEYRING, per load. */
+bool ima_ns_param_keyring_restrict;
+module_param_named(keyring_restrict, ima_ns_param_keyring_restrict, bool, 0444);
+MODULE_PARM_DESC(keyring_restrict,
+	"the host's .ima keyring takes only keys signed by the builtin or secondary trusted keys (default N)");
 
 /* --- hook trampolines: same signatures as the bpf_lsm_* stubs they replace */
 
@@ -228,6 +241,67 @@ static void ima_ns_task_free(struct task_struct *task)
 	ima_ns_rust_task_free(task);
 }
 
+
+/* As ima_inode_setxattr(): security.ima writes are checked, and every
+ * protected xattr change makes the next access appraise again. */
+static int ima_ns_inode_setxattr(struct mnt_idmap *idmap, struct dentry *dentry,
+				 const char *name, const void *value,
+				 size_t size, int flags)
+{
+	return ima_ns_rust_setxattr(d_backing_inode(dentry), dentry, name,
+				    value, size);
+}
+
+static void ima_ns_inode_post_setxattr(struct dentry *dentry, const char *name,
+				       const void *value, size_t size, int flags)
+{
+	ima_ns_rust_xattr_changed(d_backing_inode(dentry), name);
+}
+
+static int ima_ns_inode_removexattr(struct mnt_idmap *idmap,
+				    struct dentry *dentry, const char *name)
+{
+	return ima_ns_rust_setxattr(d_backing_inode(dentry), dentry, name,
+				    NULL, 0);
+}
+
+static void ima_ns_inode_post_removexattr(struct dentry *dentry, const char *name)
+{
+	ima_ns_rust_xattr_changed(d_backing_inode(dentry), name);
+}
+
+/* The namespace an IMA keyring belongs to, from its name: ".ima" is the
+ * host's, ".ima_ns<id>" a namespace's. Userspace cannot create keyrings
+ * whose name starts with '.', so the name cannot be forged. */
+static bool ima_ns_keyring_owner(const struct key *key, u64 *id)
+{
+	const char *d = key->description;
+
+	if (key->type != &key_type_keyring || !d || strncmp(d, ".ima", 4))
+		return false;
+	if (!d[4]) {
+		*id = 0;
+		return true;
+	}
+	return !strncmp(d + 4, "_ns", 3) && !kstrtou64(d + 7, 10, id);
+}
+
+/*
+ * An IMA keyring is reachable by name only from its own namespace (and,
+ * before it is active, from the task holding it for children). Kernel
+ * searches hold a possessed reference and are not restricted.
+ */
+static int ima_ns_key_permission(key_ref_t key_ref, const struct cred *cred,
+				 enum key_need_perm need_perm)
+{
+	u64 id;
+
+	if (is_key_possessed(key_ref) ||
+	    !ima_ns_keyring_owner(key_ref_to_ptr(key_ref), &id))
+		return 0;
+	return ima_ns_rust_keyring_permission(id);
+}
+
 static struct klp_func ima_ns_funcs[] = {
 	{ .old_name = "bpf_lsm_bprm_check_security", .new_func = ima_ns_bprm_check_security },
 	{ .old_name = "bpf_lsm_bprm_creds_from_file", .new_func = ima_ns_bprm_creds_from_file },
@@ -242,6 +316,11 @@ static struct klp_func ima_ns_funcs[] = {
 	{ .old_name = "bpf_lsm_inode_free_security", .new_func = ima_ns_inode_free_security },
 	{ .old_name = "bpf_lsm_task_alloc", .new_func = ima_ns_task_alloc },
 	{ .old_name = "bpf_lsm_task_free", .new_func = ima_ns_task_free },
+	{ .old_name = "bpf_lsm_inode_setxattr", .new_func = ima_ns_inode_setxattr },
+	{ .old_name = "bpf_lsm_inode_post_setxattr", .new_func = ima_ns_inode_post_setxattr },
+	{ .old_name = "bpf_lsm_inode_removexattr", .new_func = ima_ns_inode_removexattr },
+	{ .old_name = "bpf_lsm_inode_post_removexattr", .new_func = ima_ns_inode_post_removexattr },
+	{ .old_name = "bpf_lsm_key_permission", .new_func = ima_ns_key_permission },
 	{ }
 };
 
@@ -306,6 +385,9 @@ void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
 	out->iuid = i_uid_read(inode);
 	out->igid = i_gid_read(inode);
 	out->open_for_write = inode_is_open_for_write(inode);
+	out->created = file->f_mode & FMODE_CREATED;
+	out->size = i_size_read(inode);
+	out->xattrs = inode->i_opflags & IOP_XATTR;
 }
 
 void ima_ns_task_facts(struct ima_ns_task_facts *out)
@@ -512,4 +594,188 @@ void ima_ns_bh_enable(void)
 struct workqueue_struct *ima_ns_alloc_workqueue(void)
 {
 	return alloc_workqueue("ima_ns", WQ_UNBOUND, 0);
+}
+
+/* --- appraisal: keyrings, signatures, security.ima, audit */
+
+struct key *ima_ns_keyring_alloc(const char *name, bool restrict_trusted, int *err)
+{
+	/* As integrity_init_keyring(); root may add keys (a restricted
+	 * keyring checks each key instead of refusing the write). */
+	key_perm_t perm = (KEY_POS_ALL & ~KEY_POS_SETATTR) | KEY_USR_VIEW |
+			  KEY_USR_READ | KEY_USR_SEARCH | KEY_USR_WRITE;
+	struct key *keyring;
+
+	keyring = keyring_alloc(name, GLOBAL_ROOT_UID, GLOBAL_ROOT_GID,
+				current_cred(), perm,
+				KEY_ALLOC_NOT_IN_QUOTA | KEY_ALLOC_SET_KEEP,
+				NULL, NULL);
+	if (IS_ERR(keyring)) {
+		*err = PTR_ERR(keyring);
+		return NULL;
+	}
+	if (restrict_trusted) {
+		*err = keyring_restrict(make_key_ref(keyring, true), "asymmetric",
+					"builtin_and_secondary_trusted");
+		if (*err) {
+			key_put(keyring);
+			return NULL;
+		}
+	}
+	*err = 0;
+	return keyring;
+}
+
+void ima_ns_keyring_put(struct key *keyring)
+{
+	/* Gone at once: a later namespace (or load) reuses the name. */
+	key_invalidate(keyring);
+	key_put(keyring);
+}
+
+/*
+ * asymmetric_verify() after the header checks (done in Rust): the key by
+ * the low 32 bits of its id, as request_asymmetric_key(), then
+ * verify_signature() with the encoding the key type needs.
+ */
+int ima_ns_verify_signature(struct key *keyring, u32 keyid, const char *hash_algo,
+			    const u8 *sig, u32 sig_len, const u8 *digest,
+			    u32 digest_len)
+{
+	struct public_key_signature pks = {};
+	const struct public_key *pk;
+	key_ref_t kref;
+	struct key *key;
+	char name[12];
+	int ret;
+
+	snprintf(name, sizeof(name), "id:%08x", keyid);
+	kref = keyring_search(make_key_ref(keyring, 1), &key_type_asymmetric,
+			      name, true);
+	if (IS_ERR(kref)) {
+		ret = PTR_ERR(kref);
+		/* As request_asymmetric_key(): hide some search errors. */
+		return (ret == -EACCES || ret == -ENOTDIR || ret == -EAGAIN) ?
+			-ENOKEY : ret;
+	}
+	key = key_ref_to_ptr(kref);
+	pk = asymmetric_key_public_key(key);
+	if (!pk) {
+		ret = -ENOKEY;
+		goto out;
+	}
+	pks.pkey_algo = pk->pkey_algo;
+	if (!strcmp(pk->pkey_algo, "rsa")) {
+		pks.encoding = "pkcs1";
+	} else if (!strncmp(pk->pkey_algo, "ecdsa-", 6)) {
+		pks.encoding = "x962";
+	} else if (!strcmp(pk->pkey_algo, "ecrdsa")) {
+		pks.encoding = "raw";
+	} else {
+		ret = -ENOPKG;
+		goto out;
+	}
+	pks.hash_algo = hash_algo;
+	pks.digest = (u8 *)digest;
+	pks.digest_size = digest_len;
+	pks.s = (u8 *)sig;
+	pks.s_size = sig_len;
+	ret = verify_signature(key, &pks);
+out:
+	key_put(key);
+	return ret;
+}
+
+/* As ima_fix_xattr(): write security.ima without permission checks. */
+int ima_ns_set_ima_xattr(struct file *file, const void *value, size_t size)
+{
+	struct dentry *dentry = file_dentry(file);
+	struct inode *inode = d_backing_inode(dentry);
+	int ret;
+
+	if (IS_RDONLY(inode))
+		return -EROFS;
+	if (IS_IMMUTABLE(inode))
+		return -EPERM;
+	inode_lock(inode);
+	ret = __vfs_setxattr(&nop_mnt_idmap, dentry, inode, XATTR_NAME_IMA,
+			     value, size, 0);
+	inode_unlock(inode);
+	return ret;
+}
+
+bool ima_ns_crypto_has_hash(const char *name)
+{
+	return crypto_has_alg(name, 0, 0);
+}
+
+/* audit_log_n_untrustedstring() is not exported: the same encoding. */
+static void ima_ns_audit_untrusted(struct audit_buffer *ab, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = s; *p; p++)
+		if (*p == '"' || *p < 0x21 || *p > 0x7e)
+			break;
+	if (!*p) {
+		audit_log_format(ab, "\"%s\"", s);
+		return;
+	}
+	for (p = s; *p; p++)
+		audit_log_format(ab, "%02X", *p);
+}
+
+/*
+ * As integrity_audit_message() (not exported), with the namespace: an
+ * AUDIT_INTEGRITY_* record for a file (inode may be NULL).
+ */
+void ima_ns_audit_msg(int type, struct inode *inode, const char *fname,
+		      const char *op, const char *cause, int result, u64 ns)
+{
+	struct audit_buffer *ab;
+	char comm[TASK_COMM_LEN];
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, type);
+	if (!ab)
+		return;
+	audit_log_format(ab, "pid=%d uid=%u auid=%u ses=%u",
+			 task_pid_nr(current),
+			 from_kuid(&init_user_ns, current_uid()),
+			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
+			 audit_get_sessionid(current));
+	audit_log_task_context(ab);
+	audit_log_format(ab, " op=%s cause=%s comm=", op, cause);
+	ima_ns_audit_untrusted(ab, get_task_comm(comm, current));
+	if (fname) {
+		audit_log_format(ab, " name=");
+		ima_ns_audit_untrusted(ab, fname);
+	}
+	if (inode) {
+		audit_log_format(ab, " dev=");
+		ima_ns_audit_untrusted(ab, inode->i_sb->s_id);
+		audit_log_format(ab, " ino=%lu", inode->i_ino);
+	}
+	audit_log_format(ab, " res=%d errno=0 ima_ns=%llu", !result, ns);
+	audit_log_end(ab);
+}
+
+/* As ima_audit_measurement(): the audit action's record. */
+void ima_ns_audit_rule(const char *fname, const char *algo, const char *hex, u64 ns)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_INTEGRITY_RULE);
+	if (!ab)
+		return;
+	audit_log_format(ab, "file=");
+	ima_ns_audit_untrusted(ab, fname);
+	audit_log_format(ab, " hash=\"%s:%s\"", algo, hex);
+	audit_log_task_info(ab);
+	audit_log_format(ab, " ima_ns=%llu", ns);
+	audit_log_end(ab);
+}
+
+struct inode *ima_ns_file_inode(struct file *file)
+{
+	return file_inode(file);
 }

@@ -20,6 +20,8 @@ struct task_struct;
 struct poll_table_struct;
 struct wait_queue_head;
 struct workqueue_struct;
+struct dentry;
+struct key;
 
 /* Module parameters (module_param_string in glue.c). */
 extern char ima_ns_param_hash[16];
@@ -28,6 +30,8 @@ extern char ima_ns_param_template[32];
 extern char ima_ns_param_template_fmt[256];
 extern bool ima_ns_param_write_policy;
 extern bool ima_ns_param_read_policy;
+extern char ima_ns_param_appraise[16];
+extern bool ima_ns_param_keyring_restrict;
 
 /* What a policy rule and the inode cache need to know about an open file. */
 struct ima_ns_file_facts {
@@ -46,6 +50,9 @@ struct ima_ns_file_facts {
 	u32 mode;		/* i_mode */
 	u32 iuid, igid;		/* i_uid_read(), i_gid_read(): the sb's user ns view */
 	bool open_for_write;	/* inode_is_open_for_write() */
+	bool created;		/* FMODE_CREATED: this open created the file */
+	bool xattrs;		/* IOP_XATTR: the filesystem keeps xattrs */
+	u64 size;		/* i_size */
 };
 
 /* The credentials of current that rules test. */
@@ -119,6 +126,26 @@ void ima_ns_shash_free(struct crypto_shash *tfm);
 size_t ima_ns_shash_descsize(struct crypto_shash *tfm);
 int ima_ns_shash_init(struct shash_desc *desc, struct crypto_shash *tfm);
 
+/*
+ * Appraisal (ima_ns/appraise.rs, keyrings/kernel.rs). Keyrings: NULL and
+ * *err set on failure; put with ima_ns_keyring_put().
+ */
+struct key *ima_ns_keyring_alloc(const char *name, bool restrict_trusted, int *err);
+void ima_ns_keyring_put(struct key *keyring);
+/* 0 for a good signature, else -errno (-ENOKEY: no key with that id). */
+int ima_ns_verify_signature(struct key *keyring, u32 keyid, const char *hash_algo,
+			    const u8 *sig, u32 sig_len, const u8 *digest,
+			    u32 digest_len);
+/* Writes security.ima (fix mode, hash rules): 0 or -errno. */
+int ima_ns_set_ima_xattr(struct file *file, const void *value, size_t size);
+bool ima_ns_crypto_has_hash(const char *name);
+struct inode *ima_ns_file_inode(struct file *file);
+/* AUDIT_INTEGRITY_* record as integrity_audit_msg(), plus ima_ns=<ns>. */
+void ima_ns_audit_msg(int type, struct inode *inode, const char *fname,
+		      const char *op, const char *cause, int result, u64 ns);
+/* AUDIT_INTEGRITY_RULE record of the audit action. */
+void ima_ns_audit_rule(const char *fname, const char *algo, const char *hex, u64 ns);
+
 /* Livepatch over the BPF-LSM stubs: enable once, at init. */
 int ima_ns_hooks_enable(void);
 
@@ -145,6 +172,12 @@ void ima_ns_rust_inode_free(struct inode *inode);
 void ima_ns_rust_set_active(bool active);
 int ima_ns_rust_task_alloc(struct task_struct *task, bool thread);
 void ima_ns_rust_task_free(struct task_struct *task);
+/* setxattr/removexattr (value NULL) of name: 0 or -errno to refuse. */
+int ima_ns_rust_setxattr(struct inode *inode, struct dentry *dentry,
+			 const char *name, const void *value, size_t size);
+void ima_ns_rust_xattr_changed(struct inode *inode, const char *name);
+/* Access by name to the IMA keyring of namespace id: 0 or -EACCES. */
+int ima_ns_rust_keyring_permission(u64 id);
 
 /* func values shared with Rust: upstream's enum ima_hooks. */
 #define IMA_NS_FILE_CHECK 1
@@ -159,5 +192,9 @@ void ima_ns_rust_task_free(struct task_struct *task);
 #define IMA_NS_POLICY_CHECK 11
 #define IMA_NS_KEY_CHECK 13
 #define IMA_NS_CRITICAL_DATA 14
+
+/* Audit record types (uapi/linux/audit.h). */
+#define IMA_NS_AUDIT_INTEGRITY_DATA 1800
+#define IMA_NS_AUDIT_INTEGRITY_RULE 1805
 
 #endif /* IMA_NS_GLUE_H */

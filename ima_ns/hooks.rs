@@ -247,3 +247,99 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_task_free(task: *mut bindings::task_
         st.tasks.task_free(task as usize);
     }
 }
+
+/// `security.ima` as upstream protects it (`ima_inode_setxattr()`,
+/// `ima_inode_removexattr()`): only with CAP_SYS_ADMIN, only well-formed
+/// values, only in algorithms every `SETXATTR_CHECK` rule of the writer's
+/// namespaces allows. Any accepted change makes the next access appraise
+/// and measure again.
+///
+/// # Safety
+///
+/// `inode` must be the inode of `dentry`, `name` NUL-terminated, and
+/// `value` NULL (a removal) or valid for `size` bytes, for the call.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_setxattr(
+    inode: *mut bindings::inode,
+    _dentry: *mut bindings::dentry,
+    name: *const core::ffi::c_char,
+    value: *const core::ffi::c_void,
+    size: usize,
+) -> c_int {
+    let Some(st) = active_state() else {
+        return 0;
+    };
+    // SAFETY: by the function's safety requirements.
+    if unsafe { cstr_bytes(name) } != b"security.ima" {
+        return 0;
+    }
+    // SAFETY: no preconditions.
+    if !unsafe { bindings::ima_ns_capable_sys_admin() } {
+        return EPERM.to_errno();
+    }
+    if !value.is_null() {
+        // SAFETY: `value` is valid for `size` bytes.
+        let value = unsafe { slice_from(value, size as u64) }.unwrap_or(&[]);
+        // IMA_XATTR_LAST: types 1 to 6 (and 0) are values IMA knows.
+        if value.first().map_or(true, |&t| t >= 7) {
+            return EINVAL.to_errno();
+        }
+        if let Err(cause) = st.with_current_ns(|ns| crate::appraise::setxattr_allowed(ns, value)) {
+            st.with_current_ns(|ns| {
+                pr_notice!(
+                    "namespace {}: set_data cause={}: security.ima refused\n",
+                    ns.id,
+                    cause
+                );
+                crate::audit::integrity_data(None, b"", "set_data", cause, ns.id);
+            });
+            return EACCES.to_errno();
+        }
+    }
+    xattr_changed(st, inode);
+    0
+}
+
+/// After a change of `name` went through: appraise again (the pre-hook
+/// marked it too, but an appraisal may have run in between).
+///
+/// # Safety
+///
+/// `inode` is used only as a key; `name` must be NUL-terminated.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_xattr_changed(
+    inode: *mut bindings::inode,
+    name: *const core::ffi::c_char,
+) {
+    let Some(st) = active_state() else {
+        return;
+    };
+    // SAFETY: by the function's safety requirements.
+    if unsafe { cstr_bytes(name) } == b"security.ima" {
+        xattr_changed(st, inode);
+    }
+}
+
+fn xattr_changed(st: &ImaState, inode: *mut bindings::inode) {
+    if let Some(iint) = st.iints.get(inode as usize) {
+        iint.xattr_changed.store(true, Ordering::Release);
+    }
+}
+
+/// Name lookups of namespace `owner`'s IMA keyring (`key_permission`, for
+/// references the task does not possess). Atomic context possible: only
+/// the task map's spinlock is taken.
+#[no_mangle]
+pub(crate) extern "C" fn ima_ns_rust_keyring_permission(owner: u64) -> c_int {
+    let Some(st) = state::get() else {
+        return 0;
+    };
+    let (ns, for_children) = st.tasks.current();
+    let current = ns.as_ref().map_or(0, |n| n.id);
+    let for_children = for_children.as_ref().map(|n| (n.id, n.is_active()));
+    if crate::keyrings::may_access(current, for_children, owner) {
+        0
+    } else {
+        EACCES.to_errno()
+    }
+}

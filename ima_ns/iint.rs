@@ -7,7 +7,7 @@
 //! tree keyed by inode address; entries go when the inode is freed
 //! (`inode_free_security`), so a reused address never sees stale state.
 
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNodeReservation};
@@ -35,6 +35,29 @@ pub(crate) struct IintState {
     /// Namespaces that reported open writers since the last writer closed
     /// (`IMA_EMITTED_OPENWRITERS`, per namespace).
     emitted_open_writers: KVec<u64>,
+    /// Appraisal verdicts by (namespace, what its rule required), with the
+    /// change cookie they were reached at: a verdict is never reused by
+    /// another namespace, whose keys and rules differ.
+    appraised: KVec<(u64, u32, Option<u64>, Verdict)>,
+    /// Namespaces that audited this version (`IMA_AUDITED`).
+    audited: KVec<(u64, Option<u64>)>,
+    /// Created by an open still being written (`IMA_NEW_FILE`): it
+    /// passes appraisal without `security.ima` until the last writer
+    /// closes.
+    pub(crate) new_file: bool,
+    /// When the last writer closes, write `security.ima` with a digest in
+    /// this algorithm (`IMA_UPDATE_XATTR`: a `hash` rule, or an
+    /// appraised file opened for write).
+    pub(crate) update_xattr: Option<HashAlgo>,
+}
+
+/// A cached appraisal verdict (`ima_file_status` and `IMA_DIGSIG`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    pub(crate) pass: bool,
+    /// The value is a signature: writers are refused, and hash updates
+    /// never replace it.
+    pub(crate) digsig: bool,
 }
 
 /// Readers tracked in all inodes: while 0, releasing a read-only file
@@ -128,9 +151,56 @@ impl IintState {
         retain(&mut self.emitted_open_writers, |_| false);
     }
 
+    /// The verdict `ns` reached under requirements `req`, unless the
+    /// file changed since (`now()`, as [`IintState::digest`]).
+    pub(crate) fn appraised(
+        &self,
+        ns: u64,
+        req: u32,
+        now: impl FnOnce() -> Option<u64>,
+    ) -> Option<Verdict> {
+        let &(_, _, version, v) = self
+            .appraised
+            .iter()
+            .find(|&&(id, r, _, _)| id == ns && r == req)?;
+        (version.is_none() || version == now()).then_some(v)
+    }
+
+    pub(crate) fn keep_verdict(
+        &mut self,
+        ns: u64,
+        req: u32,
+        version: Option<u64>,
+        v: Verdict,
+    ) -> Result {
+        retain(&mut self.appraised, |&(id, r, _, _)| id != ns || r != req);
+        self.appraised.push((ns, req, version, v), GFP_KERNEL)?;
+        Ok(())
+    }
+
+    /// Test and set: `ns` audits this version once.
+    pub(crate) fn first_audit(&mut self, ns: u64, version: Option<u64>) -> Result<bool> {
+        if self.audited.iter().any(|&(id, _)| id == ns) {
+            return Ok(false);
+        }
+        self.audited.push((ns, version), GFP_KERNEL)?;
+        Ok(true)
+    }
+
+    /// `security.ima` (or another xattr appraisal depends on) changed:
+    /// appraise and measure again everywhere (`IMA_CHANGE_XATTR`).
+    pub(crate) fn forget_xattr_state(&mut self) {
+        retain(&mut self.appraised, |_| false);
+        retain(&mut self.measured, |_| false);
+        retain(&mut self.audited, |_| false);
+    }
+
     /// Something is cached that a change must invalidate.
     pub(crate) fn is_cached(&self) -> bool {
-        self.is_measured() || !self.digests.is_empty()
+        self.is_measured()
+            || !self.digests.is_empty()
+            || !self.appraised.is_empty()
+            || !self.audited.is_empty()
     }
 
     /// A writer closed the file with its cookie at `now`: namespaces that
@@ -139,6 +209,10 @@ impl IintState {
         let unchanged = |version: Option<u64>| version.is_some() && version == now;
         retain(&mut self.measured, |&(_, version)| unchanged(version));
         retain(&mut self.digests, |&(_, version)| unchanged(version));
+        retain(&mut self.appraised, |&(_, _, version, _)| {
+            unchanged(version)
+        });
+        retain(&mut self.audited, |&(_, version)| unchanged(version));
     }
 }
 
@@ -163,6 +237,23 @@ fn retain<T: Copy>(v: &mut KVec<T>, keep: impl Fn(&T) -> bool) {
 pub(crate) struct Iint {
     #[pin]
     pub(crate) state: Mutex<IintState>,
+    /// An xattr changed (set from the xattr hooks, which run under the
+    /// inode lock and so cannot take `state`); the next event forgets
+    /// the verdicts under `state`.
+    pub(crate) xattr_changed: AtomicBool,
+}
+
+impl Iint {
+    /// Locks the state, first forgetting what an xattr change voided.
+    pub(crate) fn lock(
+        &self,
+    ) -> kernel::sync::lock::Guard<'_, IintState, kernel::sync::lock::mutex::MutexBackend> {
+        let mut state = self.state.lock();
+        if self.xattr_changed.swap(false, Ordering::AcqRel) {
+            state.forget_xattr_state();
+        }
+        state
+    }
 }
 
 /// The inode cache of a namespace.
@@ -189,7 +280,10 @@ impl IintCache {
         }
         // Allocate outside the spinlock, then link unless we lost a race.
         let iint = Arc::pin_init(
-            pin_init!(Iint { state <- new_mutex!(IintState::default()) }),
+            pin_init!(Iint {
+                state <- new_mutex!(IintState::default()),
+                xattr_changed: AtomicBool::new(false),
+            }),
             GFP_KERNEL,
         )?;
         let node = RBTreeNodeReservation::new(GFP_KERNEL)?;

@@ -7,12 +7,16 @@
 
 use kernel::prelude::*;
 
+mod appraise;
+mod audit;
 mod bh;
 mod bindings;
 mod crypto;
 mod file;
 mod hooks;
 mod iint;
+#[path = "../keyrings/kernel.rs"]
+mod keyrings;
 mod list;
 mod measure;
 #[path = "../model/kernel.rs"]
@@ -53,7 +57,7 @@ struct ImaNsModule {
 }
 
 /// A NUL-padded module parameter as a string.
-fn param(bytes: &[u8]) -> &str {
+pub(crate) fn param(bytes: &[u8]) -> &str {
     let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     core::str::from_utf8(&bytes[..len]).unwrap_or("")
 }
@@ -90,6 +94,16 @@ impl kernel::Module for ImaNsModule {
             );
             return Err(EINVAL);
         }
+        // SAFETY: as above.
+        let appraise_mode =
+            param(unsafe { &*core::ptr::addr_of!(bindings::ima_ns_param_appraise) });
+        if appraise::Mode::parse(appraise_mode).is_none() {
+            pr_err!(
+                "ima_appraise={} is not one of enforce, log, fix, off\n",
+                appraise_mode
+            );
+            return Err(EINVAL);
+        }
         let rules = policy::builtin_selection(policy).map_err(|bad| {
             pr_err!(
                 "ima_policy: \"{}\" is not a built-in policy (tcb, original_tcb, appraise_tcb, secure_boot, critical_data)\n",
@@ -114,11 +128,13 @@ impl kernel::Module for ImaNsModule {
             state::withdraw();
         })?;
         pr_info!(
-            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {})\n",
+            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {}, appraise {}, keyring .ima{})\n",
             algo.name(),
             template.name(),
             if policy.is_empty() { "none" } else { policy },
-            if has_tpm { "yes" } else { "none" }
+            if has_tpm { "yes" } else { "none" },
+            appraise_mode,
+            if keyrings::restrict_host() { " restricted to trusted keys" } else { "" }
         );
         Ok(Self {
             _state: st,

@@ -3,6 +3,7 @@
 //! policy asks for the event records it; the file is hashed at most once
 //! per hash algorithm, however many namespaces record it.
 
+use crate::appraise;
 use crate::bindings;
 use crate::file::{File, FileFacts, ReadableFile};
 use crate::iint::{self, IintState};
@@ -117,6 +118,12 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     // (it measures something, and this open measures or writes).
     let mut checks = 0u64;
     let mut templates: Templates = [None; MAX_DEPTH as usize + 1];
+    // Bits `depth`: that namespace audits (`audit`), or writes
+    // `security.ima` when the last writer closes (`hash`).
+    let mut audits = 0u64;
+    let mut hashes = 0u64;
+    // Namespaces that appraise, by depth, with their rule's requirements.
+    let mut appraisals: KVec<(u32, appraise::Rule)> = KVec::new();
     let mut subject = Subject::new(ev.cred);
     // Read on the first policy that can act on this hook at all.
     let mut facts: Option<FileFacts> = None;
@@ -153,13 +160,23 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
             wanted |= 1 << n.depth;
             templates[n.depth as usize] = rule_template(d.template);
         }
+        if let Some(rule) = appraise::Rule::of(&d) {
+            appraisals.push((n.depth, rule), GFP_KERNEL)?;
+        }
+        if d.audit {
+            audits |= 1 << n.depth;
+        }
+        if d.hash {
+            hashes |= 1 << n.depth;
+        }
         if may_violate && (d.measure || facts.writable) {
             checks |= 1 << n.depth;
         }
     }
     // Bit `depth` set: that namespace hands its events to an agent.
     let external = report::external_depths(ns);
-    if wanted == 0 && external == 0 && checks == 0 {
+    let integrity = !appraisals.is_empty() || audits != 0 || hashes != 0;
+    if wanted == 0 && external == 0 && checks == 0 && !integrity {
         return Ok(Verdict::Allow);
     }
     let facts = match facts {
@@ -171,7 +188,7 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     }
 
     let inode = facts.inode as usize;
-    let iint = if wanted != 0 || external != 0 {
+    let iint = if wanted != 0 || external != 0 || integrity {
         st.iints.get_or_create(inode)?
     } else {
         // Only a writer's ToMToU check, which needs a measured reader.
@@ -180,7 +197,7 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
             _ => return Ok(Verdict::Allow),
         }
     };
-    let mut state = iint.state.lock();
+    let mut state = iint.lock();
     let mut hashed = Hashed::new(ev.file, ev.contents);
     let mut measured = Ok(());
     if checks != 0 {
@@ -188,6 +205,16 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     }
     if measured.is_ok() {
         measured = measure_lineage(st, ns, wanted, &templates, &mut state, &mut hashed);
+    }
+    if integrity {
+        let mut integrity = Integrity {
+            appraisals: &appraisals,
+            audits,
+            hashes,
+        };
+        if !integrity.run(st, ns, ev.mask, &facts, &mut state, &mut hashed) {
+            return Ok(Verdict::Deny);
+        }
     }
     if external == 0 {
         return measured.map(|()| Verdict::Allow);
@@ -210,6 +237,68 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         digests: &digests,
     };
     report::event(st, ns, external, ev.func, ev.mask, &object, true)
+}
+
+/// What the `appraise`, `audit` and `hash` rules of the lineage ask for one
+/// event.
+struct Integrity<'a> {
+    appraisals: &'a [(u32, appraise::Rule)],
+    audits: u64,
+    hashes: u64,
+}
+
+impl Integrity<'_> {
+    /// Appraises in every namespace that asks (all must pass, unless
+    /// `ima_appraise` is not `enforce`), audits, and marks the file for a
+    /// `security.ima` update at its last writer's close. Returns whether
+    /// the access may go on.
+    fn run(
+        &mut self,
+        st: &ImaState,
+        ns: &ImaNamespace,
+        mask: u32,
+        facts: &FileFacts,
+        state: &mut IintState,
+        hashed: &mut Hashed<'_>,
+    ) -> bool {
+        let mut allow = true;
+        for n in ns.lineage() {
+            let bit = 1u64 << n.depth;
+            if let Some(&(_, rule)) = self.appraisals.iter().find(|(d, _)| *d == n.depth) {
+                let pass = appraise::appraise(st, n, rule, mask, facts, state, hashed);
+                // An appraised file written to gets a fresh hash when the
+                // last writer closes, as upstream's IMA_UPDATE_XATTR.
+                if pass && facts.writable && state.update_xattr.is_none() {
+                    state.update_xattr = Some(n.algo());
+                }
+                allow &= pass;
+            }
+            if self.hashes & bit != 0 && state.update_xattr.is_none() {
+                state.update_xattr = Some(n.algo());
+            }
+            if self.audits & bit != 0 {
+                if let Err(e) = audit(st, n, state, hashed) {
+                    pr_warn!("namespace {}: audit record lost: {:?}\n", n.id, e);
+                }
+            }
+        }
+        allow
+    }
+}
+
+/// The `audit` action in `n` (`ima_audit_measurement()`): once per
+/// version of the file.
+fn audit(
+    st: &ImaState,
+    n: &ImaNamespace,
+    state: &mut IintState,
+    hashed: &mut Hashed<'_>,
+) -> Result {
+    let digest = hashed.digest(st, state, n.algo())?;
+    if !state.first_audit(n.id, hashed.version)? {
+        return Ok(());
+    }
+    crate::audit::rule(hashed.name()?, &digest, n.id)
 }
 
 /// `ima_rdwr_violation_check()` in each namespace of `checks`: a writer
@@ -448,7 +537,7 @@ fn fsname(facts: &FileFacts) -> &[u8] {
 /// What one event computes at most once: the change cookie (taken before
 /// the first read, so a racing write makes the next check see a change),
 /// one digest per algorithm, and the name.
-struct Hashed<'a> {
+pub(crate) struct Hashed<'a> {
     file: &'a File<'a>,
     contents: Option<&'a [u8]>,
     version: Option<u64>,
@@ -470,6 +559,20 @@ impl<'a> Hashed<'a> {
             name_len: None,
             extras: FileExtras::default(),
         }
+    }
+
+    pub(crate) fn file(&self) -> &'a File<'a> {
+        self.file
+    }
+
+    /// The change cookie the digests were read at.
+    pub(crate) fn version(&self) -> Option<u64> {
+        self.version
+    }
+
+    /// `security.ima`, if the file has one (read again by a later call).
+    pub(crate) fn take_ima_xattr(&mut self) -> Result<Option<KVec<u8>>> {
+        self.file.xattr(c"security.ima")
     }
 
     /// Reads the name and what `template` records about the file.
@@ -496,7 +599,12 @@ impl<'a> Hashed<'a> {
             .with_event(event, |e| n.record_violation(e, cause))
     }
 
-    fn digest(&mut self, st: &ImaState, state: &mut IintState, algo: HashAlgo) -> Result<Digest> {
+    pub(crate) fn digest(
+        &mut self,
+        st: &ImaState,
+        state: &mut IintState,
+        algo: HashAlgo,
+    ) -> Result<Digest> {
         let slot = algo_slot(algo)?;
         if let Some(d) = self.digests[slot] {
             return Ok(d);
@@ -513,7 +621,7 @@ impl<'a> Hashed<'a> {
     }
 
     /// The path as the acting task sees it.
-    fn name(&mut self) -> Result<&[u8]> {
+    pub(crate) fn name(&mut self) -> Result<&[u8]> {
         if self.name_len.is_none() {
             self.path = KVec::from_elem(0, PATH_MAX, GFP_KERNEL)?;
             let base = self.path.as_ptr() as usize;
@@ -569,7 +677,7 @@ pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
             return;
         }
         if let Some(iint) = st.iints.get(facts.inode as usize) {
-            iint.state.lock().remove_reader(file.as_ptr() as usize);
+            iint.lock().remove_reader(file.as_ptr() as usize);
         }
         return;
     }
@@ -579,9 +687,33 @@ pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
     let Some(iint) = st.iints.get(facts.inode as usize) else {
         return;
     };
-    let mut state = iint.state.lock();
+    let mut state = iint.lock();
     state.clear_open_writers();
+    state.new_file = false;
+    let update = state.update_xattr.take();
     if state.is_cached() {
         state.invalidate(file.change_cookie());
     }
+    if let Some(algo) = update {
+        if let Err(e) = update_xattr(st, file, &mut state, algo) {
+            pr_warn!("security.ima not updated: {:?}\n", e);
+        }
+    }
+}
+
+/// `ima_update_xattr()`: the last writer of a file that a `hash` rule
+/// matched, or that passed appraisal, closed it: `security.ima` gets the
+/// new digest, unless it holds a signature (never replaced).
+fn update_xattr(st: &ImaState, file: &File<'_>, state: &mut IintState, algo: HashAlgo) -> Result {
+    let current = file.xattr(c"security.ima")?;
+    let signed = current.as_deref().and_then(ima_appraise::XattrType::of)
+        == Some(ima_appraise::XattrType::DigSig);
+    if signed {
+        return Ok(());
+    }
+    let digest = cached_digest(st, file, state, algo, || file.change_cookie())?;
+    appraise::write_hash(file, appraise::kernel_algo(algo), digest.as_bytes())?;
+    // The verdicts were reached against the old value.
+    state.forget_xattr_state();
+    Ok(())
 }

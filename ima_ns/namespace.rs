@@ -13,6 +13,7 @@
 //! (possibly atomic) context that dropped the last reference; see
 //! [`NsRef`] and [`Membership`].
 
+use crate::keyrings::Keyring;
 use crate::list::{Anchor, DataBuf, MeasurementList};
 use crate::model::Channel;
 use crate::policy::{PolicyStore, RuleSet, Rules};
@@ -83,6 +84,8 @@ pub(crate) struct ImaNamespace {
     /// Tasks in the namespace plus tasks holding it for their children.
     users: AtomicUsize,
     violations: AtomicU64,
+    /// The keys its appraisal trusts: `.ima` for the host, `.ima_ns<id>`.
+    pub(crate) keyring: Keyring,
     /// Events for the agent, in external mode.
     #[pin]
     pub(crate) model: Channel,
@@ -170,6 +173,7 @@ impl ImaNamespace {
         });
         let rules = Arc::new(RuleSet::new(rules)?, GFP_KERNEL)?;
         let list = MeasurementList::new(anchor)?;
+        let keyring = Keyring::new(id, id == 0 && crate::keyrings::restrict_host())?;
         Arc::pin_init(
             try_pin_init!(Self {
                 id,
@@ -183,6 +187,7 @@ impl ImaNamespace {
                 external: AtomicBool::new(false),
                 users: AtomicUsize::new(0),
                 violations: AtomicU64::new(0),
+                keyring,
                 model <- Channel::new(),
                 dir <- new_mutex!(None, "ima_ns_dir"),
                 end_work <- new_work!("ima_ns_end"),

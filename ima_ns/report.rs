@@ -121,6 +121,6 @@ fn exe_digest(st: &ImaState, exe: &FileRef, algo: ima_tpm::HashAlgo) -> Option<D
     let file = exe.file();
     let facts = file.facts();
     let iint = st.iints.get_or_create(facts.inode as usize).ok()?;
-    let mut state = iint.state.lock();
+    let mut state = iint.lock();
     cached_digest(st, &file, &mut state, algo, || file.change_cookie()).ok()
 }

@@ -6,7 +6,7 @@
 
 use core::sync::atomic::{AtomicBool, Ordering};
 use ima_policy::{
-    evaluate_indexed, Action, ActionMask, Decision, Event, Func, FuncIndex, PolicySummary, Rule,
+    evaluate_indexed, ActionMask, Decision, Event, Func, FuncIndex, PolicySummary, Rule,
 };
 use kernel::new_spinlock;
 use kernel::prelude::*;
@@ -44,15 +44,21 @@ impl RuleSet {
         &self.summary
     }
 
-    /// The measure decision (`ima_match_policy(.., IMA_MEASURE, ..)`).
-    /// LSM label conditions never hold: such rules are refused at load.
+    /// The decision for every action class some rule can take
+    /// (`ima_match_policy(.., ima_policy_flag, ..)`), without appraisal
+    /// when `ima_appraise=off`. LSM label conditions never hold: such
+    /// rules are refused at load.
     pub(crate) fn evaluate(&self, event: &Event<'_>) -> Decision {
+        let mut wanted = self.summary.actions;
+        if !crate::appraise::enabled() {
+            wanted = ActionMask::from_bits(wanted.bits() & !ActionMask::APPRAISE.bits());
+        }
         evaluate_indexed(
             &self.rules,
             &self.index,
             &self.storage,
             event,
-            ActionMask::MEASURE,
+            wanted,
             &mut |_, _| false,
         )
     }
@@ -131,9 +137,6 @@ impl PolicyStore {
 /// Why the module cannot enforce a rule the grammar accepts, if it cannot.
 /// Such rules are refused (`EINVAL`), never silently ignored.
 fn unenforceable(rule: &Rule) -> Option<&'static str> {
-    if !matches!(rule.action, Action::Measure | Action::DontMeasure) {
-        return Some("only measure and dont_measure rules are enforced so far");
-    }
     match rule.func {
         Some(Func::KexecCmdline) => {
             return Some(
@@ -152,7 +155,6 @@ fn unenforceable(rule: &Rule) -> Option<&'static str> {
                  the kernel passes other critical data to IMA directly",
             )
         }
-        Some(Func::SetxattrCheck) => return Some("SETXATTR_CHECK needs appraisal"),
         _ => {}
     }
     if rule.needs_lsm() {
@@ -165,8 +167,15 @@ fn unenforceable(rule: &Rule) -> Option<&'static str> {
         return Some("pcr= other than 10 is not supported yet");
     }
     if rule.digest_verity {
-        return Some("digest_type=verity is not supported");
+        return Some(
+            "digest_type=verity: fs-verity digests (fsverity_get_digest) are not read by \
+             this module",
+        );
     }
+    if rule.appraise_type == Some(ima_policy::AppraiseType::ImaSigModsig) {
+        return Some("appraise_type=imasig|modsig: appended signatures are not verified yet");
+    }
+
     None
 }
 
@@ -193,7 +202,7 @@ fn parse_enforceable(line: &str) -> Result<Option<Rule>> {
 pub(crate) fn builtin_selection(param: &str) -> core::result::Result<Rules, &str> {
     let selection = ima_policy::BuiltinSelection::parse(param)?;
     if selection.fail_securely {
-        pr_notice!("ima_policy=fail_securely: inactive until appraisal is supported\n");
+        pr_notice!("ima_policy=fail_securely: no effect (there are no unverifiable-signature filesystems to fail)\n");
     }
     let mut rules = KVec::new();
     builtin(selection.lines(), &mut rules).map_err(|_| "(out of memory)")?;

@@ -1,0 +1,393 @@
+//! Appraisal (upstream's `ima_appraise.c`) in every namespace whose policy
+//! asks for it: the file's digest, collected in the algorithm its
+//! `security.ima` names, against that value: a hash, or a signature
+//! checked with the namespace's own keyring. The decision itself is the
+//! pure `ima_appraise` crate's; this is the shell around it (xattrs,
+//! keyrings, audit, verdict caching).
+
+use crate::bindings;
+use crate::file::{File, FileFacts};
+use crate::iint::{IintState, Verdict};
+use crate::measure::Hashed;
+use crate::namespace::ImaNamespace;
+use crate::state::ImaState;
+use ima_appraise::{
+    check_missing, check_xattr, fix_value, hash_algo_for, Check, KernelHashAlgo, Required,
+    SigHeader, Signed, Status, FIX_VALUE_MAX,
+};
+use ima_policy::{Decision, HashAlgos};
+use ima_tpm::HashAlgo;
+use kernel::prelude::*;
+
+/// `ima_appraise=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Failures deny the access (`EACCES`).
+    Enforce,
+    /// Failures are logged and audited only.
+    Log,
+    /// As `Log`, and files without a valid hash get one written.
+    Fix,
+    /// `appraise` rules are ignored.
+    Off,
+}
+
+impl Mode {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "enforce" => Self::Enforce,
+            "log" => Self::Log,
+            "fix" => Self::Fix,
+            "off" => Self::Off,
+            _ => return None,
+        })
+    }
+}
+
+/// The mode the module was loaded with (checked at init).
+pub(crate) fn mode() -> Mode {
+    // SAFETY: module parameters are written only while loading.
+    let p = unsafe { &*core::ptr::addr_of!(bindings::ima_ns_param_appraise) };
+    Mode::parse(crate::param(p)).unwrap_or(Mode::Enforce)
+}
+
+/// Whether `appraise` rules take effect.
+pub(crate) fn enabled() -> bool {
+    mode() != Mode::Off
+}
+
+/// What a namespace's matching `appraise` rule asks for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rule {
+    required: Required,
+    allowed_algos: Option<HashAlgos>,
+    /// Verdicts are cached per hook class and requirement, as upstream's
+    /// `IMA_*_APPRAISED` bits.
+    key: u32,
+}
+
+impl Rule {
+    pub(crate) fn of(d: &Decision) -> Option<Self> {
+        if !d.appraise {
+            return None;
+        }
+        Some(Self {
+            required: Required {
+                signature: d.digsig_required,
+                verity: d.verity_required,
+            },
+            allowed_algos: d.allowed_algos,
+            key: d.appraise_subaction.map_or(0, |s| s.bits()) | u32::from(d.digsig_required),
+        })
+    }
+}
+
+/// The kernel's `HASH_ALGO_*` number of one of the namespace algorithms.
+pub(crate) fn kernel_algo(algo: HashAlgo) -> KernelHashAlgo {
+    let id = match algo {
+        HashAlgo::Sha1 => 2,
+        HashAlgo::Sha256 => 4,
+        HashAlgo::Sha384 => 5,
+        HashAlgo::Sha512 => 6,
+    };
+    KernelHashAlgo::new(id).unwrap_or(KernelHashAlgo::SHA256)
+}
+
+/// The namespace algorithm a `HASH_ALGO_*` number is, if it is one.
+fn our_algo(algo: KernelHashAlgo) -> Option<HashAlgo> {
+    HashAlgo::ALL.into_iter().find(|&a| kernel_algo(a) == algo)
+}
+
+/// Appraises the event's file for `n` under `rule`: whether the access may
+/// go on in this namespace. Failures are logged and audited once per
+/// verdict; in `log` and `fix` modes they do not deny.
+pub(crate) fn appraise(
+    st: &ImaState,
+    n: &ImaNamespace,
+    rule: Rule,
+    mask: u32,
+    facts: &FileFacts,
+    state: &mut IintState,
+    hashed: &mut Hashed<'_>,
+) -> bool {
+    let file = hashed.file();
+    let cached = state.appraised(n.id, rule.key, || file.change_cookie());
+    let verdict = match cached {
+        Some(v) => v,
+        None => {
+            let v = decide(st, n, rule, facts, state, hashed);
+            if let Err(e) = state.keep_verdict(n.id, rule.key, hashed.version(), v) {
+                pr_warn!("appraisal verdict not cached: {:?}\n", e);
+            }
+            v
+        }
+    };
+    // A signed file stays as signed: no writers (but a new file's).
+    let write_denied = mask & ima_policy::MAY_WRITE != 0 && verdict.digsig && !state.new_file;
+    if write_denied && cached.is_none() {
+        failure(
+            n,
+            hashed,
+            "appraise_data",
+            "signed-file-opened-for-write",
+            "",
+        );
+    }
+    let pass = verdict.pass && !write_denied;
+    pass || mode() != Mode::Enforce
+}
+
+/// Appraises without a cached verdict.
+fn decide(
+    st: &ImaState,
+    n: &ImaNamespace,
+    rule: Rule,
+    facts: &FileFacts,
+    state: &mut IintState,
+    hashed: &mut Hashed<'_>,
+) -> Verdict {
+    let fail = |digsig| Verdict {
+        pass: false,
+        digsig,
+    };
+    if !facts.xattrs {
+        failure(
+            n,
+            hashed,
+            "appraise_data",
+            "unknown",
+            " (the filesystem keeps no xattrs)",
+        );
+        return fail(false);
+    }
+    let value = match hashed.take_ima_xattr() {
+        Ok(v) => v,
+        Err(e) => {
+            failure(n, hashed, "appraise_data", "unknown", "");
+            pr_warn!("reading security.ima failed: {:?}\n", e);
+            return fail(false);
+        }
+    };
+    let default = kernel_algo(n.algo());
+    let wanted = hash_algo_for(value.as_deref(), default);
+    // Digests in algorithms the module does not hash with (md5, sha224,
+    // ...) are compared in the namespace's, so they fail as invalid-hash.
+    let (kalgo, algo) = match our_algo(wanted) {
+        Some(a) => (wanted, a),
+        None => (default, n.algo()),
+    };
+    let digest = match hashed.digest(st, state, algo) {
+        Ok(d) => d,
+        Err(e) => {
+            failure(n, hashed, "collect_data", "failed", "");
+            pr_warn!("hashing for appraisal failed: {:?}\n", e);
+            return fail(false);
+        }
+    };
+    if facts.created && value.is_none() {
+        state.new_file = true;
+    }
+    let check = match &value {
+        Some(v) => check_xattr(v, kalgo, digest.as_bytes(), rule.required, false),
+        None => check_missing(rule.required, state.new_file, facts.size == 0),
+    };
+    let mut detail = Detail::new();
+    let (mut status, mut cause, digsig) = match check {
+        Check::Done {
+            status,
+            cause,
+            digsig,
+        } => (status, cause, digsig),
+        Check::Verify {
+            value,
+            signed,
+            fail_cause,
+        } => match verify(st, n, value, signed, kalgo, &mut detail) {
+            true => (Status::Pass, "", true),
+            false => (Status::Fail, fail_cause, true),
+        },
+    };
+    if status != Status::Pass {
+        // Fix mode, but never over a signature.
+        if mode() == Mode::Fix && Check::fixable(value.as_deref()) {
+            match write_hash(hashed.file(), kalgo, digest.as_bytes()) {
+                Ok(()) => status = Status::Pass,
+                Err(e) => pr_warn!("fix mode: writing security.ima failed: {:?}\n", e),
+            }
+        }
+        // A new, empty file with a signature (written before its data).
+        if facts.size == 0 && state.new_file && digsig {
+            status = Status::Pass;
+        }
+        failure(n, hashed, "appraise_data", cause, detail.as_str());
+    }
+    if status == Status::Pass
+        && rule
+            .allowed_algos
+            .is_some_and(|a| !a.contains(usize::from(kalgo.id())))
+    {
+        status = Status::Fail;
+        cause = "denied-hash-algorithm";
+        failure(n, hashed, "collect_data", cause, "");
+    }
+    Verdict {
+        pass: status == Status::Pass,
+        digsig,
+    }
+}
+
+/// Checks a signature with `n`'s keyring; why not, in `detail`.
+fn verify(
+    st: &ImaState,
+    n: &ImaNamespace,
+    value: &[u8],
+    signed: Signed<'_>,
+    algo: KernelHashAlgo,
+    detail: &mut Detail,
+) -> bool {
+    let hdr = match SigHeader::parse(value) {
+        Ok(h) => h,
+        Err(e) => {
+            detail.set(format_args!(" (malformed signature: {:?})", e));
+            return false;
+        }
+    };
+    let file_id_digest;
+    let digest = match signed {
+        Signed::Digest(d) => d,
+        Signed::FileId(id) => {
+            let hashed =
+                our_algo(algo).and_then(|a| st.hashers.get(a).ok()?.hash_buf(id.as_bytes()).ok());
+            match hashed {
+                Some(d) => {
+                    file_id_digest = d;
+                    file_id_digest.as_bytes()
+                }
+                None => {
+                    detail.set(format_args!(
+                        " (cannot hash the file id in {})",
+                        algo.name()
+                    ));
+                    return false;
+                }
+            }
+        }
+    };
+    match n.keyring.verify(&hdr, digest) {
+        Ok(()) => true,
+        Err(e) if e.to_errno() == -(bindings::ENOKEY as i32) => {
+            detail.set(format_args!(
+                " (no key {:08x} in {})",
+                hdr.keyid,
+                n.keyring.name()
+            ));
+            false
+        }
+        Err(e) => {
+            detail.set(format_args!(
+                " (key {:08x}: signature rejected, {:?})",
+                hdr.keyid, e
+            ));
+            false
+        }
+    }
+}
+
+/// Writes `security.ima` as fix mode and `hash` rules do.
+pub(crate) fn write_hash(file: &File<'_>, algo: KernelHashAlgo, digest: &[u8]) -> Result {
+    let mut buf = [0u8; FIX_VALUE_MAX];
+    let n = fix_value(algo, digest, &mut buf).ok_or(EINVAL)?;
+    // SAFETY: the file is valid (type invariant of `File`); `buf` holds
+    // `n` bytes.
+    let ret = unsafe { bindings::ima_ns_set_ima_xattr(file.as_ptr(), buf.as_ptr().cast(), n) };
+    kernel::error::to_result(ret)
+}
+
+/// A failure: logged, and audited as `integrity_audit_msg()` does.
+fn failure(n: &ImaNamespace, hashed: &mut Hashed<'_>, op: &str, cause: &str, detail: &str) {
+    let file = hashed.file();
+    let name = hashed.name().unwrap_or(b"");
+    pr_notice!(
+        "namespace {}: {} cause={}{} name=\"{}\" ({})\n",
+        n.id,
+        op,
+        cause,
+        detail,
+        kernel::str::BStr::from_bytes(name),
+        if mode() == Mode::Enforce {
+            "denied"
+        } else {
+            "allowed: ima_appraise is not enforce"
+        }
+    );
+    crate::audit::integrity_data(Some(file), name, op, cause, n.id);
+}
+
+/// A short explanation for the log, formatted without allocating.
+struct Detail {
+    buf: [u8; 96],
+    len: usize,
+}
+
+impl Detail {
+    fn new() -> Self {
+        Self {
+            buf: [0; 96],
+            len: 0,
+        }
+    }
+
+    fn set(&mut self, args: core::fmt::Arguments<'_>) {
+        let mut out = SliceWriter {
+            buf: &mut self.buf,
+            len: 0,
+        };
+        let _ = core::fmt::write(&mut out, args);
+        self.len = out.len;
+    }
+
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+/// Writes into a byte slice, truncating.
+struct SliceWriter<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl core::fmt::Write for SliceWriter<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let room = self.buf.len() - self.len;
+        let n = s.len().min(room);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+/// `validate_hash_algo()` for a `security.ima` write by a task in `ns`:
+/// every namespace from `ns` up with a `SETXATTR_CHECK` rule must allow
+/// the value's algorithm; without such rules, the namespace's own
+/// algorithm or any the kernel can compute. `Err(cause)` to refuse.
+pub(crate) fn setxattr_allowed(
+    ns: &ImaNamespace,
+    value: &[u8],
+) -> core::result::Result<(), &'static str> {
+    let algo = hash_algo_for(Some(value), kernel_algo(ns.algo()));
+    let mut ruled = false;
+    for n in ns.lineage() {
+        if let Some(allowed) = n.policy.current().summary().setxattr_algos {
+            ruled = true;
+            if !allowed.contains(usize::from(algo.id())) {
+                return Err("denied-hash-algorithm");
+            }
+        }
+    }
+    if ruled || algo == kernel_algo(ns.algo()) || crate::crypto::kernel_has_hash(algo.name()) {
+        Ok(())
+    } else {
+        Err("unavailable-hash-algorithm")
+    }
+}

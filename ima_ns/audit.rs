@@ -1,0 +1,71 @@
+//! Integrity audit records: `AUDIT_INTEGRITY_DATA` (1800) for appraisal
+//! failures and refused `security.ima` writes, `AUDIT_INTEGRITY_RULE`
+//! (1805) for the `audit` action, each as upstream formats it plus
+//! `ima_ns=<id>`. glue.c writes them through the kernel audit API.
+
+use crate::bindings;
+use crate::file::File;
+use ima_tpm::Digest;
+use kernel::prelude::*;
+
+/// `bytes` with a NUL appended.
+fn c_string(bytes: &[u8]) -> Result<KVec<u8>> {
+    let mut v = KVec::with_capacity(bytes.len() + 1, GFP_KERNEL)?;
+    v.extend_from_slice(bytes, GFP_KERNEL)?;
+    v.push(0, GFP_KERNEL)?;
+    Ok(v)
+}
+
+/// An `AUDIT_INTEGRITY_DATA` record (`integrity_audit_msg()`) with
+/// `res=0`: `op` failed with `cause` on the file named `name`.
+pub(crate) fn integrity_data(file: Option<&File<'_>>, name: &[u8], op: &str, cause: &str, ns: u64) {
+    let (Ok(name), Ok(op), Ok(cause)) = (
+        c_string(name),
+        c_string(op.as_bytes()),
+        c_string(cause.as_bytes()),
+    ) else {
+        return;
+    };
+    let inode = match file {
+        // SAFETY: the file is valid for the call (`File`'s invariant).
+        Some(f) => unsafe { bindings::ima_ns_file_inode(f.as_ptr()) },
+        None => core::ptr::null_mut(),
+    };
+    // SAFETY: the strings are NUL-terminated; `inode` is NULL or pinned
+    // by the open file.
+    unsafe {
+        bindings::ima_ns_audit_msg(
+            bindings::IMA_NS_AUDIT_INTEGRITY_DATA as i32,
+            inode,
+            name.as_ptr().cast(),
+            op.as_ptr().cast(),
+            cause.as_ptr().cast(),
+            1,
+            ns,
+        )
+    };
+}
+
+/// The `audit` action's `AUDIT_INTEGRITY_RULE` record
+/// (`ima_audit_measurement()`): `file="..." hash="<algo>:<hex>"`.
+pub(crate) fn rule(name: &[u8], digest: &Digest, ns: u64) -> Result {
+    let name = c_string(name)?;
+    let algo = c_string(digest.algo().name().as_bytes())?;
+    let mut hex = KVec::with_capacity(digest.as_bytes().len() * 2 + 1, GFP_KERNEL)?;
+    for b in digest.as_bytes() {
+        for nibble in [b >> 4, b & 0xf] {
+            hex.push(b"0123456789abcdef"[usize::from(nibble)], GFP_KERNEL)?;
+        }
+    }
+    hex.push(0, GFP_KERNEL)?;
+    // SAFETY: the three strings are NUL-terminated.
+    unsafe {
+        bindings::ima_ns_audit_rule(
+            name.as_ptr().cast(),
+            algo.as_ptr().cast(),
+            hex.as_ptr().cast(),
+            ns,
+        )
+    };
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! IMA keyrings: the host's `.ima` and one `.ima_ns<id>` per namespace,
+//! and signature verification against them.
+//!
+//! The keyring lookup and `verify_signature()` are the kernel's
+//! asymmetric-key API (glue.c); the signature header was checked before,
+//! by `ima_appraise::SigHeader::parse`. Which tasks may reach a keyring by
+//! name is decided in `key_permission` (see [`may_access`]).
+
+use crate::bindings;
+use ima_appraise::SigHeader;
+use kernel::prelude::*;
+use kernel::str::CString;
+
+/// An IMA keyring the module created.
+///
+/// # Invariants
+///
+/// `0` is a keyring from `ima_ns_keyring_alloc()` on which we hold one
+/// reference; `1` is the id of the namespace it belongs to.
+pub(crate) struct Keyring(core::ptr::NonNull<bindings::key>, u64);
+
+// SAFETY: a `struct key` is reference counted and internally locked; the
+// pointer may be used and put from any thread.
+unsafe impl Send for Keyring {}
+// SAFETY: as above; `&Keyring` only searches the keyring.
+unsafe impl Sync for Keyring {}
+
+/// The keyring's name for namespace `id`: `.ima` for the host.
+fn name(id: u64) -> Result<CString> {
+    if id == 0 {
+        CString::try_from_fmt(kernel::fmt!(".ima"))
+    } else {
+        CString::try_from_fmt(kernel::fmt!(".ima_ns{id}"))
+    }
+}
+
+impl Keyring {
+    /// Creates namespace `id`'s keyring; with `restrict_trusted`, it takes
+    /// only keys vouched for by the builtin or secondary trusted keys.
+    pub(crate) fn new(id: u64, restrict_trusted: bool) -> Result<Self> {
+        let name = name(id)?;
+        let mut err = 0;
+        // SAFETY: `name` is NUL-terminated; `err` is a valid out-pointer.
+        let k = unsafe {
+            bindings::ima_ns_keyring_alloc(name.as_ptr().cast(), restrict_trusted, &mut err)
+        };
+        // INVARIANT: a non-NULL result is a new keyring we hold.
+        core::ptr::NonNull::new(k)
+            .map(|k| Self(k, id))
+            .ok_or_else(|| {
+                pr_err!("creating keyring {} failed: {}\n", &*name, err);
+                Error::from_errno(err)
+            })
+    }
+
+    /// The keyring's name, for the log.
+    pub(crate) fn name(&self) -> NameDisplay {
+        NameDisplay(self.1)
+    }
+
+    /// Verifies `sig` (a whole signature value) over `digest` with the key
+    /// its keyid names. `Err(ENOKEY)`: no such key here.
+    pub(crate) fn verify(&self, sig: &SigHeader<'_>, digest: &[u8]) -> Result {
+        let mut algo = [0u8; 24];
+        let n = sig.hash_algo.name().len().min(algo.len() - 1);
+        algo[..n].copy_from_slice(&sig.hash_algo.name().as_bytes()[..n]);
+        let sig_len = u32::try_from(sig.sig.len()).map_err(|_| EINVAL)?;
+        let digest_len = u32::try_from(digest.len()).map_err(|_| EINVAL)?;
+        // SAFETY: the keyring is valid (type invariant); `algo` is
+        // NUL-terminated; the slices are valid for their lengths.
+        let ret = unsafe {
+            bindings::ima_ns_verify_signature(
+                self.0.as_ptr(),
+                sig.keyid,
+                algo.as_ptr().cast(),
+                sig.sig.as_ptr(),
+                sig_len,
+                digest.as_ptr(),
+                digest_len,
+            )
+        };
+        kernel::error::to_result(ret)
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        // SAFETY: we hold a reference (type invariant).
+        unsafe { bindings::ima_ns_keyring_put(self.0.as_ptr()) };
+    }
+}
+
+/// `key_permission` for a reference by name (not possessed) to namespace
+/// `owner`'s keyring: only tasks in that namespace, or the task holding it
+/// for its children while it is not yet active, may reach it. The host
+/// and siblings never see a namespace's keys, and a namespace cannot add
+/// keys to its parent's.
+pub(crate) fn may_access(current: u64, for_children: Option<(u64, bool)>, owner: u64) -> bool {
+    current == owner || for_children.is_some_and(|(id, active)| id == owner && !active)
+}
+
+/// Displays a keyring's name (`.ima`, `.ima_ns<id>`).
+pub(crate) struct NameDisplay(u64);
+
+impl core::fmt::Display for NameDisplay {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            0 => f.write_str(".ima"),
+            id => write!(f, ".ima_ns{id}"),
+        }
+    }
+}
+
+/// `keyring_restrict=`: the host keyring takes only keys the builtin or
+/// secondary trusted keys vouch for (`CONFIG_INTEGRITY_TRUSTED_KEYRING`).
+pub(crate) fn restrict_host() -> bool {
+    // SAFETY: module parameters are written only while loading.
+    unsafe { *core::ptr::addr_of!(bindings::ima_ns_param_keyring_restrict) }
+}
