@@ -1,6 +1,7 @@
 //! Integrity audit records: `AUDIT_INTEGRITY_DATA` (1800) for appraisal
-//! failures and refused `security.ima` writes, `AUDIT_INTEGRITY_RULE`
-//! (1805) for the `audit` action, each as upstream formats it plus
+//! failures and refused `security.ima` writes, `AUDIT_INTEGRITY_STATUS`
+//! (1804) for policy updates, `AUDIT_INTEGRITY_RULE` (1805) for the
+//! `audit` action, each as upstream formats it plus
 //! `ima_ns=<id>`. glue.c writes them through the kernel audit API.
 
 use crate::bindings;
@@ -19,8 +20,26 @@ fn c_string(bytes: &[u8]) -> Result<KVec<u8>> {
 /// An `AUDIT_INTEGRITY_DATA` record (`integrity_audit_msg()`) with
 /// `res=0`: `op` failed with `cause` on the file named `name`.
 pub(crate) fn integrity_data(file: Option<&File<'_>>, name: &[u8], op: &str, cause: &str, ns: u64) {
+    message(bindings::IMA_NS_AUDIT_INTEGRITY_DATA, file, Some(name), op, cause, false, ns);
+}
+
+/// An `AUDIT_INTEGRITY_STATUS` record with no file (policy updates).
+pub(crate) fn status(op: &str, cause: &str, ok: bool, ns: u64) {
+    message(bindings::IMA_NS_AUDIT_INTEGRITY_STATUS, None, None, op, cause, ok, ns);
+}
+
+fn message(
+    kind: u32,
+    file: Option<&File<'_>>,
+    name: Option<&[u8]>,
+    op: &str,
+    cause: &str,
+    ok: bool,
+    ns: u64,
+) {
+    let has_name = name.is_some();
     let (Ok(name), Ok(op), Ok(cause)) = (
-        c_string(name),
+        c_string(name.unwrap_or(b"")),
         c_string(op.as_bytes()),
         c_string(cause.as_bytes()),
     ) else {
@@ -31,16 +50,21 @@ pub(crate) fn integrity_data(file: Option<&File<'_>>, name: &[u8], op: &str, cau
         Some(f) => unsafe { bindings::ima_ns_file_inode(f.as_ptr()) },
         None => core::ptr::null_mut(),
     };
-    // SAFETY: the strings are NUL-terminated; `inode` is NULL or pinned
-    // by the open file.
+    let name = if has_name {
+        name.as_ptr()
+    } else {
+        core::ptr::null()
+    };
+    // SAFETY: the strings are NUL-terminated (or NULL for no name);
+    // `inode` is NULL or pinned by the open file.
     unsafe {
         bindings::ima_ns_audit_msg(
-            bindings::IMA_NS_AUDIT_INTEGRITY_DATA as i32,
+            kind as i32,
             inode,
-            name.as_ptr().cast(),
+            name.cast(),
             op.as_ptr().cast(),
             cause.as_ptr().cast(),
-            1,
+            i32::from(!ok),
             ns,
         )
     };

@@ -80,6 +80,11 @@ module_param_named(keyring_restrict, ima_ns_param_keyring_restrict, bool, 0444);
 MODULE_PARM_DESC(keyring_restrict,
 	"the host's .ima keyring takes only keys signed by the builtin or secondary trusted keys (default N)");
 
+/* Upstream's CONFIG_IMA_X509_PATH / CONFIG_IMA_LOAD_X509, per load. */
+char ima_ns_param_x509[256] = "";
+module_param_string(ima_x509, ima_ns_param_x509, sizeof(ima_ns_param_x509), 0444);
+MODULE_PARM_DESC(ima_x509, "DER X.509 certificate loaded into the host's .ima keyring at load");
+
 /* --- hook trampolines: same signatures as the bpf_lsm_* stubs they replace */
 
 /* As ima_bprm_check(): BPRM_CHECK with the caller's credentials. */
@@ -624,6 +629,32 @@ struct key *ima_ns_keyring_alloc(const char *name, bool restrict_trusted, int *e
 	}
 	*err = 0;
 	return keyring;
+}
+
+/* As integrity_load_x509(): the key bypasses the keyring's restriction. */
+int ima_ns_keyring_load_x509(struct key *keyring, const char *path)
+{
+	key_perm_t perm = (KEY_POS_ALL & ~KEY_POS_SETATTR) | KEY_USR_VIEW |
+			  KEY_USR_READ;
+	void *data = NULL;
+	key_ref_t key;
+	ssize_t size;
+
+	size = kernel_read_file_from_path(path, 0, &data, INT_MAX, NULL,
+					  READING_X509_CERTIFICATE);
+	if (size < 0)
+		return size;
+	key = key_create_or_update(make_key_ref(keyring, 1), "asymmetric", NULL,
+				   data, size, perm,
+				   KEY_ALLOC_NOT_IN_QUOTA | KEY_ALLOC_BUILT_IN |
+				   KEY_ALLOC_BYPASS_RESTRICTION);
+	vfree(data);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+	pr_notice("Loaded X.509 cert '%s': %s\n",
+		  key_ref_to_ptr(key)->description, path);
+	key_ref_put(key);
+	return 0;
 }
 
 void ima_ns_keyring_put(struct key *keyring)

@@ -32,6 +32,7 @@ extern bool ima_ns_param_write_policy;
 extern bool ima_ns_param_read_policy;
 extern char ima_ns_param_appraise[16];
 extern bool ima_ns_param_keyring_restrict;
+extern char ima_ns_param_x509[256];
 
 /* What a policy rule and the inode cache need to know about an open file. */
 struct ima_ns_file_facts {
@@ -132,6 +133,8 @@ int ima_ns_shash_init(struct shash_desc *desc, struct crypto_shash *tfm);
  */
 struct key *ima_ns_keyring_alloc(const char *name, bool restrict_trusted, int *err);
 void ima_ns_keyring_put(struct key *keyring);
+/* Reads a DER certificate from path into keyring: 0 or -errno. */
+int ima_ns_keyring_load_x509(struct key *keyring, const char *path);
 /* 0 for a good signature, else -errno (-ENOKEY: no key with that id). */
 int ima_ns_verify_signature(struct key *keyring, u32 keyid, const char *hash_algo,
 			    const u8 *sig, u32 sig_len, const u8 *digest,
@@ -195,6 +198,7 @@ int ima_ns_rust_keyring_permission(u64 id);
 
 /* Audit record types (uapi/linux/audit.h). */
 #define IMA_NS_AUDIT_INTEGRITY_DATA 1800
+#define IMA_NS_AUDIT_INTEGRITY_STATUS 1804
 #define IMA_NS_AUDIT_INTEGRITY_RULE 1805
 
 #endif /* IMA_NS_GLUE_H */

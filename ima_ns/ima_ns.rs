@@ -117,6 +117,13 @@ impl kernel::Module for ImaNsModule {
         let tpm = tpm::Tpm::default_chip()?;
         let has_tpm = tpm.is_some();
         let st = ImaState::new(ImaNamespace::new_host(algo, template.clone(), rules, tpm)?)?;
+        if let Some(path) = keyrings::x509_param() {
+            // As upstream: a certificate that cannot be loaded is logged,
+            // and the module runs without it.
+            if let Err(e) = st.host.keyring.load_x509(path) {
+                pr_err!("ima_x509={:?}: not loaded: {:?}\n", path, e);
+            }
+        }
         // SAFETY: `st` is pinned in the module struct and withdrawn in
         // `drop`, which runs only after the hooks are disabled (the
         // livepatch holds a module reference while enabled).

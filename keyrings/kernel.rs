@@ -58,6 +58,15 @@ impl Keyring {
         NameDisplay(self.1)
     }
 
+    /// Loads a DER X.509 certificate from `path` (`ima_x509=`), past any
+    /// restriction, as upstream's `integrity_load_x509()`.
+    pub(crate) fn load_x509(&self, path: &core::ffi::CStr) -> Result {
+        // SAFETY: the keyring is valid (type invariant); `path` is
+        // NUL-terminated.
+        let ret = unsafe { bindings::ima_ns_keyring_load_x509(self.0.as_ptr(), path.as_ptr().cast()) };
+        kernel::error::to_result(ret)
+    }
+
     /// Verifies `sig` (a whole signature value) over `digest` with the key
     /// its keyid names. `Err(ENOKEY)`: no such key here.
     pub(crate) fn verify(&self, sig: &SigHeader<'_>, digest: &[u8]) -> Result {
@@ -116,4 +125,13 @@ impl core::fmt::Display for NameDisplay {
 pub(crate) fn restrict_host() -> bool {
     // SAFETY: module parameters are written only while loading.
     unsafe { *core::ptr::addr_of!(bindings::ima_ns_param_keyring_restrict) }
+}
+
+/// `ima_x509=`: a certificate for the host keyring, if given.
+pub(crate) fn x509_param() -> Option<&'static core::ffi::CStr> {
+    // SAFETY: module parameters are written only while loading.
+    let p = unsafe { &*core::ptr::addr_of!(bindings::ima_ns_param_x509) };
+    core::ffi::CStr::from_bytes_until_nul(p)
+        .ok()
+        .filter(|s| !s.is_empty())
 }

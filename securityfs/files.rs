@@ -351,10 +351,17 @@ impl Writer {
         } else {
             ns.policy.end_write(pending)
         };
+        // Audited as ima_release_policy() does (AUDIT_INTEGRITY_STATUS).
         match result {
-            Ok(()) if installing => pr_info!("namespace {}: policy update completed\n", ns.id),
-            Ok(()) => {}
-            Err(e) => pr_err!("namespace {}: policy update failed: {:?}\n", ns.id, e),
+            Ok(()) if installing => {
+                pr_info!("namespace {}: policy update completed\n", ns.id);
+                crate::audit::status("policy_update", "completed", true, ns.id);
+            }
+            Ok(()) => crate::audit::status("policy_update", "failed", false, ns.id),
+            Err(e) => {
+                pr_err!("namespace {}: policy update failed: {:?}\n", ns.id, e);
+                crate::audit::status("policy_update", "failed", false, ns.id);
+            }
         }
     }
 }

@@ -9,7 +9,7 @@
 # and fix modes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 45
+tap_plan 50
 
 T=$(mktemp -d)
 D=$SCRATCH/appraise
@@ -62,6 +62,8 @@ ima_load || bail "cannot load ima_ns.ko"
 tap_check "the module creates the host keyring .ima" sh -c "keyctl describe %keyring:.ima >/dev/null"
 tap_check "an RSA and an ECDSA certificate go into .ima with keyctl padd" load_keys
 tap_check "appraise, hash, audit and SETXATTR_CHECK rules load" ima_policy_write "$policy"
+tap_check "the policy update is audited: type=1804 op=policy_update cause=completed res=1 ima_ns=0" \
+	log_has "type=1804 .*op=policy_update cause=completed comm=.* res=1 errno=0 ima_ns=0"
 
 # --- signatures
 new_prog good && sign rsa $D/good
@@ -198,6 +200,14 @@ touch $T/go
 wait
 tap_check "host: the namespace's key is not in .ima" sh -c "! keyctl list %keyring:.ima | grep -q 'ima-ns ns'"
 tap_check "host: the same binary is denied (root's execs need a host key)" expect EACCES $D/nsprog
+# ima-ns run --key: the creator provisions the pending namespace's keyring,
+# so appraisal trusts the key before any process inside could add it
+# (setpriv, on the 9p root, is not appraised; uid 1000 again keeps the
+# host's rule out).
+new_prog first && sign ns $D/first
+tap_check "ima-ns run --key: the first member's appraised exec runs with the provisioned key" \
+	sh -c "printf '%s\n' 'appraise func=BPRM_CHECK fsmagic=0xef53 appraise_type=imasig' |
+		$IMA_NS_TOOL run --policy - --key $T/ns.der -- setpriv --reuid 1000 $D/first"
 
 # --- modes: log, off, fix (the module reloaded with ima_appraise=)
 ima_unload
@@ -213,6 +223,15 @@ ima_load ima_appraise=off || bail "reload off"
 ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 appraise_type=imasig" || bail "policy"
 tap_check "off mode: a tampered binary runs, nothing is logged" \
 	sh -c "[ \"\$(cat /dev/null; $D/tampered && echo ran)\" = ran ] && ! dmesg | tail -n 5 | grep -q 'name=\"$D/tampered\"'"
+ima_unload
+log_mark
+ima_load keyring_restrict=1 ima_x509=$T/rsa.der || bail "reload restricted"
+tap_check "keyring_restrict=1: a self-signed certificate is refused by .ima" \
+	sh -c "! keyctl padd asymmetric '' %keyring:.ima <$T/ec.der 2>/dev/null"
+tap_check "ima_x509=: the certificate is loaded past the restriction" \
+	sh -c "keyctl list %keyring:.ima | grep -q 'ima-ns rsa'"
+ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 appraise_type=imasig" || bail "policy"
+tap_check "... and binaries it signed run" expect ok $D/good
 ima_unload
 ima_load ima_appraise=fix || bail "reload fix"
 ima_policy_write "appraise func=FILE_CHECK fsmagic=0xef53 fowner=4242" || bail "policy"

@@ -22,7 +22,7 @@ Drives the IMA namespaces of ima_ns.ko through securityfs.
 
 Commands:
   run --policy FILE [--hash H] [--template T] [--model SETTING] [--print-id]
-      [--] CMD [ARGS...]
+      [--key CERT]... [--] CMD [ARGS...]
         Create an IMA namespace as this process's namespace for children,
         give it the policy in FILE ('-' = stdin), hash H (sha1, sha256,
         sha384, sha512) and template T (e.g. ima-ng), then run CMD as its
@@ -30,7 +30,9 @@ Commands:
         signal N). --print-id prints 'ima-ns: namespace ID' on stderr.
         --model SETTING sets for_children/model (e.g. 'external enforce
         timeout_ms=2000'); an enforcing namespace's command starts only
-        once an agent reads its events (at most 30 s).
+        once an agent reads its events (at most 30 s). --key adds a DER
+        X.509 certificate to the namespace's keyring (.ima_ns<ID>) before
+        CMD starts, so appraisal trusts it from CMD's first exec.
   model learn ID --out FILE
         Be namespace ID's agent: allow every event and write the set of
         (event, executable digest, object digest) tuples to FILE.
@@ -117,6 +119,8 @@ pub(crate) struct RunArgs {
     pub(crate) model: Option<String>,
     /// Print the new namespace's id on stderr.
     pub(crate) print_id: bool,
+    /// Certificates for the namespace's keyring.
+    pub(crate) keys: Vec<PathBuf>,
     /// The command and its arguments (never empty).
     pub(crate) argv: Vec<OsString>,
 }
@@ -226,6 +230,7 @@ impl Parser {
     fn run(&mut self) -> Result<Command, UsageError> {
         let (mut policy, mut hash, mut template, mut print_id) = (None, None, None, false);
         let mut model = None;
+        let mut keys = Vec::new();
         let mut argv = Vec::new();
         while let Some(arg) = self.args.next() {
             match classify(arg) {
@@ -267,6 +272,7 @@ impl Parser {
                         template = Some(t);
                     }
                     "--model" => model = Some(self.text(&name, inline)?),
+                    "--key" => keys.push(PathBuf::from(self.value(&name, inline)?)),
                     "--print-id" => {
                         self.no_value(&name, &inline)?;
                         print_id = true;
@@ -291,6 +297,7 @@ impl Parser {
             template,
             model,
             print_id,
+            keys,
             argv,
         }))
     }
@@ -499,6 +506,9 @@ mod tests {
             "--model",
             "external enforce",
             "--print-id",
+            "--key",
+            "a.der",
+            "--key=b.der",
             "--",
             "sh",
             "-c",
@@ -514,6 +524,7 @@ mod tests {
                 template: Some("ima-ng".into()),
                 model: Some("external enforce".into()),
                 print_id: true,
+                keys: vec!["a.der".into(), "b.der".into()],
                 argv: os(&["sh", "-c", "echo hi"]),
             })
         );

@@ -9,6 +9,7 @@
 mod cli;
 mod error;
 mod inspect;
+mod keys;
 mod model;
 mod policy;
 mod run;

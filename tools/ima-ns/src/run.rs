@@ -51,6 +51,10 @@ pub(crate) fn configure(
         )
     })?;
     drop(file);
+    if !args.keys.is_empty() {
+        let id = sysfs.read_value("for_children/ns_id")?;
+        crate::keys::add_all(&id, &args.keys)?;
+    }
     if args.print_id || args.model.is_some() {
         return sysfs.read_value("for_children/ns_id").map(Some);
     }
@@ -157,6 +161,7 @@ mod tests {
             template: None,
             model: None,
             print_id: false,
+            keys: Vec::new(),
             argv: argv.iter().map(OsString::from).collect(),
         }
     }
