@@ -20,12 +20,28 @@ fn c_string(bytes: &[u8]) -> Result<KVec<u8>> {
 /// An `AUDIT_INTEGRITY_DATA` record (`integrity_audit_msg()`) with
 /// `res=0`: `op` failed with `cause` on the file named `name`.
 pub(crate) fn integrity_data(file: Option<&File<'_>>, name: &[u8], op: &str, cause: &str, ns: u64) {
-    message(bindings::IMA_NS_AUDIT_INTEGRITY_DATA, file, Some(name), op, cause, false, ns);
+    message(
+        bindings::IMA_NS_AUDIT_INTEGRITY_DATA,
+        file,
+        Some(name),
+        op,
+        cause,
+        false,
+        ns,
+    );
 }
 
 /// An `AUDIT_INTEGRITY_STATUS` record with no file (policy updates).
 pub(crate) fn status(op: &str, cause: &str, ok: bool, ns: u64) {
-    message(bindings::IMA_NS_AUDIT_INTEGRITY_STATUS, None, None, op, cause, ok, ns);
+    message(
+        bindings::IMA_NS_AUDIT_INTEGRITY_STATUS,
+        None,
+        None,
+        op,
+        cause,
+        ok,
+        ns,
+    );
 }
 
 fn message(

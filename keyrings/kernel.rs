@@ -63,7 +63,8 @@ impl Keyring {
     pub(crate) fn load_x509(&self, path: &core::ffi::CStr) -> Result {
         // SAFETY: the keyring is valid (type invariant); `path` is
         // NUL-terminated.
-        let ret = unsafe { bindings::ima_ns_keyring_load_x509(self.0.as_ptr(), path.as_ptr().cast()) };
+        let ret =
+            unsafe { bindings::ima_ns_keyring_load_x509(self.0.as_ptr(), path.as_ptr().cast()) };
         kernel::error::to_result(ret)
     }
 
