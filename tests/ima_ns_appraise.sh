@@ -9,7 +9,7 @@
 # and fix modes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 50
+tap_plan 53
 
 T=$(mktemp -d)
 D=$SCRATCH/appraise
@@ -72,6 +72,12 @@ tap_check "a binary signed with the RSA key runs" expect ok $D/good
 tap_check "a binary signed with the ECDSA key runs" expect ok $D/ecgood
 entry=$(awk -v f=$D/good '$5 == f { print $3, $6 }' $IMA/ascii_runtime_measurements)
 tap_check "ima-sig lists its signature as getfattr shows it" test "$entry" = "ima-sig $(xattr_hex $D/good)"
+
+new_prog changed && sign rsa $D/changed
+expect ok $D/changed >/dev/null
+printf '\0' >>$D/changed
+tap_check "a binary that ran, then changed through the kernel: the cached pass is dropped, EACCES" \
+	expect EACCES $D/changed
 
 log_mark
 new_prog tampered && sign rsa $D/tampered && printf '\0' >>$D/tampered
@@ -169,6 +175,12 @@ log_mark
 new_prog audited && sign rsa $D/audited
 $D/audited && $D/audited
 tap_check "audit: one record per version of the file" test "$(log_count "type=1805 .*file=\"$D/audited\"")" = 1
+
+# --- MMAP_CHECK: an executable mapping of an unsigned file
+ima_policy_write "appraise func=MMAP_CHECK fsmagic=0xef53 uid=0 appraise_type=imasig" || bail "mmap policy"
+map() { python3 -c "import mmap, sys; f = open(sys.argv[1], 'rb'); mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ | mmap.PROT_EXEC)" "$1"; }
+tap_check "MMAP_CHECK: PROT_EXEC mapping of an unsigned file: EACCES" expect EACCES map $D/unsigned
+tap_check "MMAP_CHECK: PROT_EXEC mapping of a signed file works" expect ok map $D/good
 
 # --- MODULE_CHECK
 cp $IMA_NS_TOP/tests/modules/ima_ns_trigger.ko $D/signed.ko && sign rsa $D/signed.ko
