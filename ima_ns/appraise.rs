@@ -168,27 +168,46 @@ fn decide(
             return fail(false);
         }
     };
-    let default = kernel_algo(n.algo());
-    let wanted = hash_algo_for(value.as_deref(), default);
-    // Digests in algorithms the module does not hash with (md5, sha224,
-    // ...) are compared in the namespace's, so they fail as invalid-hash.
-    let (kalgo, algo) = match our_algo(wanted) {
-        Some(a) => (wanted, a),
-        None => (default, n.algo()),
-    };
-    let digest = match hashed.digest(st, state, algo) {
-        Ok(d) => d,
-        Err(e) => {
-            failure(n, hashed, "collect_data", "failed", "");
-            pr_warn!("hashing for appraisal failed: {:?}\n", e);
-            return fail(false);
+    // What is appraised: the fs-verity digest (`digest_type=verity`), else
+    // the file hashed in the algorithm `security.ima` names.
+    let mut verity = [0u8; 64];
+    let file_digest;
+    let (kalgo, digest): (KernelHashAlgo, &[u8]) = if rule.required.verity {
+        let found = hashed
+            .file()
+            .verity_digest(&mut verity)
+            .and_then(|(algo, d)| Some((KernelHashAlgo::new(algo)?, d)));
+        match found {
+            Some(v) => v,
+            None => {
+                failure(n, hashed, "collect_data", "no-verity-digest", "");
+                return fail(false);
+            }
         }
+    } else {
+        let default = kernel_algo(n.algo());
+        let wanted = hash_algo_for(value.as_deref(), default);
+        // Digests in algorithms the module does not hash with (md5,
+        // sha224, ...) are compared in the namespace's: invalid-hash.
+        let (kalgo, algo) = match our_algo(wanted) {
+            Some(a) => (wanted, a),
+            None => (default, n.algo()),
+        };
+        file_digest = match hashed.digest(st, state, algo) {
+            Ok(d) => d,
+            Err(e) => {
+                failure(n, hashed, "collect_data", "failed", "");
+                pr_warn!("hashing for appraisal failed: {:?}\n", e);
+                return fail(false);
+            }
+        };
+        (kalgo, file_digest.as_bytes())
     };
     if facts.created && value.is_none() {
         state.new_file = true;
     }
     let check = match &value {
-        Some(v) => check_xattr(v, kalgo, digest.as_bytes(), rule.required, false),
+        Some(v) => check_xattr(v, kalgo, digest, rule.required, false),
         None => check_missing(rule.required, state.new_file, facts.size == 0),
     };
     let mut detail = Detail::new();
@@ -209,8 +228,9 @@ fn decide(
     };
     if status != Status::Pass {
         // Fix mode, but never over a signature.
-        if mode() == Mode::Fix && Check::fixable(value.as_deref()) {
-            match write_hash(hashed.file(), kalgo, digest.as_bytes()) {
+        // (A hash of an fs-verity digest would never pass: not for those.)
+        if mode() == Mode::Fix && !rule.required.verity && Check::fixable(value.as_deref()) {
+            match write_hash(hashed.file(), kalgo, digest) {
                 Ok(()) => status = Status::Pass,
                 Err(e) => pr_warn!("fix mode: writing security.ima failed: {:?}\n", e),
             }

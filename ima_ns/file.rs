@@ -127,6 +127,20 @@ impl File<'_> {
         &buf[..n.min(buf.len())]
     }
 
+    /// The fs-verity digest (into `buf`) and its `HASH_ALGO_*`; `None` if
+    /// fs-verity is not enabled on the file.
+    pub(crate) fn verity_digest<'b>(&self, buf: &'b mut [u8; 64]) -> Option<(u8, &'b [u8])> {
+        let mut algo = 0u8;
+        // SAFETY: the file is valid (type invariant); `buf` has the 64
+        // bytes of room FS_VERITY_MAX_DIGEST_SIZE asks for.
+        let n =
+            unsafe { bindings::ima_ns_verity_digest(self.as_ptr(), buf.as_mut_ptr(), &mut algo) };
+        let n = usize::try_from(n)
+            .ok()
+            .filter(|&n| n > 0 && n <= buf.len())?;
+        Some((algo, &buf[..n]))
+    }
+
     /// Reads up to `buf.len()` bytes at `*pos`, advancing it.
     pub(crate) fn read_at(&self, buf: &mut [u8], pos: &mut i64) -> Result<usize> {
         // SAFETY: the file is valid; `buf` is writable for its length and

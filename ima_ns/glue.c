@@ -13,6 +13,7 @@
 #include <linux/dcache.h>
 #include <linux/err.h>
 #include <linux/file.h>
+#include <linux/fsverity.h>
 #include <linux/fs.h>
 #include <linux/kernel_read_file.h>
 #include <linux/key.h>
@@ -733,6 +734,16 @@ int ima_ns_set_ima_xattr(struct file *file, const void *value, size_t size)
 			     value, size, 0);
 	inode_unlock(inode);
 	return ret;
+}
+
+int ima_ns_verity_digest(struct file *file, u8 *digest, u8 *algo)
+{
+	enum hash_algo alg;
+	int len = fsverity_get_digest(file_inode(file), digest, NULL, &alg);
+
+	if (len > 0)
+		*algo = alg;
+	return len;
 }
 
 bool ima_ns_crypto_has_hash(const char *name)

@@ -141,6 +141,12 @@ int ima_ns_verify_signature(struct key *keyring, u32 keyid, const char *hash_alg
 			    u32 digest_len);
 /* Writes security.ima (fix mode, hash rules): 0 or -errno. */
 int ima_ns_set_ima_xattr(struct file *file, const void *value, size_t size);
+/*
+ * fsverity_get_digest(): the file's fs-verity digest into digest (64
+ * bytes of room) and its HASH_ALGO_* into *algo; returns its size, 0 if
+ * fs-verity is not enabled on the file.
+ */
+int ima_ns_verity_digest(struct file *file, u8 *digest, u8 *algo);
 bool ima_ns_crypto_has_hash(const char *name);
 struct inode *ima_ns_file_inode(struct file *file);
 /* AUDIT_INTEGRITY_* record as integrity_audit_msg(), plus ima_ns=<ns>. */

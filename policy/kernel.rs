@@ -6,7 +6,7 @@
 
 use core::sync::atomic::{AtomicBool, Ordering};
 use ima_policy::{
-    evaluate_indexed, ActionMask, Decision, Event, Func, FuncIndex, PolicySummary, Rule,
+    evaluate_indexed, Action, ActionMask, Decision, Event, Func, FuncIndex, PolicySummary, Rule,
 };
 use kernel::new_spinlock;
 use kernel::prelude::*;
@@ -166,10 +166,10 @@ fn unenforceable(rule: &Rule) -> Option<&'static str> {
     if rule.pcr.is_some_and(|p| p != 10) {
         return Some("pcr= other than 10 is not supported yet");
     }
-    if rule.digest_verity {
+    if rule.digest_verity && rule.action != Action::Appraise {
         return Some(
-            "digest_type=verity: fs-verity digests (fsverity_get_digest) are not read by \
-             this module",
+            "digest_type=verity is enforced on appraise rules only: measurements record \
+             file hashes",
         );
     }
     if rule.appraise_type == Some(ima_policy::AppraiseType::ImaSigModsig) {

@@ -12,7 +12,7 @@ packages=(
 	rustc-web rust-web-src libstd-rust-web-dev
 	# guest and test tools
 	qemu-system-x86 swtpm swtpm-tools busybox-static
-	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs attr
+	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs attr fsverity
 	python3 util-linux
 )
 

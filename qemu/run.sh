@@ -76,7 +76,9 @@ if $tpm; then
 	watcher=$!
 fi
 truncate -s 256M "$run/scratch.img"
-mkfs.ext4 -q -F "$run/scratch.img"
+# verity, 4 KiB blocks: fs-verity files for the appraisal test (its Merkle
+# tree blocks are a page, which a 1 KiB-block filesystem cannot hold).
+mkfs.ext4 -q -F -b 4096 -O verity "$run/scratch.img"
 
 rc=0
 timeout "$timeout_s" qemu-system-x86_64 \

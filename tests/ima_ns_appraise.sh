@@ -9,7 +9,7 @@
 # and fix modes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 53
+tap_plan 57
 
 T=$(mktemp -d)
 D=$SCRATCH/appraise
@@ -175,6 +175,35 @@ log_mark
 new_prog audited && sign rsa $D/audited
 $D/audited && $D/audited
 tap_check "audit: one record per version of the file" test "$(log_count "type=1805 .*file=\"$D/audited\"")" = 1
+
+# --- fs-verity (files owned by 4545): v3 signatures of the file's
+# fs-verity digest (struct ima_file_id {type 6, algo, digest}, hashed and
+# signed by openssl, as evmctl 1.5's --veritysig does; evmctl 1.4 lacks it)
+ima_policy_write "appraise func=FILE_CHECK fsmagic=0xef53 fowner=4545 digest_type=verity appraise_type=sigv3" ||
+	bail "verity policy"
+sigv3() { # FILE KEY: security.ima = v3 signature of FILE's fs-verity digest
+	local d skid sig
+	d=$(fsverity digest --compact --hash-alg=sha256 "$1") || return 1
+	printf '\x06\x04' >$T/id && echo -n "$d" | xxd -r -p >>$T/id
+	openssl dgst -sha256 -sign $T/$2.pem -binary -out $T/id.sig $T/id || return 1
+	skid=$(openssl x509 -inform DER -in $T/$2.der -noout -ext subjectKeyIdentifier | tail -n 1 | tr -d ' :')
+	sig=$(xxd -p $T/id.sig | tr -d '\n')
+	setfattr -n security.ima -v "0x060304${skid: -8}$(printf '%04x' $((${#sig} / 2)))$sig" "$1"
+}
+# (owned by 4545 only once signed: fsverity digest must read it)
+verity_file() { echo "verity $1" >$D/$1 && fsverity enable $D/$1; }
+verity_file v1 && sigv3 $D/v1 rsa && chown 4545 $D/v1 || bail "fsverity/sigv3"
+tap_check "digest_type=verity: an fs-verity file with a v3 signature of its digest is readable" expect ok cat $D/v1
+log_mark
+verity_file v2 && sigv3 $D/v2 stranger && chown 4545 $D/v2
+tap_check "... signed by an unknown key: EACCES, invalid-verity-signature" \
+	sh -c "[ \"\$(cat $D/v2 2>&1)\" != 'verity v2' ] && dmesg | grep -q 'cause=invalid-verity-signature (no key .*name=\"$D/v2\"'"
+verity_file v3 && sign rsa $D/v3 && chown 4545 $D/v3
+tap_check "... with a v2 signature instead: EACCES (verity-signature-required)" expect EACCES cat $D/v3
+log_mark
+echo "not verity" >$D/v4 && sign rsa $D/v4 && chown 4545 $D/v4
+tap_check "... fs-verity not enabled: EACCES, logged as no-verity-digest" \
+	sh -c "! cat $D/v4 >/dev/null 2>&1 && dmesg | grep -q 'collect_data cause=no-verity-digest name=\"$D/v4\"'"
 
 # --- MMAP_CHECK: an executable mapping of an unsigned file
 ima_policy_write "appraise func=MMAP_CHECK fsmagic=0xef53 uid=0 appraise_type=imasig" || bail "mmap policy"
