@@ -9,7 +9,7 @@
 # and fix modes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 57
+tap_plan 59
 
 T=$(mktemp -d)
 D=$SCRATCH/appraise
@@ -153,9 +153,13 @@ echo "appended through the kernel" | tee -a $T/h >>$D/h
 tap_check "written through the kernel: security.ima follows, still readable" expect ok cat $D/h
 tap_check "... and equals sha256 of the new contents" \
 	test "$(xattr_hex $D/h)" = "0404$(sha256sum $T/h | cut -d' ' -f1)"
+echo "signed data" >$D/signed && sign rsa $D/signed && chown 4242 $D/signed
+tap_check "a signed file is readable (FILE_CHECK)" expect ok cat $D/signed
+tap_check "... but cannot be opened for write (EACCES), as upstream's IMA_DIGSIG rule" \
+	expect EACCES sh -c "echo more >>$D/signed"
 log_mark
 tap_check "SETXATTR_CHECK: a sha1 value is refused (EACCES)" \
-	sh -c "! setfattr -n security.ima -v 0x04020000000000000000000000000000000000000000 $D/h"
+	sh -c "! setfattr -n security.ima -v 0x04020000000000000000000000000000000000000000 $D/h 2>/dev/null"
 tap_check "... audited as set_data denied-hash-algorithm" log_has "type=1800 .*op=set_data cause=denied-hash-algorithm"
 tap_check "SETXATTR_CHECK: a sha512 value is accepted" \
 	setfattr -n security.ima -v "0x0406$(sha512sum $T/h | cut -d' ' -f1)" $D/h
