@@ -17,18 +17,27 @@ mkdir -p $M
 cp /bin/true $M/tool
 echo "data" >$M/data.txt
 echo "other" >$M/other.txt
-mkfifo $M/fifo
+mkfifo $M/fifo $M/fifo2
 # The workload: one script, whatever the run (its digest is in the model).
+# Two fifos, not two reads of one: a second "go" written before the first
+# read closed its end would be discarded with the pipe, leaving the
+# workload waiting forever.
 cat >$M/work.sh <<'SH'
 cat /tmp/m/data.txt >/dev/null
 /tmp/m/tool
 [ -n "$EXTRA" ] && cat /tmp/m/other.txt >/dev/null
 read x </tmp/m/fifo
-read x </tmp/m/fifo
+read x </tmp/m/fifo2
 exit 0
 SH
 sed -i "s|/tmp/m|$M|g" $M/work.sh
 T=$(mktemp -d)
+
+# release FIFO: writes "go" once the workload opens FIFO for reading; gives
+# up after 60 s (the check on the workload's status then fails).
+release() {
+	timeout 60 sh -c "echo go >$1" || diag "nobody opened $1"
+}
 
 # run_with_agent SETTING AGENT-ARGS...: runs the workload in a new
 # namespace with SETTING and `ima-ns model AGENT-ARGS ID` as its agent;
@@ -47,12 +56,13 @@ run_with_agent() {
 	id=$(sed -n 's/^ima-ns: namespace //p' $T/run.err)
 	"$IMA_NS_TOOL" model $mode $id $file >$T/agent.out 2>$T/agent.err &
 	local apid=$!
-	echo go >$M/fifo
-	# The workload passed its first `read`: its events are all in, and
-	# the namespace lives until the second.
+	# Bounded: a workload that died early never opens the fifo.
+	release $M/fifo
+	# The workload opened the first fifo: its events are all in, and the
+	# namespace lives until it opens the second.
 	cat $IMA/namespaces/$id/ascii_runtime_measurements >$T/list.txt 2>/dev/null
 	cat $IMA/namespaces/$id/model >$T/model-stats 2>/dev/null
-	echo go >$M/fifo
+	release $M/fifo2
 	wait $runpid
 	rc=$?
 	wait $apid
@@ -163,7 +173,7 @@ cat $IMA/namespaces/$id/model >$T/model-stats
 echo "measure func=BPRM_CHECK" | "$IMA_NS_TOOL" run --policy - -- /bin/sh -c "
 	cat $IMA/namespaces/$id/events; echo \$? >$T/sib-read
 	echo '1 allow' >$IMA/namespaces/$id/verdicts; echo \$? >$T/sib-write" 2>$T/sib.err
-echo go >$M/fifo
+release $M/fifo
 wait $runpid
 sed 's/^/#   /' $T/observe.txt $T/model-stats
 tap_check "observe: poll() reports the events file readable" grep -qx "poll 1" $T/observe.txt
