@@ -22,9 +22,11 @@ for t in tests/ima_ns_*.sh; do
 	echo "# === $t"
 	# A script may ask for a different machine ("# qemu-args: -n").
 	read -r -a args <<<"$(sed -n 's/^# qemu-args: //p' "$t")"
+	start=$SECONDS
 	out=$(bash qemu/run.sh -t 900 "${args[@]}" -- bash "$t")
 	rc=$?
 	echo "$out"
+	echo "# $t: $((SECONDS - start)) s"
 	p=$(grep -c '^ok ' <<<"$out")
 	f=$(grep -c '^not ok ' <<<"$out")
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
