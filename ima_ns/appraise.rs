@@ -206,9 +206,25 @@ fn decide(
     if facts.created && value.is_none() {
         state.new_file = true;
     }
-    let check = match &value {
-        Some(v) => check_xattr(v, kalgo, digest, rule.required, false),
-        None => check_missing(rule.required, state.new_file, facts.size == 0),
+    // EVM vouches for security.ima first (ima_appraise_measurement()).
+    let evm = match (&value, crate::dentry::Dentry::of_file(hashed.file())) {
+        (Some(_), Some(d)) => crate::evm::verify(st, n, d),
+        _ => ima_evm::Status::Unknown,
+    };
+    let check = match (&value, ima_evm::appraisal_cause(evm)) {
+        (_, Err(cause)) => Check::Done {
+            status: Status::Fail,
+            cause,
+            digsig: evm == ima_evm::Status::FailImmutable,
+        },
+        (Some(v), Ok(())) => check_xattr(
+            v,
+            kalgo,
+            digest,
+            rule.required,
+            evm == ima_evm::Status::PassImmutable,
+        ),
+        (None, Ok(())) => check_missing(rule.required, state.new_file, facts.size == 0),
     };
     let mut detail = Detail::new();
     let (mut status, mut cause, digsig) = match check {

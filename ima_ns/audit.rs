@@ -10,7 +10,7 @@ use ima_tpm::Digest;
 use kernel::prelude::*;
 
 /// `bytes` with a NUL appended.
-fn c_string(bytes: &[u8]) -> Result<KVec<u8>> {
+pub(crate) fn c_string(bytes: &[u8]) -> Result<KVec<u8>> {
     let mut v = KVec::with_capacity(bytes.len() + 1, GFP_KERNEL)?;
     v.extend_from_slice(bytes, GFP_KERNEL)?;
     v.push(0, GFP_KERNEL)?;

@@ -10,39 +10,135 @@ use kernel::prelude::*;
 /// loaded whole.
 const CHUNK: usize = 32 * 1024;
 
-/// A synchronous hash transform for one algorithm.
+/// A synchronous hash (or keyed hash) transform, by kernel name.
 ///
 /// # Invariants
 ///
 /// `tfm` is a live transform from `crypto_alloc_shash`, freed on drop.
-pub(crate) struct FileHasher {
+pub(crate) struct Shash {
     tfm: NonNull<bindings::crypto_shash>,
-    algo: HashAlgo,
 }
 
 // SAFETY: a crypto_shash transform may be used from any thread; each hash
 // uses its own descriptor.
-unsafe impl Send for FileHasher {}
-// SAFETY: as above; shared use only reads the transform.
-unsafe impl Sync for FileHasher {}
+unsafe impl Send for Shash {}
+// SAFETY: as above; shared use only reads the transform (the key is set
+// once, before it is shared).
+unsafe impl Sync for Shash {}
+
+/// The largest digest [`Shash::digest`] returns (SHA-512, Streebog-512).
+pub(crate) const MAX_DIGEST: usize = 64;
+
+impl Shash {
+    /// `name` (`"sha256"`, `"hmac(sha1)"`), if the crypto API has it.
+    pub(crate) fn new(name: &str) -> Result<Self> {
+        let mut buf = [0u8; 32];
+        if name.len() >= buf.len() {
+            return Err(EINVAL);
+        }
+        buf[..name.len()].copy_from_slice(name.as_bytes());
+        // SAFETY: `buf` is NUL-terminated.
+        let tfm = unsafe { bindings::ima_ns_shash_alloc(buf.as_ptr().cast()) };
+        // INVARIANT: a non-NULL result is a new transform.
+        NonNull::new(tfm).map(|tfm| Self { tfm }).ok_or(ENOENT)
+    }
+
+    /// Sets the key of a keyed hash (before sharing it).
+    pub(crate) fn set_key(&mut self, key: &[u8]) -> Result {
+        let len = u32::try_from(key.len()).map_err(|_| EINVAL)?;
+        // SAFETY: `tfm` is live (type invariant); `key` is valid for `len`
+        // bytes; `&mut self`: nobody hashes meanwhile.
+        kernel::error::to_result(unsafe {
+            bindings::ima_ns_shash_setkey(self.tfm.as_ptr(), key.as_ptr(), len)
+        })
+    }
+
+    /// Its digest size in bytes.
+    pub(crate) fn digest_size(&self) -> usize {
+        // SAFETY: `tfm` is live (type invariant).
+        unsafe { bindings::ima_ns_shash_digestsize(self.tfm.as_ptr()) as usize }
+    }
+
+    /// Starts a computation.
+    pub(crate) fn start(&self) -> Result<ShashDesc<'_>> {
+        if self.digest_size() > MAX_DIGEST {
+            return Err(EINVAL);
+        }
+        // SAFETY: `tfm` is live (type invariant).
+        let size = unsafe { bindings::ima_ns_shash_descsize(self.tfm.as_ptr()) };
+        // u64 elements: the descriptor context needs 8-byte alignment.
+        let mut mem = KVec::<u64>::from_elem(0, size.div_ceil(8), GFP_KERNEL)?;
+        let desc = mem.as_mut_ptr().cast::<bindings::shash_desc>();
+        // SAFETY: `desc` has room for the transform's descriptor.
+        kernel::error::to_result(unsafe { bindings::ima_ns_shash_init(desc, self.tfm.as_ptr()) })?;
+        // INVARIANT: initialised just above, in `mem`.
+        Ok(ShashDesc { mem, shash: self })
+    }
+}
+
+impl Drop for Shash {
+    fn drop(&mut self) {
+        // SAFETY: `tfm` is live and no longer used (type invariant).
+        unsafe { bindings::ima_ns_shash_free(self.tfm.as_ptr()) };
+    }
+}
+
+/// One hash computation in progress.
+///
+/// # Invariants
+///
+/// `mem` holds a `shash_desc` initialised for `shash`'s transform, whose
+/// digest fits [`MAX_DIGEST`].
+pub(crate) struct ShashDesc<'a> {
+    mem: KVec<u64>,
+    shash: &'a Shash,
+}
+
+impl ShashDesc<'_> {
+    fn ptr(&mut self) -> *mut bindings::shash_desc {
+        self.mem.as_mut_ptr().cast()
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) -> Result {
+        for chunk in data.chunks(CHUNK) {
+            // SAFETY: the descriptor is initialised (type invariant);
+            // `chunk` is valid for its length, which fits u32.
+            kernel::error::to_result(unsafe {
+                bindings::crypto_shash_update(self.ptr(), chunk.as_ptr(), chunk.len() as u32)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The digest, in the first [`Shash::digest_size`] bytes.
+    pub(crate) fn finish(mut self) -> Result<([u8; MAX_DIGEST], usize)> {
+        let mut out = [0u8; MAX_DIGEST];
+        // SAFETY: the descriptor is initialised; `out` has room for the
+        // digest (type invariant).
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_final(self.ptr(), out.as_mut_ptr())
+        })?;
+        Ok((out, self.shash.digest_size()))
+    }
+}
+
+/// A file hasher: the transform of one of the namespace algorithms.
+pub(crate) struct FileHasher {
+    shash: Shash,
+    algo: HashAlgo,
+}
 
 impl FileHasher {
     pub(crate) fn new(algo: HashAlgo) -> Result<Self> {
-        let mut name = [0u8; 16];
-        name[..algo.name().len()].copy_from_slice(algo.name().as_bytes());
-        // SAFETY: `name` is NUL-terminated.
-        let tfm = unsafe { bindings::ima_ns_shash_alloc(name.as_ptr().cast()) };
-        let tfm = NonNull::new(tfm).ok_or_else(|| {
+        let shash = Shash::new(algo.name()).inspect_err(|_| {
             pr_err!("crypto API has no {}\n", algo.name());
-            ENOENT
         })?;
-        // INVARIANT: `tfm` was just allocated.
-        Ok(Self { tfm, algo })
+        Ok(Self { shash, algo })
     }
 
     /// Hashes the whole content of `file`, reading it in chunks.
     pub(crate) fn hash(&self, file: &File<'_>) -> Result<Digest> {
-        let mut desc = self.start()?;
+        let mut desc = self.shash.start()?;
         let mut buf = KVec::<u8>::from_elem(0, CHUNK, GFP_KERNEL)?;
         let mut pos = 0i64;
         loop {
@@ -52,71 +148,19 @@ impl FileHasher {
             }
             desc.update(&buf[..n])?;
         }
-        desc.finish()
+        self.digest(desc)
     }
 
     /// Hashes a buffer the kernel already holds (a module image, a key).
     pub(crate) fn hash_buf(&self, data: &[u8]) -> Result<Digest> {
-        let mut desc = self.start()?;
-        for chunk in data.chunks(CHUNK) {
-            desc.update(chunk)?;
-        }
-        desc.finish()
+        let mut desc = self.shash.start()?;
+        desc.update(data)?;
+        self.digest(desc)
     }
 
-    fn start(&self) -> Result<Desc<'_>> {
-        // SAFETY: `tfm` is live (type invariant).
-        let size = unsafe { bindings::ima_ns_shash_descsize(self.tfm.as_ptr()) };
-        // u64 elements: the descriptor context needs 8-byte alignment.
-        let mut mem = KVec::<u64>::from_elem(0, size.div_ceil(8), GFP_KERNEL)?;
-        let desc = mem.as_mut_ptr().cast::<bindings::shash_desc>();
-        // SAFETY: `desc` has room for the transform's descriptor.
-        kernel::error::to_result(unsafe { bindings::ima_ns_shash_init(desc, self.tfm.as_ptr()) })?;
-        // INVARIANT: initialised just above, in `mem`.
-        Ok(Desc { mem, hasher: self })
-    }
-}
-
-/// One hash computation in progress.
-///
-/// # Invariants
-///
-/// `mem` holds a `shash_desc` initialised for `hasher`'s transform.
-struct Desc<'a> {
-    mem: KVec<u64>,
-    hasher: &'a FileHasher,
-}
-
-impl Desc<'_> {
-    fn ptr(&mut self) -> *mut bindings::shash_desc {
-        self.mem.as_mut_ptr().cast()
-    }
-
-    fn update(&mut self, data: &[u8]) -> Result {
-        // CHUNK-sized pieces at most: the length fits u32.
-        let len = u32::try_from(data.len()).map_err(|_| EINVAL)?;
-        // SAFETY: the descriptor is initialised (type invariant); `data`
-        // is valid for `len` bytes.
-        kernel::error::to_result(unsafe {
-            bindings::crypto_shash_update(self.ptr(), data.as_ptr(), len)
-        })
-    }
-
-    fn finish(mut self) -> Result<Digest> {
-        let mut out = [0u8; ima_tpm::MAX_DIGEST_SIZE];
-        // SAFETY: the descriptor is initialised (type invariant); `out` has
-        // room for any supported digest.
-        kernel::error::to_result(unsafe {
-            bindings::crypto_shash_final(self.ptr(), out.as_mut_ptr())
-        })?;
-        Ok(Digest::padded(self.hasher.algo, &out))
-    }
-}
-
-impl Drop for FileHasher {
-    fn drop(&mut self) {
-        // SAFETY: `tfm` is live and no longer used (type invariant).
-        unsafe { bindings::ima_ns_shash_free(self.tfm.as_ptr()) };
+    fn digest(&self, desc: ShashDesc<'_>) -> Result<Digest> {
+        let (out, _) = desc.finish()?;
+        Ok(Digest::padded(self.algo, &out))
     }
 }
 

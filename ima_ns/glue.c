@@ -15,10 +15,12 @@
 #include <linux/file.h>
 #include <linux/fsverity.h>
 #include <linux/fs.h>
+#include <linux/fsnotify.h>
 #include <linux/kernel_read_file.h>
 #include <linux/key.h>
 #include <linux/livepatch.h>
 #include <linux/mm.h>
+#include <linux/namei.h>
 #include <linux/mman.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
@@ -33,6 +35,8 @@
 #include <linux/xattr.h>
 #include <crypto/hash.h>
 #include <keys/asymmetric-type.h>
+#include <keys/encrypted-type.h>
+#include <linux/magic.h>
 #include <crypto/public_key.h>
 #include <linux/audit.h>
 
@@ -254,36 +258,80 @@ static int ima_ns_inode_setxattr(struct mnt_idmap *idmap, struct dentry *dentry,
 				 const char *name, const void *value,
 				 size_t size, int flags)
 {
-	return ima_ns_rust_setxattr(d_backing_inode(dentry), dentry, name,
-				    value, size);
+	unsigned int nofs = memalloc_nofs_save();	/* the inode lock is held */
+	int ret = ima_ns_rust_setxattr(d_backing_inode(dentry), dentry, name,
+				       value, size);
+
+	memalloc_nofs_restore(nofs);
+	return ret;
 }
 
 static void ima_ns_inode_post_setxattr(struct dentry *dentry, const char *name,
 				       const void *value, size_t size, int flags)
 {
-	ima_ns_rust_xattr_changed(d_backing_inode(dentry), name);
+	unsigned int nofs = memalloc_nofs_save();
+
+	ima_ns_rust_xattr_changed(d_backing_inode(dentry), dentry, name);
+	memalloc_nofs_restore(nofs);
 }
 
 static int ima_ns_inode_removexattr(struct mnt_idmap *idmap,
 				    struct dentry *dentry, const char *name)
 {
-	return ima_ns_rust_setxattr(d_backing_inode(dentry), dentry, name,
-				    NULL, 0);
+	unsigned int nofs = memalloc_nofs_save();
+	int ret = ima_ns_rust_setxattr(d_backing_inode(dentry), dentry, name,
+				       NULL, 0);
+
+	memalloc_nofs_restore(nofs);
+	return ret;
 }
 
 static void ima_ns_inode_post_removexattr(struct dentry *dentry, const char *name)
 {
-	ima_ns_rust_xattr_changed(d_backing_inode(dentry), name);
+	unsigned int nofs = memalloc_nofs_save();
+
+	ima_ns_rust_xattr_changed(d_backing_inode(dentry), dentry, name);
+	memalloc_nofs_restore(nofs);
 }
 
-/* The namespace an IMA keyring belongs to, from its name: ".ima" is the
- * host's, ".ima_ns<id>" a namespace's. Userspace cannot create keyrings
+/* As evm_inode_setattr(): only mode, uid and gid are EVM's. */
+static int ima_ns_inode_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
+				struct iattr *attr)
+{
+	struct inode *inode = d_backing_inode(dentry);
+	unsigned int valid = attr->ia_valid;
+	unsigned int nofs;
+	int ret;
+
+	if (!(valid & (ATTR_MODE | ATTR_UID | ATTR_GID)))
+		return 0;
+	nofs = memalloc_nofs_save();
+	ret = ima_ns_rust_setattr(dentry,
+		i_uid_needs_update(idmap, attr, inode) ||
+		i_gid_needs_update(idmap, attr, inode) ||
+		((valid & ATTR_MODE) && attr->ia_mode != inode->i_mode));
+	memalloc_nofs_restore(nofs);
+	return ret;
+}
+
+static void ima_ns_inode_post_setattr(struct mnt_idmap *idmap,
+				      struct dentry *dentry, int ia_valid)
+{
+	unsigned int nofs = memalloc_nofs_save();
+
+	ima_ns_rust_post_setattr(dentry, ia_valid & (ATTR_MODE | ATTR_UID | ATTR_GID));
+	memalloc_nofs_restore(nofs);
+}
+
+/* The namespace an IMA or EVM keyring belongs to, from its name: ".ima"
+ * and ".evm" are the host's, ".ima_ns<id>" and ".evm_ns<id>" a namespace's. Userspace cannot create keyrings
  * whose name starts with '.', so the name cannot be forged. */
 static bool ima_ns_keyring_owner(const struct key *key, u64 *id)
 {
 	const char *d = key->description;
 
-	if (key->type != &key_type_keyring || !d || strncmp(d, ".ima", 4))
+	if (key->type != &key_type_keyring || !d ||
+	    (strncmp(d, ".ima", 4) && strncmp(d, ".evm", 4)))
 		return false;
 	if (!d[4]) {
 		*id = 0;
@@ -327,6 +375,8 @@ static struct klp_func ima_ns_funcs[] = {
 	{ .old_name = "bpf_lsm_inode_removexattr", .new_func = ima_ns_inode_removexattr },
 	{ .old_name = "bpf_lsm_inode_post_removexattr", .new_func = ima_ns_inode_post_removexattr },
 	{ .old_name = "bpf_lsm_key_permission", .new_func = ima_ns_key_permission },
+	{ .old_name = "bpf_lsm_inode_setattr", .new_func = ima_ns_inode_setattr },
+	{ .old_name = "bpf_lsm_inode_post_setattr", .new_func = ima_ns_inode_post_setattr },
 	{ }
 };
 
@@ -820,4 +870,134 @@ void ima_ns_audit_rule(const char *fname, const char *algo, const char *hex, u64
 struct inode *ima_ns_file_inode(struct file *file)
 {
 	return file_inode(file);
+}
+
+/* --- EVM */
+
+void ima_ns_evm_inode_facts(struct dentry *dentry, struct ima_ns_evm_inode *out)
+{
+	struct inode *inode = d_backing_inode(dentry);
+	struct super_block *sb = inode->i_sb;
+
+	out->ino = inode->i_ino;
+	out->generation = inode->i_generation;
+	out->uid = from_kuid(&init_user_ns, inode->i_uid);
+	out->gid = from_kgid(&init_user_ns, inode->i_gid);
+	out->mode = inode->i_mode;
+	memcpy(out->uuid, &sb->s_uuid, sizeof(out->uuid));
+	out->xattrs = (inode->i_opflags & IOP_XATTR) && sb->s_user_ns == &init_user_ns;
+	out->regular = S_ISREG(inode->i_mode);
+	out->pseudo_fs = sb->s_magic == TMPFS_MAGIC || sb->s_magic == SYSFS_MAGIC;
+	out->immutable = IS_RDONLY(inode) || IS_IMMUTABLE(inode) ||
+			 sb->s_readonly_remount ||
+			 (sb->s_iflags & SB_I_EVM_HMAC_UNSUPPORTED);
+}
+
+ssize_t ima_ns_dentry_getxattr(struct dentry *dentry, const char *name,
+			       void *buf, size_t size)
+{
+	return __vfs_getxattr(dentry, d_backing_inode(dentry), name, buf, size);
+}
+
+/*
+ * As evm_update_evmxattr()'s write; the caller holds the inode lock.
+ * __vfs_setxattr_noperm() is not exported: the same minus the LSM post
+ * hook, which for security.evm would only reset what the caller resets.
+ */
+int ima_ns_evm_write_xattr(struct dentry *dentry, const void *value, size_t size)
+{
+	int ret;
+
+	if (!size)
+		return __vfs_removexattr(&nop_mnt_idmap, dentry, XATTR_NAME_EVM);
+	ret = __vfs_setxattr(&nop_mnt_idmap, dentry, d_backing_inode(dentry),
+			     XATTR_NAME_EVM, value, size, 0);
+	if (!ret)
+		fsnotify_xattr(dentry);
+	return ret;
+}
+
+/* As evm_init_key(), without burning the key: each namespace view may load it. */
+int ima_ns_evm_load_key(u8 *buf, size_t max)
+{
+	struct encrypted_key_payload *ekp;
+	struct key *key;
+	int ret;
+
+	key = request_key(&key_type_encrypted, "evm-key", NULL);
+	if (IS_ERR(key))
+		return -ENOENT;
+	down_read(&key->sem);
+	ekp = key->payload.data[0];
+	if (!ekp || ekp->decrypted_datalen > max) {
+		ret = -EINVAL;
+	} else {
+		memcpy(buf, ekp->decrypted_data, ekp->decrypted_datalen);
+		ret = ekp->decrypted_datalen;
+	}
+	up_read(&key->sem);
+	key_put(key);
+	return ret;
+}
+
+int ima_ns_shash_setkey(struct crypto_shash *tfm, const u8 *key, unsigned int len)
+{
+	return crypto_shash_setkey(tfm, key, len);
+}
+
+unsigned int ima_ns_shash_digestsize(struct crypto_shash *tfm)
+{
+	return crypto_shash_digestsize(tfm);
+}
+
+struct dentry *ima_ns_file_dentry(struct file *file)
+{
+	return file_dentry(file);
+}
+
+struct inode *ima_ns_d_backing_inode(struct dentry *dentry)
+{
+	return d_backing_inode(dentry);
+}
+
+struct dentry *ima_ns_securityfs_symlink(const char *name, const char *target)
+{
+	return securityfs_create_symlink(name, NULL, target, NULL);
+}
+
+void ima_ns_audit_metadata(struct dentry *dentry, const char *op,
+			   const char *cause, u64 ns)
+{
+	ima_ns_audit_msg(AUDIT_INTEGRITY_METADATA, d_backing_inode(dentry),
+			 dentry->d_name.name, op, cause, -EPERM, ns);
+}
+
+/* Upstream enables these by Kconfig option (evm_config_default_xattrnames). */
+u32 ima_ns_evm_lsm_config(void)
+{
+	return (IS_ENABLED(CONFIG_SECURITY_SELINUX) ? IMA_NS_EVM_LSM_SELINUX : 0) |
+	       (IS_ENABLED(CONFIG_SECURITY_SMACK) ? IMA_NS_EVM_LSM_SMACK : 0) |
+	       (IS_ENABLED(CONFIG_EVM_EXTRA_SMACK_XATTRS) ? IMA_NS_EVM_LSM_SMACK_EXTRA : 0) |
+	       (IS_ENABLED(CONFIG_SECURITY_APPARMOR) ? IMA_NS_EVM_LSM_APPARMOR : 0);
+}
+
+struct dentry *ima_ns_securityfs_integrity_dir(struct dentry *sibling, bool *created)
+{
+	struct dentry *d = securityfs_create_dir("integrity", NULL);
+
+	*created = !IS_ERR(d);
+	if (*created || PTR_ERR(d) != -EEXIST)
+		return d;
+	d = lookup_one_len_unlocked("integrity", sibling->d_parent,
+				    strlen("integrity"));
+	if (!IS_ERR(d) && d_is_negative(d)) {
+		dput(d);
+		return ERR_PTR(-ENOENT);
+	}
+	return d;
+}
+
+void ima_ns_dput(struct dentry *dentry)
+{
+	dput(dentry);
 }

@@ -155,6 +155,61 @@ void ima_ns_audit_msg(int type, struct inode *inode, const char *fname,
 /* AUDIT_INTEGRITY_RULE record of the audit action. */
 void ima_ns_audit_rule(const char *fname, const char *algo, const char *hex, u64 ns);
 
+/*
+ * EVM (evm/kernel.rs). What the HMAC and signatures bind of an inode:
+ * hmac_add_misc()'s fields, the fs UUID, and what decides whether EVM
+ * applies to the filesystem at all.
+ */
+struct ima_ns_evm_inode {
+	u64 ino;
+	u32 generation;
+	u32 uid;	/* in the initial user namespace */
+	u32 gid;
+	u16 mode;
+	u8 uuid[16];
+	bool xattrs;	/* IOP_XATTR, superblock of the initial user ns */
+	bool regular;
+	bool pseudo_fs;	/* tmpfs, sysfs: no protected-xattr refusals */
+	bool immutable;	/* read-only or immutable: never rewritten */
+};
+void ima_ns_evm_inode_facts(struct dentry *dentry, struct ima_ns_evm_inode *out);
+/* __vfs_getxattr(): size, or -errno (-ENODATA: none). size 0 asks the size. */
+ssize_t ima_ns_dentry_getxattr(struct dentry *dentry, const char *name,
+			       void *buf, size_t size);
+/*
+ * Writes security.evm (size 0: removes it) without permission checks,
+ * the inode lock held by the caller: 0 or -errno.
+ */
+int ima_ns_evm_write_xattr(struct dentry *dentry, const void *value, size_t size);
+/*
+ * The decrypted payload of the encrypted key "evm-key" the writer can
+ * reach, copied to buf (max bytes): its length, or -errno.
+ */
+int ima_ns_evm_load_key(u8 *buf, size_t max);
+int ima_ns_shash_setkey(struct crypto_shash *tfm, const u8 *key, unsigned int len);
+unsigned int ima_ns_shash_digestsize(struct crypto_shash *tfm);
+struct dentry *ima_ns_file_dentry(struct file *file);
+struct inode *ima_ns_d_backing_inode(struct dentry *dentry);
+/* AUDIT_INTEGRITY_METADATA: op refused (-EPERM) on the dentry's file. */
+void ima_ns_audit_metadata(struct dentry *dentry, const char *op,
+			   const char *cause, u64 ns);
+/* Which LSMs enable their default EVM xattr: IMA_NS_EVM_LSM_* bits. */
+u32 ima_ns_evm_lsm_config(void);
+#define IMA_NS_EVM_LSM_SELINUX 1
+#define IMA_NS_EVM_LSM_SMACK 2
+#define IMA_NS_EVM_LSM_SMACK_EXTRA 4
+#define IMA_NS_EVM_LSM_APPARMOR 8
+/*
+ * securityfs "integrity": created (*created true), or, when the kernel
+ * has it (CONFIG_INTEGRITY), looked up beside sibling (a top-level
+ * securityfs dentry) with a reference to drop with ima_ns_dput(). An
+ * ERR_PTR on failure.
+ */
+struct dentry *ima_ns_securityfs_integrity_dir(struct dentry *sibling, bool *created);
+void ima_ns_dput(struct dentry *dentry);
+/* securityfs_create_symlink(): the dentry, or an ERR_PTR. */
+struct dentry *ima_ns_securityfs_symlink(const char *name, const char *target);
+
 /* Livepatch over the BPF-LSM stubs: enable once, at init. */
 int ima_ns_hooks_enable(void);
 
@@ -184,7 +239,12 @@ void ima_ns_rust_task_free(struct task_struct *task);
 /* setxattr/removexattr (value NULL) of name: 0 or -errno to refuse. */
 int ima_ns_rust_setxattr(struct inode *inode, struct dentry *dentry,
 			 const char *name, const void *value, size_t size);
-void ima_ns_rust_xattr_changed(struct inode *inode, const char *name);
+void ima_ns_rust_xattr_changed(struct inode *inode, struct dentry *dentry,
+			       const char *name);
+/* chmod/chown: 0 or -EPERM; changes: the mode, uid or gid really differs. */
+int ima_ns_rust_setattr(struct dentry *dentry, bool changes);
+/* After a change of mode, uid or gid (changed) or of other attributes. */
+void ima_ns_rust_post_setattr(struct dentry *dentry, bool changed);
 /* Access by name to the IMA keyring of namespace id: 0 or -EACCES. */
 int ima_ns_rust_keyring_permission(u64 id);
 
@@ -206,5 +266,7 @@ int ima_ns_rust_keyring_permission(u64 id);
 #define IMA_NS_AUDIT_INTEGRITY_DATA 1800
 #define IMA_NS_AUDIT_INTEGRITY_STATUS 1804
 #define IMA_NS_AUDIT_INTEGRITY_RULE 1805
+#define IMA_NS_AUDIT_INTEGRITY_METADATA 1801
+#define IMA_NS_AUDIT_INTEGRITY_EVM_XATTR 1806
 
 #endif /* IMA_NS_GLUE_H */

@@ -4,6 +4,7 @@
 //! passed, and maps them to the measurement path or the task map.
 
 use crate::bindings;
+use crate::dentry::Dentry;
 use crate::file::File;
 use crate::measure;
 use crate::model::Verdict;
@@ -252,16 +253,17 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_task_free(task: *mut bindings::task_
 /// `ima_inode_removexattr()`): only with CAP_SYS_ADMIN, only well-formed
 /// values, only in algorithms every `SETXATTR_CHECK` rule of the writer's
 /// namespaces allows. Any accepted change makes the next access appraise
-/// and measure again.
+/// and measure again. Then EVM's checks (`evm_inode_setxattr()`) for
+/// `security.evm` and the protected xattrs.
 ///
 /// # Safety
 ///
-/// `inode` must be the inode of `dentry`, `name` NUL-terminated, and
-/// `value` NULL (a removal) or valid for `size` bytes, for the call.
+/// `dentry` must be live with `inode` its inode, `name` NUL-terminated,
+/// and `value` NULL (a removal) or valid for `size` bytes, for the call.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn ima_ns_rust_setxattr(
     inode: *mut bindings::inode,
-    _dentry: *mut bindings::dentry,
+    dentry: *mut bindings::dentry,
     name: *const core::ffi::c_char,
     value: *const core::ffi::c_void,
     size: usize,
@@ -270,53 +272,128 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_setxattr(
         return 0;
     };
     // SAFETY: by the function's safety requirements.
-    if unsafe { cstr_bytes(name) } != b"security.ima" {
-        return 0;
-    }
+    let name = unsafe { cstr_bytes(name) };
+    // SAFETY: `value` is NULL or valid for `size` bytes.
+    let value =
+        (!value.is_null()).then(|| unsafe { slice_from(value, size as u64) }.unwrap_or(&[]));
     // SAFETY: no preconditions.
-    if !unsafe { bindings::ima_ns_capable_sys_admin() } {
-        return EPERM.to_errno();
-    }
-    if !value.is_null() {
-        // SAFETY: `value` is valid for `size` bytes.
-        let value = unsafe { slice_from(value, size as u64) }.unwrap_or(&[]);
-        // IMA_XATTR_LAST: types 1 to 6 (and 0) are values IMA knows.
-        if value.first().map_or(true, |&t| t >= 7) {
-            return EINVAL.to_errno();
+    let capable = unsafe { bindings::ima_ns_capable_sys_admin() };
+    if name == b"security.ima" {
+        if !capable {
+            return EPERM.to_errno();
         }
-        if let Err(cause) = st.with_current_ns(|ns| crate::appraise::setxattr_allowed(ns, value)) {
-            st.with_current_ns(|ns| {
-                pr_notice!(
-                    "namespace {}: set_data cause={}: security.ima refused\n",
-                    ns.id,
-                    cause
-                );
-                crate::audit::integrity_data(None, b"", "set_data", cause, ns.id);
-            });
-            return EACCES.to_errno();
+        if let Some(value) = value {
+            // IMA_XATTR_LAST: types 1 to 6 (and 0) are values IMA knows.
+            if value.first().map_or(true, |&t| t >= 7) {
+                return EINVAL.to_errno();
+            }
+            if let Err(cause) =
+                st.with_current_ns(|ns| crate::appraise::setxattr_allowed(ns, value))
+            {
+                st.with_current_ns(|ns| {
+                    pr_notice!(
+                        "namespace {}: set_data cause={}: security.ima refused\n",
+                        ns.id,
+                        cause
+                    );
+                    crate::audit::integrity_data(None, b"", "set_data", cause, ns.id);
+                });
+                return EACCES.to_errno();
+            }
         }
     }
-    xattr_changed(st, inode);
+    // SAFETY: by the function's safety requirements.
+    let Some(d) = (unsafe { Dentry::from_raw(dentry) }) else {
+        return 0;
+    };
+    if let Err(e) =
+        st.with_current_ns(|ns| crate::evm::setxattr_check(st, ns, d, name, value, capable))
+    {
+        return e.to_errno();
+    }
+    if name == b"security.ima" {
+        xattr_changed(st, inode);
+    }
     0
 }
 
 /// After a change of `name` went through: appraise again (the pre-hook
-/// marked it too, but an appraisal may have run in between).
+/// marked it too, but an appraisal may have run in between); EVM keeps
+/// its HMAC up to date (`evm_inode_post_setxattr()`).
 ///
 /// # Safety
 ///
-/// `inode` is used only as a key; `name` must be NUL-terminated.
+/// `dentry` must be live with `inode` its inode and its inode lock held;
+/// `name` must be NUL-terminated.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn ima_ns_rust_xattr_changed(
     inode: *mut bindings::inode,
+    dentry: *mut bindings::dentry,
     name: *const core::ffi::c_char,
 ) {
     let Some(st) = active_state() else {
         return;
     };
     // SAFETY: by the function's safety requirements.
-    if unsafe { cstr_bytes(name) } == b"security.ima" {
+    let name = unsafe { cstr_bytes(name) };
+    if name == b"security.ima" || crate::evm::concerns(st, name) {
         xattr_changed(st, inode);
+    }
+    if name != b"security.evm" && crate::evm::protected(st, name) {
+        // SAFETY: by the function's safety requirements.
+        if let Some(d) = unsafe { Dentry::from_raw(dentry) } {
+            // SAFETY: the inode lock is held (function safety requirements).
+            unsafe { crate::evm::update(st, d) };
+        }
+    }
+}
+
+/// chmod/chown (`evm_inode_setattr()`): refused on files whose EVM value
+/// does not verify for the writer's namespace.
+///
+/// # Safety
+///
+/// `dentry` must be a live, positive dentry.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_setattr(
+    dentry: *mut bindings::dentry,
+    changes: bool,
+) -> c_int {
+    let Some(st) = active_state() else {
+        return 0;
+    };
+    // SAFETY: by the function's safety requirements.
+    let Some(d) = (unsafe { Dentry::from_raw(dentry) }) else {
+        return 0;
+    };
+    match st.with_current_ns(|ns| crate::evm::setattr_check(st, ns, d, changes)) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// After chmod/chown: appraise again (mode and owner are bound by EVM),
+/// and rewrite the HMAC (`evm_inode_post_setattr()`).
+///
+/// # Safety
+///
+/// `dentry` must be a live, positive dentry whose inode lock is held.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_post_setattr(
+    dentry: *mut bindings::dentry,
+    changed: bool,
+) {
+    let Some(st) = active_state() else {
+        return;
+    };
+    // SAFETY: by the function's safety requirements.
+    let Some(d) = (unsafe { Dentry::from_raw(dentry) }) else {
+        return;
+    };
+    if changed {
+        xattr_changed(st, d.inode());
+        // SAFETY: the inode lock is held (function safety requirements).
+        unsafe { crate::evm::update(st, d) };
     }
 }
 

@@ -5,6 +5,8 @@
 //! `ima_template`, `ima_tpm`, `ima_model`), compiled with the kernel's rustc flags and
 //! linked in (see `rustdeps/build.sh`); this crate is the kernel shell.
 
+#![recursion_limit = "256"]
+
 use kernel::prelude::*;
 
 mod appraise;
@@ -12,6 +14,9 @@ mod audit;
 mod bh;
 mod bindings;
 mod crypto;
+mod dentry;
+#[path = "../evm/kernel.rs"]
+mod evm;
 mod file;
 mod hooks;
 mod iint;

@@ -13,7 +13,7 @@
 //! (possibly atomic) context that dropped the last reference; see
 //! [`NsRef`] and [`Membership`].
 
-use crate::keyrings::Keyring;
+use crate::keyrings::{Keyring, Purpose};
 use crate::list::{Anchor, DataBuf, MeasurementList};
 use crate::model::Channel;
 use crate::policy::{PolicyStore, RuleSet, Rules};
@@ -86,6 +86,8 @@ pub(crate) struct ImaNamespace {
     violations: AtomicU64,
     /// The keys its appraisal trusts: `.ima` for the host, `.ima_ns<id>`.
     pub(crate) keyring: Keyring,
+    /// Its EVM setting and keys (`.evm`, `.evm_ns<id>`).
+    pub(crate) evm: crate::evm::NsEvm,
     /// Events for the agent, in external mode.
     #[pin]
     pub(crate) model: Channel,
@@ -173,7 +175,9 @@ impl ImaNamespace {
         });
         let rules = Arc::new(RuleSet::new(rules)?, GFP_KERNEL)?;
         let list = MeasurementList::new(anchor)?;
-        let keyring = Keyring::new(id, id == 0 && crate::keyrings::restrict_host())?;
+        let restrict = id == 0 && crate::keyrings::restrict_host();
+        let keyring = Keyring::new(Purpose::Ima, id, restrict)?;
+        let evm = crate::evm::NsEvm::new(Keyring::new(Purpose::Evm, id, restrict)?);
         Arc::pin_init(
             try_pin_init!(Self {
                 id,
@@ -188,6 +192,7 @@ impl ImaNamespace {
                 users: AtomicUsize::new(0),
                 violations: AtomicU64::new(0),
                 keyring,
+                evm,
                 model <- Channel::new(),
                 dir <- new_mutex!(None, "ima_ns_dir"),
                 end_work <- new_work!("ima_ns_end"),

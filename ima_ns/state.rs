@@ -51,6 +51,9 @@ pub(crate) struct ImaState {
     #[pin]
     registry: Mutex<RBTree<u64, Arc<ImaNamespace>>>,
     next_id: AtomicU64,
+    /// EVM's machine-wide part: the HMAC key, the protected xattrs.
+    #[pin]
+    pub(crate) evm: crate::evm::Evm,
 }
 
 static STATE: AtomicPtr<ImaState> = AtomicPtr::new(ptr::null_mut());
@@ -89,6 +92,7 @@ impl ImaState {
                 tasks <- TaskMap::new(),
                 registry <- new_mutex!(RBTree::new(), "ima_ns_registry"),
                 next_id: AtomicU64::new(1),
+                evm <- crate::evm::Evm::new()?,
             }? Error),
             GFP_KERNEL,
         )

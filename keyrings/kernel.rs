@@ -1,5 +1,6 @@
-//! IMA keyrings: the host's `.ima` and one `.ima_ns<id>` per namespace,
-//! and signature verification against them.
+//! IMA and EVM keyrings: the host's `.ima` and `.evm`, one `.ima_ns<id>`
+//! and `.evm_ns<id>` per namespace, and signature verification against
+//! them.
 //!
 //! The keyring lookup and `verify_signature()` are the kernel's
 //! asymmetric-key API (glue.c); the signature header was checked before,
@@ -11,13 +12,31 @@ use ima_appraise::SigHeader;
 use kernel::prelude::*;
 use kernel::str::CString;
 
-/// An IMA keyring the module created.
+/// Whose signatures a keyring's keys check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// `security.ima` (`.ima`, upstream's `INTEGRITY_KEYRING_IMA`).
+    Ima,
+    /// `security.evm` (`.evm`, `INTEGRITY_KEYRING_EVM`).
+    Evm,
+}
+
+impl Purpose {
+    const fn prefix(self) -> &'static str {
+        match self {
+            Self::Ima => ".ima",
+            Self::Evm => ".evm",
+        }
+    }
+}
+
+/// A keyring the module created.
 ///
 /// # Invariants
 ///
 /// `0` is a keyring from `ima_ns_keyring_alloc()` on which we hold one
-/// reference; `1` is the id of the namespace it belongs to.
-pub(crate) struct Keyring(core::ptr::NonNull<bindings::key>, u64);
+/// reference; `1` names it (its purpose and namespace id).
+pub(crate) struct Keyring(core::ptr::NonNull<bindings::key>, NameDisplay);
 
 // SAFETY: a `struct key` is reference counted and internally locked; the
 // pointer may be used and put from any thread.
@@ -25,20 +44,13 @@ unsafe impl Send for Keyring {}
 // SAFETY: as above; `&Keyring` only searches the keyring.
 unsafe impl Sync for Keyring {}
 
-/// The keyring's name for namespace `id`: `.ima` for the host.
-fn name(id: u64) -> Result<CString> {
-    if id == 0 {
-        CString::try_from_fmt(kernel::fmt!(".ima"))
-    } else {
-        CString::try_from_fmt(kernel::fmt!(".ima_ns{id}"))
-    }
-}
-
 impl Keyring {
-    /// Creates namespace `id`'s keyring; with `restrict_trusted`, it takes
-    /// only keys vouched for by the builtin or secondary trusted keys.
-    pub(crate) fn new(id: u64, restrict_trusted: bool) -> Result<Self> {
-        let name = name(id)?;
+    /// Creates namespace `id`'s keyring for `purpose`; with
+    /// `restrict_trusted`, it takes only keys vouched for by the builtin
+    /// or secondary trusted keys.
+    pub(crate) fn new(purpose: Purpose, id: u64, restrict_trusted: bool) -> Result<Self> {
+        let display = NameDisplay(purpose, id);
+        let name = CString::try_from_fmt(kernel::fmt!("{display}"))?;
         let mut err = 0;
         // SAFETY: `name` is NUL-terminated; `err` is a valid out-pointer.
         let k = unsafe {
@@ -46,7 +58,7 @@ impl Keyring {
         };
         // INVARIANT: a non-NULL result is a new keyring we hold.
         core::ptr::NonNull::new(k)
-            .map(|k| Self(k, id))
+            .map(|k| Self(k, display))
             .ok_or_else(|| {
                 pr_err!("creating keyring {} failed: {}\n", &*name, err);
                 Error::from_errno(err)
@@ -55,7 +67,7 @@ impl Keyring {
 
     /// The keyring's name, for the log.
     pub(crate) fn name(&self) -> NameDisplay {
-        NameDisplay(self.1)
+        self.1
     }
 
     /// Loads a DER X.509 certificate from `path` (`ima_x509=`), past any
@@ -109,14 +121,15 @@ pub(crate) fn may_access(current: u64, for_children: Option<(u64, bool)>, owner:
     current == owner || for_children.is_some_and(|(id, active)| id == owner && !active)
 }
 
-/// Displays a keyring's name (`.ima`, `.ima_ns<id>`).
-pub(crate) struct NameDisplay(u64);
+/// Displays a keyring's name (`.ima`, `.ima_ns<id>`, `.evm`, ...).
+#[derive(Clone, Copy)]
+pub(crate) struct NameDisplay(Purpose, u64);
 
 impl core::fmt::Display for NameDisplay {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.0 {
-            0 => f.write_str(".ima"),
-            id => write!(f, ".ima_ns{id}"),
+        match self.1 {
+            0 => f.write_str(self.0.prefix()),
+            id => write!(f, "{}_ns{id}", self.0.prefix()),
         }
     }
 }

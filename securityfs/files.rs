@@ -42,9 +42,14 @@ pub(crate) enum Kind {
     ModelState,
     /// `anchor`: where the list is extended, TPM extend counters.
     Anchor,
+    /// `/sys/kernel/security/evm` (`integrity/evm/evm`): the opener's
+    /// namespace's EVM bits.
+    Evm,
+    /// `integrity/evm/evm_xattrs`: the protected xattrs.
+    EvmXattrs,
 }
 
-const KINDS: [Kind; 17] = [
+const KINDS: [Kind; 19] = [
     Kind::AsciiList,
     Kind::BinaryList,
     Kind::Count,
@@ -62,6 +67,8 @@ const KINDS: [Kind; 17] = [
     Kind::Verdicts,
     Kind::ModelState,
     Kind::Anchor,
+    Kind::Evm,
+    Kind::EvmXattrs,
 ];
 
 impl Kind {
@@ -141,6 +148,7 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
                 Scope::ForChildren
             )
             | (Kind::Verdicts | Kind::ModelState, Scope::Id(_))
+            | (Kind::Evm | Kind::EvmXattrs, Scope::Own)
     );
     if write && !writable {
         return Err(EACCES);
@@ -222,6 +230,14 @@ pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::Template => writeln!(out, "{}", ns.config().template.name()),
         Kind::Model if spec.scope == Scope::ForChildren => writeln!(out, "{}", ns.config().model),
         Kind::Model => ns.model.show(&ns.config().model, out),
+        Kind::Evm => {
+            let st = state::get().ok_or(core::fmt::Error)?;
+            crate::evm::show_flags(st, ns, out)
+        }
+        Kind::EvmXattrs => {
+            let st = state::get().ok_or(core::fmt::Error)?;
+            crate::evm::show_xattrs(st, out)
+        }
         Kind::AsciiList
         | Kind::BinaryList
         | Kind::Unshare
@@ -255,6 +271,16 @@ impl Writer {
 
     /// Handles one `write()` of a file other than `policy`.
     pub(crate) fn write_value(&mut self, text: &[u8]) -> Result {
+        // EVM's files parse as upstream does (no trimming).
+        match self.spec.kind {
+            Kind::Evm => {
+                return crate::evm::write_flags(state::get().ok_or(ENODEV)?, &self.ns, text)
+            }
+            Kind::EvmXattrs => {
+                return crate::evm::write_xattrs(state::get().ok_or(ENODEV)?, &self.ns, text)
+            }
+            _ => {}
+        }
         let text = core::str::from_utf8(text).map_err(|_| EINVAL)?.trim();
         match self.spec.kind {
             Kind::Unshare => {

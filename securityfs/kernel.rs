@@ -483,9 +483,12 @@ const LIST_FILES: [(&CStr, u16, Kind); 4] = [
     (c"violations", 0o440, Kind::Violations),
 ];
 
-/// `/sys/kernel/security/ima` and its files.
+/// `/sys/kernel/security/ima` and its files, and EVM's.
 pub(crate) struct ImaDir {
+    // Dropped in this order: our files (`integrity/evm/` among them),
+    // then the kernel's `integrity/`, if we borrowed it.
     _files: Dentries,
+    _integrity: Option<Borrowed>,
 }
 
 impl ImaDir {
@@ -511,8 +514,58 @@ impl ImaDir {
         d.file(c"template", 0o600, children, fc(Kind::Template))?;
         d.file(c"model", 0o600, children, fc(Kind::Model))?;
         let namespaces = d.dir(c"namespaces", root)?;
+        // EVM's files where upstream has them, and its /sys/kernel/security/evm link.
+        let mut created = false;
+        // SAFETY: `root` is a live top-level securityfs dentry; `created`
+        // is a valid out-pointer.
+        let integrity = unsafe { bindings::ima_ns_securityfs_integrity_dir(root, &mut created) };
+        let integrity = kernel::error::from_err_ptr(integrity).inspect_err(|e| {
+            pr_err!("cannot create or find securityfs integrity/: {:?}\n", e);
+        })?;
+        let borrowed = if created {
+            d.keep(c"integrity", integrity)?;
+            None
+        } else {
+            // INVARIANT: looked up with a reference, which we now own.
+            Some(Borrowed(NonNull::new(integrity).ok_or(ENOENT)?))
+        };
+        // (On errors below, `borrowed` goes before `d`: safe, as a child
+        // dentry holds its own reference to its parent.)
+        let evm = d.dir(c"evm", integrity)?;
+        d.file(c"evm", 0o660, evm, own(Kind::Evm))?;
+        d.file(c"evm_xattrs", 0o660, evm, own(Kind::EvmXattrs))?;
+        // SAFETY: both strings are NUL-terminated.
+        let link = unsafe {
+            bindings::ima_ns_securityfs_symlink(
+                c"evm".as_ptr().cast(),
+                c"integrity/evm/evm".as_ptr().cast(),
+            )
+        };
+        d.keep(c"evm", link)?;
         NAMESPACES.store(namespaces, Ordering::Release);
-        Ok(Self { _files: d })
+        Ok(Self {
+            _files: d,
+            _integrity: borrowed,
+        })
+    }
+}
+
+/// A securityfs directory the kernel made (`integrity/`), referenced.
+///
+/// # Invariants
+///
+/// We hold one reference to the dentry, dropped on drop.
+struct Borrowed(NonNull<bindings::dentry>);
+
+// SAFETY: the reference is only dropped, once, from drop.
+unsafe impl Send for Borrowed {}
+// SAFETY: `&Borrowed` gives no access to the dentry.
+unsafe impl Sync for Borrowed {}
+
+impl Drop for Borrowed {
+    fn drop(&mut self) {
+        // SAFETY: we hold a reference (type invariant).
+        unsafe { bindings::ima_ns_dput(self.0.as_ptr()) };
     }
 }
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every test: host unit tests of the pure crates, a bounded fuzz run of the
 # policy parser, then each QEMU test script
-# in a boot of its own (fresh swtpm, so PCR 10 starts at zero). Prints one
+# in a boot of its own (fresh swtpm, so PCR 10 starts at zero), two at a time. Prints one
 # closing line "qemu: N passed, M failed" counting the TAP checks; a script
 # whose guest crashed, timed out or logged a kernel splat counts as failed.
 set -uo pipefail
@@ -17,18 +17,36 @@ bash fuzz/run.sh "${IMA_NS_FUZZ_SECONDS:-60}" 2>&1 | tail -n 5 || exit 1
 # The userspace tool the namespace tests drive (run from the repo share).
 cargo build --release --quiet -p ima-ns-tool || exit 1
 
-passed=0 failed=0
-for t in tests/ima_ns_*.sh; do
-	echo "# === $t"
+# Two guests at a time (IMA_NS_JOBS): a TCG guest spends most of its
+# time on one vCPU, so two use the machine's two cores; each result is
+# printed whole, in order, once its script is done.
+jobs=${IMA_NS_JOBS:-2}
+out_dir=$(mktemp -d)
+trap 'rm -rf "$out_dir"' EXIT
+run_one() { # SCRIPT INDEX
+	local t=$1 o=$out_dir/$2 args start
 	# A script may ask for a different machine ("# qemu-args: -n").
 	read -r -a args <<<"$(sed -n 's/^# qemu-args: //p' "$t")"
 	start=$SECONDS
-	out=$(bash qemu/run.sh -t 900 "${args[@]}" -- bash "$t")
-	rc=$?
-	echo "$out"
-	echo "# $t: $((SECONDS - start)) s"
-	p=$(grep -c '^ok ' <<<"$out")
-	f=$(grep -c '^not ok ' <<<"$out")
+	bash qemu/run.sh -t 900 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
+	echo $? >"$o.rc"
+	echo "# $t: $((SECONDS - start)) s" >>"$o.out"
+}
+scripts=(tests/ima_ns_*.sh)
+for i in "${!scripts[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	run_one "${scripts[$i]}" "$i" &
+done
+wait
+
+passed=0 failed=0
+for i in "${!scripts[@]}"; do
+	t=${scripts[$i]}
+	echo "# === $t"
+	cat "$out_dir/$i.out"
+	rc=$(cat "$out_dir/$i.rc" 2>/dev/null || echo 1)
+	p=$(grep -c '^ok ' "$out_dir/$i.out")
+	f=$(grep -c '^not ok ' "$out_dir/$i.out")
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		echo "not ok - $t: guest or harness failure (rc $rc)"
 		f=1

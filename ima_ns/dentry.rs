@@ -1,0 +1,140 @@
+//! A dentry a hook or an open file lends us, with the calls EVM makes on
+//! it: its inode's metadata, raw xattr reads, and `security.evm` writes.
+
+use crate::bindings;
+use crate::file::File;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use kernel::prelude::*;
+
+/// A borrowed dentry.
+///
+/// # Invariants
+///
+/// The pointer is a live dentry with a positive inode for `'a`.
+#[derive(Clone, Copy)]
+pub(crate) struct Dentry<'a>(NonNull<bindings::dentry>, PhantomData<&'a ()>);
+
+/// The inode facts EVM binds (`struct ima_ns_evm_inode`).
+pub(crate) type InodeFacts = bindings::ima_ns_evm_inode;
+
+impl<'a> Dentry<'a> {
+    /// # Safety
+    ///
+    /// `d` must be a live dentry with a positive inode for `'a` (hook
+    /// arguments are, for the hook's duration).
+    pub(crate) unsafe fn from_raw(d: *mut bindings::dentry) -> Option<Self> {
+        // INVARIANT: by the function's safety requirements.
+        NonNull::new(d).map(|d| Self(d, PhantomData))
+    }
+
+    /// The dentry an open file was opened through.
+    pub(crate) fn of_file(file: &'a File<'a>) -> Option<Self> {
+        // SAFETY: the file is live (type invariant of `File`), so is its
+        // dentry, for as long as the file.
+        unsafe { Self::from_raw(bindings::ima_ns_file_dentry(file.as_ptr())) }
+    }
+
+    pub(crate) fn as_ptr(self) -> *mut bindings::dentry {
+        self.0.as_ptr()
+    }
+
+    /// Its inode, as a key for the inode cache.
+    pub(crate) fn inode(self) -> *mut bindings::inode {
+        // SAFETY: the dentry is live and positive (type invariant).
+        unsafe { bindings::ima_ns_d_backing_inode(self.as_ptr()) }
+    }
+
+    /// The inode's metadata.
+    pub(crate) fn facts(self) -> InodeFacts {
+        // SAFETY: all-zero is a valid value of this plain C struct.
+        let mut out: InodeFacts = unsafe { core::mem::zeroed() };
+        // SAFETY: the dentry is live (type invariant); `out` is writable.
+        unsafe { bindings::ima_ns_evm_inode_facts(self.as_ptr(), &mut out) };
+        out
+    }
+
+    /// Reads xattr `name` (NUL-terminated) into `buf`: `Ok(None)` if the
+    /// inode has none.
+    pub(crate) fn getxattr<'b>(
+        self,
+        name: &[u8],
+        buf: &'b mut KVec<u8>,
+    ) -> Result<Option<&'b [u8]>> {
+        if name.last() != Some(&0) {
+            return Err(EINVAL);
+        }
+        // The value can change size between the two calls: retry a few
+        // times, as vfs_getxattr_alloc() does not (it fails with ERANGE).
+        for _ in 0..3 {
+            // SAFETY: the dentry is live; `name` is NUL-terminated; a
+            // NULL buffer of size 0 asks the size.
+            let size = unsafe {
+                bindings::ima_ns_dentry_getxattr(
+                    self.as_ptr(),
+                    name.as_ptr().cast(),
+                    core::ptr::null_mut(),
+                    0,
+                )
+            };
+            if size == -(bindings::ENODATA as isize) {
+                return Ok(None);
+            }
+            let size = usize::try_from(size).map_err(|_| Error::from_errno(size as i32))?;
+            // GFP_KERNEL: the hooks that hold the inode lock run in a
+            // memalloc_nofs_save() scope (glue.c).
+            *buf = KVec::from_elem(0, size, GFP_KERNEL)?;
+            // SAFETY: as above; `buf` has room for `size` bytes.
+            let got = unsafe {
+                bindings::ima_ns_dentry_getxattr(
+                    self.as_ptr(),
+                    name.as_ptr().cast(),
+                    buf.as_mut_ptr().cast(),
+                    size,
+                )
+            };
+            if got == ERANGE.to_errno() as isize {
+                continue;
+            }
+            if got == -(bindings::ENODATA as isize) {
+                return Ok(None);
+            }
+            let got = usize::try_from(got).map_err(|_| Error::from_errno(got as i32))?;
+            return Ok(Some(&buf[..got.min(size)]));
+        }
+        Err(ERANGE)
+    }
+
+    /// Writes `security.evm` (empty `value`: removes it), bypassing
+    /// permission checks.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the inode lock (post-change hooks do).
+    pub(crate) unsafe fn write_evm(self, value: &[u8]) -> Result {
+        // SAFETY: the dentry is live; `value` is valid for its length;
+        // the inode lock is held (function safety requirements).
+        kernel::error::to_result(unsafe {
+            bindings::ima_ns_evm_write_xattr(self.as_ptr(), value.as_ptr().cast(), value.len())
+        })
+    }
+
+    /// An AUDIT_INTEGRITY_METADATA record: `op` refused with `EPERM`.
+    pub(crate) fn audit_metadata(self, op: &str, cause: &str, ns: u64) {
+        let (Ok(op), Ok(cause)) = (
+            crate::audit::c_string(op.as_bytes()),
+            crate::audit::c_string(cause.as_bytes()),
+        ) else {
+            return;
+        };
+        // SAFETY: the dentry is live; the strings are NUL-terminated.
+        unsafe {
+            bindings::ima_ns_audit_metadata(
+                self.as_ptr(),
+                op.as_ptr().cast(),
+                cause.as_ptr().cast(),
+                ns,
+            )
+        };
+    }
+}
