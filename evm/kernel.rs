@@ -105,6 +105,11 @@ fn c_name(name: &[u8]) -> Result<KVec<u8>> {
     Ok(v)
 }
 
+/// A name from [`c_name`] as a C string.
+fn c_str(name: &[u8]) -> &core::ffi::CStr {
+    core::ffi::CStr::from_bytes_with_nul(name).unwrap_or(c"")
+}
+
 /// `n`'s effective bits: its own, and the host's HMAC key.
 pub(crate) fn flags(st: &ImaState, n: &ImaNamespace) -> Flags {
     let host = st.host.evm.flags.load(Ordering::Acquire);
@@ -132,16 +137,15 @@ fn compute(
 ) -> core::result::Result<([u8; MAX_DIGEST], usize), Option<InputError>> {
     let mut desc = shash.start().map_err(|_| None)?;
     let mut cov = Coverage::default();
-    let mut buf = KVec::new();
     {
         let list = st.evm.xattrs.lock();
         for (name, enabled) in list.iter() {
             if !Coverage::includes(kind, *enabled) {
                 continue;
             }
-            match d.getxattr(name, &mut buf) {
+            match d.xattr(c_str(name)) {
                 Ok(Some(v)) => {
-                    desc.update(v).map_err(|_| None)?;
+                    desc.update(&v).map_err(|_| None)?;
                     cov.add(&name[..name.len() - 1]);
                 }
                 Ok(None) => {}
@@ -163,13 +167,12 @@ fn compute(
 /// How many protected xattrs the file has (`evm_find_protected_xattrs()`).
 fn count_protected(st: &ImaState, d: Dentry<'_>) -> core::result::Result<usize, ()> {
     let list = st.evm.xattrs.lock();
-    let mut buf = KVec::new();
     let mut n = 0;
     for (name, enabled) in list.iter() {
         if !*enabled {
             continue;
         }
-        match d.getxattr(name, &mut buf) {
+        match d.xattr(c_str(name)) {
             Ok(Some(_)) => n += 1,
             Ok(None) => {}
             Err(_) => return Err(()),
@@ -196,13 +199,12 @@ fn verify_with(st: &ImaState, n: &ImaNamespace, d: Dentry<'_>, flags: Flags) -> 
     if !facts.xattrs {
         return Status::Unknown;
     }
-    let mut buf = KVec::new();
-    let value = match d.getxattr(b"security.evm\0", &mut buf) {
+    let value = match d.xattr(c"security.evm") {
         Ok(Some(v)) => v,
         Ok(None) => return without_value(count_protected(st, d).map(Some)),
         Err(_) => return Status::Fail,
     };
-    let parsed = EvmValue::parse(value);
+    let parsed = EvmValue::parse(&value);
     let computed = match parsed {
         EvmValue::Hmac(stored) => match st.evm.hmac() {
             // As init_desc(): no key, -ENOKEY.
@@ -252,13 +254,11 @@ pub(crate) unsafe fn update(st: &ImaState, d: Dentry<'_>) {
     if !facts.xattrs || facts.immutable {
         return;
     }
-    let mut buf = KVec::new();
-    match d.getxattr(b"security.evm\0", &mut buf) {
+    let had_value = match d.xattr(c"security.evm") {
         Ok(Some(v)) if v.first() == Some(&ValueKind::Portable.type_byte()) => return,
+        Ok(v) => v.is_some(),
         Err(_) => return,
-        _ => {}
-    }
-    let had_value = !buf.is_empty();
+    };
     let result = match compute(st, d, &facts, ValueKind::Hmac, &hmac) {
         Ok((out, _)) => {
             let mut value = [0u8; 1 + HMAC_LEN];
@@ -344,8 +344,7 @@ pub(crate) fn setxattr_check(
         let Ok(c) = c_name(name) else {
             return false;
         };
-        let mut buf = KVec::new();
-        matches!((d.getxattr(&c, &mut buf), value), (Ok(Some(cur)), Some(v)) if cur == v)
+        matches!((d.xattr(c_str(&c)), value), (Ok(Some(cur)), Some(v)) if cur[..] == *v)
     };
     protect_xattr(
         flags,

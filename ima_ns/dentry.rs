@@ -3,6 +3,7 @@
 
 use crate::bindings;
 use crate::file::File;
+use core::ffi::CStr;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use kernel::prelude::*;
@@ -29,7 +30,7 @@ impl<'a> Dentry<'a> {
     }
 
     /// The dentry an open file was opened through.
-    pub(crate) fn of_file(file: &'a File<'a>) -> Option<Self> {
+    pub(crate) fn of_file(file: &'a File<'_>) -> Option<Self> {
         // SAFETY: the file is live (type invariant of `File`), so is its
         // dentry, for as long as the file.
         unsafe { Self::from_raw(bindings::ima_ns_file_dentry(file.as_ptr())) }
@@ -54,21 +55,16 @@ impl<'a> Dentry<'a> {
         out
     }
 
-    /// Reads xattr `name` (NUL-terminated) into `buf`: `Ok(None)` if the
-    /// inode has none.
-    pub(crate) fn getxattr<'b>(
-        self,
-        name: &[u8],
-        buf: &'b mut KVec<u8>,
-    ) -> Result<Option<&'b [u8]>> {
-        if name.last() != Some(&0) {
-            return Err(EINVAL);
-        }
-        // The value can change size between the two calls: retry a few
-        // times, as vfs_getxattr_alloc() does not (it fails with ERANGE).
-        for _ in 0..3 {
-            // SAFETY: the dentry is live; `name` is NUL-terminated; a
-            // NULL buffer of size 0 asks the size.
+    /// The value of extended attribute `name` (e.g. `c"security.ima"`),
+    /// read as EVM reads it (no permission check); `None` if the inode has
+    /// none or its filesystem keeps no xattrs.
+    pub(crate) fn xattr(self, name: &CStr) -> Result<Option<KVec<u8>>> {
+        // XATTR_SIZE_MAX: no filesystem stores more.
+        const XATTR_SIZE_MAX: usize = 65536;
+        // A value can grow between the size query and the read: retry once.
+        for _ in 0..2 {
+            // SAFETY: the dentry is live (type invariant); `name` is
+            // NUL-terminated; a NULL buffer of size 0 asks for the size.
             let size = unsafe {
                 bindings::ima_ns_dentry_getxattr(
                     self.as_ptr(),
@@ -77,30 +73,33 @@ impl<'a> Dentry<'a> {
                     0,
                 )
             };
-            if size == -(bindings::ENODATA as isize) {
-                return Ok(None);
-            }
-            let size = usize::try_from(size).map_err(|_| Error::from_errno(size as i32))?;
+            let size = match xattr_result(size)? {
+                Some(n) => n.min(XATTR_SIZE_MAX),
+                None => return Ok(None),
+            };
             // GFP_KERNEL: the hooks that hold the inode lock run in a
             // memalloc_nofs_save() scope (glue.c).
-            *buf = KVec::from_elem(0, size, GFP_KERNEL)?;
-            // SAFETY: as above; `buf` has room for `size` bytes.
-            let got = unsafe {
+            let mut value = KVec::from_elem(0u8, size, GFP_KERNEL)?;
+            // SAFETY: as above; `value` is writable for `size` bytes.
+            let n = unsafe {
                 bindings::ima_ns_dentry_getxattr(
                     self.as_ptr(),
                     name.as_ptr().cast(),
-                    buf.as_mut_ptr().cast(),
+                    value.as_mut_ptr().cast(),
                     size,
                 )
             };
-            if got == ERANGE.to_errno() as isize {
-                continue;
+            match xattr_result(n) {
+                Ok(Some(n)) => {
+                    // SAFETY: `n <= size` bytes were written; `u8` needs
+                    // no drop.
+                    unsafe { value.set_len(n.min(size)) };
+                    return Ok(Some(value));
+                }
+                Ok(None) => return Ok(None),
+                Err(e) if e == ERANGE => continue,
+                Err(e) => return Err(e),
             }
-            if got == -(bindings::ENODATA as isize) {
-                return Ok(None);
-            }
-            let got = usize::try_from(got).map_err(|_| Error::from_errno(got as i32))?;
-            return Ok(Some(&buf[..got.min(size)]));
         }
         Err(ERANGE)
     }
@@ -137,4 +136,17 @@ impl<'a> Dentry<'a> {
             )
         };
     }
+}
+
+/// A getxattr result: the size, `None` for no such xattr (or none at all
+/// on this filesystem), or the error.
+fn xattr_result(ret: isize) -> Result<Option<usize>> {
+    if ret >= 0 {
+        return Ok(Some(ret as usize));
+    }
+    // `kernel::error::code` has neither errno.
+    if ret == -(bindings::ENODATA as isize) || ret == -(bindings::EOPNOTSUPP as isize) {
+        return Ok(None);
+    }
+    Err(Error::from_errno(ret as i32))
 }

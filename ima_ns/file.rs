@@ -75,47 +75,9 @@ impl File<'_> {
     /// read as EVM reads it (no permission check); `None` if the file has
     /// none or its filesystem keeps no xattrs.
     pub(crate) fn xattr(&self, name: &core::ffi::CStr) -> Result<Option<KVec<u8>>> {
-        // XATTR_SIZE_MAX: no filesystem stores more.
-        const XATTR_SIZE_MAX: usize = 65536;
-        // A value can grow between the size query and the read: retry once.
-        for _ in 0..2 {
-            // SAFETY: the file is valid (type invariant); a NULL buffer of
-            // size 0 asks for the value's size.
-            let size = unsafe {
-                bindings::ima_ns_file_getxattr(
-                    self.as_ptr(),
-                    name.as_ptr().cast(),
-                    core::ptr::null_mut(),
-                    0,
-                )
-            };
-            let size = match xattr_result(size)? {
-                Some(n) => n.min(XATTR_SIZE_MAX),
-                None => return Ok(None),
-            };
-            let mut value = KVec::from_elem(0u8, size, GFP_KERNEL)?;
-            // SAFETY: the file is valid; `value` is writable for `size` bytes.
-            let n = unsafe {
-                bindings::ima_ns_file_getxattr(
-                    self.as_ptr(),
-                    name.as_ptr().cast(),
-                    value.as_mut_ptr().cast(),
-                    size,
-                )
-            };
-            match xattr_result(n) {
-                Ok(Some(n)) => {
-                    // SAFETY: `n <= size` bytes were written; `u8` needs
-                    // no drop.
-                    unsafe { value.set_len(n.min(size)) };
-                    return Ok(Some(value));
-                }
-                Ok(None) => return Ok(None),
-                Err(e) if e == ERANGE => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(ERANGE)
+        crate::dentry::Dentry::of_file(self)
+            .ok_or(EINVAL)?
+            .xattr(name)
     }
 
     /// The dentry's own name (the last path component), copied into `buf`.
@@ -153,19 +115,6 @@ impl File<'_> {
         }
         Ok(n as usize)
     }
-}
-
-/// A getxattr result: its size, `None` for no such xattr (`ENODATA`) or no
-/// xattr support (`EOPNOTSUPP`), or the error.
-fn xattr_result(ret: isize) -> Result<Option<usize>> {
-    if ret >= 0 {
-        return Ok(Some(ret as usize));
-    }
-    // `kernel::error::code` has neither errno.
-    if ret == -(bindings::ENODATA as isize) || ret == -(bindings::EOPNOTSUPP as isize) {
-        return Ok(None);
-    }
-    Err(Error::from_errno(ret as i32))
 }
 
 /// A readable instance of a file: the file itself, or a private read-only

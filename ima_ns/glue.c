@@ -554,12 +554,6 @@ const char *ima_ns_file_path(struct file *file, char *buf, int buflen)
 	return p;
 }
 
-ssize_t ima_ns_file_getxattr(struct file *file, const char *name, void *buf, size_t size)
-{
-	/* As EVM reads them: no permission checks or LSM hooks. */
-	return __vfs_getxattr(file_dentry(file), file_inode(file), name, buf, size);
-}
-
 size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size)
 {
 	struct name_snapshot name;
@@ -896,6 +890,7 @@ void ima_ns_evm_inode_facts(struct dentry *dentry, struct ima_ns_evm_inode *out)
 ssize_t ima_ns_dentry_getxattr(struct dentry *dentry, const char *name,
 			       void *buf, size_t size)
 {
+	/* As EVM reads them: no permission checks or LSM hooks. */
 	return __vfs_getxattr(dentry, d_backing_inode(dentry), name, buf, size);
 }
 

@@ -99,8 +99,6 @@ bool ima_ns_change_cookie(struct file *file, u64 *cookie);
 const char *ima_ns_file_path(struct file *file, char *buf, int buflen);
 /* A readable instance of file (file itself, or a new O_RDONLY open). */
 struct file *ima_ns_open_for_read(struct file *file);
-/* __vfs_getxattr() of the file's dentry: size, or -errno (-ENODATA: none). */
-ssize_t ima_ns_file_getxattr(struct file *file, const char *name, void *buf, size_t size);
 /* Copies the dentry's name (not NUL-terminated); returns its length. */
 size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size);
 void ima_ns_close_for_read(struct file *file, struct file *opened);

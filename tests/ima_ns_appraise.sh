@@ -9,6 +9,7 @@
 # and fix modes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
+. "$(dirname "$0")/appraise_lib.sh"
 tap_plan 59
 
 T=$(mktemp -d)
@@ -18,28 +19,12 @@ mkdir -p $D && chmod 755 $D
 # Keys: RSA and ECDSA (P-256) for the host, RSA for the namespace, one
 # nobody trusts. Self-signed X.509 certificates carry the subject key id
 # evmctl puts in each signature's keyid.
-key() { # NAME OPENSSL-NEWKEY-ARGS...
-	openssl req -x509 -newkey "${@:2}" -nodes -keyout $T/$1.pem -subj "/CN=ima-ns $1" \
-		-days 2 -outform DER -out $T/$1.der 2>/dev/null || bail "openssl $1"
-}
 key rsa rsa:2048
 key ec ec -pkeyopt ec_paramgen_curve:prime256v1
 key ns rsa:2048
 key stranger rsa:2048
 sign() { evmctl ima_sign -a sha256 --key $T/$1.pem "$2" >/dev/null 2>&1; }
 xattr_hex() { getfattr -n security.ima -e hex "$1" 2>/dev/null | sed -n 's/^security.ima=0x//p'; }
-# run FILE: "ok", "EACCES" or the exit status.
-run() {
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ $rc = 0 ]; then echo ok
-	elif echo "$out" | grep -q "Permission denied"; then echo EACCES
-	else echo "rc=$rc: $out"; fi
-}
-# expect WANT CMD...: the result of run.
-expect() { local want=$1 got; shift; got=$(run "$@"); [ "$got" = "$want" ] || { diag "got $got"; return 1; }; }
-new_prog() { rm -f $D/$1; cp /bin/true $D/$1 && chmod 755 $D/$1; }
 
 load_keys() { # the host's keys into .ima
 	keyctl padd asymmetric '' %keyring:.ima <$T/rsa.der >/dev/null &&
