@@ -13,7 +13,7 @@ packages=(
 	# guest and test tools
 	qemu-system-x86 swtpm swtpm-tools busybox-static
 	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs attr fsverity
-	python3 util-linux
+	python3 util-linux xxd
 )
 
 missing=()
