@@ -136,16 +136,29 @@ echo "${blob:32:128}" | xxd -r -p |
 	openssl enc -d -aes-256-cbc -nopad -K $enc_key -iv "${blob:0:32}" >$T/evm-key.plain
 tap_check "chmod of a signed file with the HMAC key on: allowed, security.evm becomes an HMAC" \
 	hmac_after_chmod $D/sig2
-# evmctl 1.4's hmac reads its key from /etc/keys/evm-key-plain only: a
-# tmpfs over /etc, in a mount namespace of its own, holds it.
+# evmctl 1.4's hmac reads its key from /etc/keys/evm-key-plain only (a
+# tmpfs over /etc, in a mount namespace of its own, holds it), and leaves
+# the fs UUID out of the HMAC, which upstream's kernel (EVM_ATTR_FSUUID)
+# puts in. So: evmctl's HMAC must equal openssl's HMAC-SHA1 (key
+# zero-padded to 128 bytes, as both do) over evmctl's input (the xattrs,
+# then the h_misc it prints), and the kernel's must equal openssl's over
+# that input followed by the UUID.
 unshare -m sh -c "mount -t tmpfs none /etc && mkdir /etc/keys &&
 	cp $T/evm-key.plain /etc/keys/evm-key-plain &&
-	evmctl hmac -a sha1 -n --uuid='$UUID' $D/sig2" >$T/hmac.out 2>&1
-want=$(sed -n 's/^hmac: *//p' $T/hmac.out)
-diag "evmctl: $(tr '\n' ' ' <$T/hmac.out)"
+	evmctl -v hmac -a sha1 -n $D/sig2" >$T/hmac.out 2>&1
+evmctl_hmac=$(sed -n 's/^hmac: *//p' $T/hmac.out)
+misc=$(sed -n 's/.*hmac_misc (24): *//p' $T/hmac.out)
+openssl_hmac() { # HEX-INPUT
+	echo "$1" | xxd -r -p | openssl dgst -sha1 -mac HMAC \
+		-macopt hexkey:"$( (cat $T/evm-key.plain; head -c 128 /dev/zero) | head -c 128 | xxd -p | tr -d '\n')" |
+		sed 's/.*= *//'
+}
+ima_hex=$(getfattr -n security.ima -e hex $D/sig2 2>/dev/null | sed -n 's/^security.ima=0x//p')
+diag "evmctl: $evmctl_hmac over security.ima, h_misc $misc"
 diag "kernel: $(evm_hex $D/sig2)"
-tap_check "the kernel's HMAC equals evmctl hmac's with the decrypted evm-key" \
-	test -n "$want" -a "02$want" = "$(evm_hex $D/sig2)"
+tap_check "the kernel's HMAC is openssl's over evmctl's input plus the fs UUID (evmctl's own, without it, matches openssl's)" \
+	test -n "$misc" -a "$evmctl_hmac" = "$(openssl_hmac "$ima_hex$misc")" \
+	-a "$(evm_hex $D/sig2)" = "02$(openssl_hmac "$ima_hex$misc${UUID//-/}")"
 tap_check "the file with the kernel's HMAC runs" expect ok $D/sig2
 tap_check "a legitimate change of security.ima keeps it valid (the HMAC follows)" \
 	ima_change_keeps $D/sig2
