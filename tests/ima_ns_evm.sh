@@ -129,10 +129,11 @@ tap_check "evm: 1 loads evm-key; it reads back 3" evm_reads 3
 tap_check "after the HMAC key: further writes EPERM" \
 	eval "evm_write 2 'not permitted' && evm_write 4 'not permitted'"
 # The plain key, decrypted as encrypted-keys does: AES-256-CBC under
-# SHA-256("ENC_KEY\0" | master key | \0), the blob being iv | data | hmac.
+# SHA-256("ENC_KEY\0" | master key | \0), the blob being iv | one
+# separator byte | data | hmac (encrypted_key_decrypt()).
 blob=$(keyctl pipe $evmkey | awk '{ print $4 }')
 enc_key=$( (printf 'ENC_KEY\0'; cat $T/kmk; printf '\0') | sha256sum | cut -c1-64)
-echo "${blob:32:128}" | xxd -r -p |
+echo "${blob:34:128}" | xxd -r -p |
 	openssl enc -d -aes-256-cbc -nopad -K $enc_key -iv "${blob:0:32}" >$T/evm-key.plain
 tap_check "chmod of a signed file with the HMAC key on: allowed, security.evm becomes an HMAC" \
 	hmac_after_chmod $D/sig2
