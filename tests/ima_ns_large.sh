@@ -34,7 +34,13 @@ tap_check "a version already listed is not added again" test "$(cat $IMA/runtime
 # Read both lists while another 2000 versions are measured.
 python3 $IMA_NS_TOP/tests/large_list.py /tmp/large/g 2000 $N >/dev/null &
 writer=$!
-sleep 1
+# Read once the writer is measuring (python's start-up can take seconds
+# on a loaded machine; a fixed sleep let the read run before it).
+start=$(cat $IMA/runtime_measurements_count)
+for i in $(seq 300); do
+	[ "$(cat $IMA/runtime_measurements_count)" -gt "$start" ] && break
+	sleep 0.1
+done
 c0=$(cat $IMA/runtime_measurements_count)
 cat $IMA/ascii_runtime_measurements >/tmp/ascii.1
 cat $IMA/binary_runtime_measurements >/tmp/bin.1

@@ -19,7 +19,8 @@ cargo build --release --quiet -p ima-ns-tool || exit 1
 
 # Two guests at a time (IMA_NS_JOBS): a TCG guest spends most of its
 # time on one vCPU, so two use the machine's two cores; each result is
-# printed whole, in order, once its script is done.
+# printed whole, in order, once its script is done. A script gets 1500 s:
+# ima_ns_load.sh took 901 s beside another guest (its kmemleak scans).
 jobs=${IMA_NS_JOBS:-2}
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
@@ -28,7 +29,7 @@ run_one() { # SCRIPT INDEX
 	# A script may ask for a different machine ("# qemu-args: -n").
 	read -r -a args <<<"$(sed -n 's/^# qemu-args: //p' "$t")"
 	start=$SECONDS
-	bash qemu/run.sh -t 900 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
+	bash qemu/run.sh -t 1500 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
 	echo $? >"$o.rc"
 	echo "# $t: $((SECONDS - start)) s" >>"$o.out"
 }
