@@ -16,7 +16,7 @@ use crate::keyrings::Keyring;
 use crate::namespace::ImaNamespace;
 use crate::state::ImaState;
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use ima_appraise::{KernelHashAlgo, SigHeader};
+use ima_appraise::SigHeader;
 use ima_evm::{
     after_compute, covers_uuid, is_protected, parse_xattrs_write, protect_attr, protect_xattr,
     without_value, Coverage, Enabler, EvmValue, Flags, InputError, Metadata, Refusal, Status,
@@ -188,14 +188,19 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// `evm_verify_hmac()` for namespace `n`: the file's EVM status.
 pub(crate) fn verify(st: &ImaState, n: &ImaNamespace, d: Dentry<'_>) -> Status {
-    verify_with(st, n, d, flags(st, n))
+    verify_with(st, n, d, flags(st, n), &d.facts())
 }
 
-fn verify_with(st: &ImaState, n: &ImaNamespace, d: Dentry<'_>, flags: Flags) -> Status {
+fn verify_with(
+    st: &ImaState,
+    n: &ImaNamespace,
+    d: Dentry<'_>,
+    flags: Flags,
+    facts: &InodeFacts,
+) -> Status {
     if !flags.key_loaded() {
         return Status::Unknown;
     }
-    let facts = d.facts();
     if !facts.xattrs {
         return Status::Unknown;
     }
@@ -209,10 +214,10 @@ fn verify_with(st: &ImaState, n: &ImaNamespace, d: Dentry<'_>, flags: Flags) -> 
         EvmValue::Hmac(stored) => match st.evm.hmac() {
             // As init_desc(): no key, -ENOKEY.
             None => Err(None),
-            Some(hmac) => compute(st, d, &facts, ValueKind::Hmac, &hmac)
+            Some(hmac) => compute(st, d, facts, ValueKind::Hmac, &hmac)
                 .map(|(out, _)| same(&out[..HMAC_LEN], stored)),
         },
-        EvmValue::Signature(kind, v) => verify_signature(st, n, d, &facts, kind, v),
+        EvmValue::Signature(kind, v) => verify_signature(st, n, d, facts, kind, v),
         EvmValue::Malformed(_) | EvmValue::Unknown => return Status::Fail,
     };
     after_compute(parsed.kind().unwrap_or(ValueKind::Hmac), computed)
@@ -232,8 +237,7 @@ fn verify_signature(
     if hdr.version != 2 {
         return Ok(false);
     }
-    let algo = KernelHashAlgo::new(hdr.hash_algo.id()).ok_or(None)?;
-    let shash = Shash::new(algo.name()).map_err(|_| None)?;
+    let shash = Shash::new(hdr.hash_algo.name()).map_err(|_| None)?;
     let (digest, len) = compute(st, d, facts, kind, &shash)?;
     Ok(n.evm.keyring.verify(&hdr, &digest[..len]).is_ok())
 }
@@ -277,7 +281,7 @@ pub(crate) unsafe fn update(st: &ImaState, d: Dentry<'_>) {
 }
 
 /// The class of xattr `name` (no NUL) for the protection decision.
-fn class(st: &ImaState, name: &[u8]) -> XattrClass {
+pub(crate) fn class(st: &ImaState, name: &[u8]) -> XattrClass {
     if name == XATTR_NAME_EVM.as_bytes() {
         XattrClass::Evm
     } else if name == b"system.posix_acl_access" || name == b"system.posix_acl_default" {
@@ -290,18 +294,13 @@ fn class(st: &ImaState, name: &[u8]) -> XattrClass {
 }
 
 /// Whether `name` (no NUL) is an enabled protected xattr.
-pub(crate) fn protected(st: &ImaState, name: &[u8]) -> bool {
+fn protected(st: &ImaState, name: &[u8]) -> bool {
     let list = st.evm.xattrs.lock();
     is_protected(
         list.iter().map(|(n, e)| (&n[..n.len() - 1], *e)),
         name,
         false,
     )
-}
-
-/// Whether `name` (no NUL) matters to EVM: `security.evm` or protected.
-pub(crate) fn concerns(st: &ImaState, name: &[u8]) -> bool {
-    !matches!(class(st, name), XattrClass::Other)
 }
 
 fn refused(n: &ImaNamespace, d: Dentry<'_>, r: Refusal, status: Option<Status>) -> Error {
@@ -327,8 +326,12 @@ pub(crate) fn setxattr_check(
     value: Option<&[u8]>,
     capable: bool,
 ) -> Result {
-    let flags = flags(st, n);
     let class = class(st, name);
+    if class == XattrClass::Other {
+        // Not EVM's business (the common case: no inode facts read).
+        return Ok(());
+    }
+    let flags = flags(st, n);
     if class == XattrClass::Evm && !flags.metadata_writes_allowed() {
         if value.is_some_and(<[u8]>::is_empty) {
             return Err(EINVAL);
@@ -350,7 +353,7 @@ pub(crate) fn setxattr_check(
         flags,
         class,
         value,
-        || *status.insert(current_status(st, n, d, flags)),
+        || *status.insert(current_status(st, n, d, flags, &facts)),
         unchanged,
         false,
         facts.pseudo_fs,
@@ -369,18 +372,24 @@ pub(crate) fn setattr_check(
     let mut status = None;
     protect_attr(
         flags,
-        || *status.insert(current_status(st, n, d, flags)),
+        || *status.insert(current_status(st, n, d, flags, &d.facts())),
         changes,
     )
     .map_err(|r| refused(n, d, r, status))
 }
 
 /// `evm_verify_current_integrity()`: regular files only.
-fn current_status(st: &ImaState, n: &ImaNamespace, d: Dentry<'_>, flags: Flags) -> Status {
-    if !d.facts().regular {
+fn current_status(
+    st: &ImaState,
+    n: &ImaNamespace,
+    d: Dentry<'_>,
+    flags: Flags,
+    facts: &InodeFacts,
+) -> Status {
+    if !facts.regular {
         return Status::Pass;
     }
-    verify_with(st, n, d, flags)
+    verify_with(st, n, d, flags, facts)
 }
 
 // --- securityfs

@@ -12,6 +12,7 @@ use crate::state::{self, ImaState};
 use core::ffi::c_int;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicBool, Ordering};
+use ima_evm::XattrClass;
 use ima_policy::Func;
 use kernel::prelude::*;
 
@@ -336,10 +337,11 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_xattr_changed(
     };
     // SAFETY: by the function's safety requirements.
     let name = unsafe { cstr_bytes(name) };
-    if name == b"security.ima" || crate::evm::concerns(st, name) {
+    let class = crate::evm::class(st, name);
+    if name == b"security.ima" || class != XattrClass::Other {
         xattr_changed(st, inode);
     }
-    if name != b"security.evm" && crate::evm::protected(st, name) {
+    if class == XattrClass::Protected {
         // SAFETY: by the function's safety requirements.
         if let Some(d) = unsafe { Dentry::from_raw(dentry) } {
             // SAFETY: the inode lock is held (function safety requirements).

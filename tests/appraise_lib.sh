@@ -2,6 +2,14 @@
 # Helpers for the appraisal and EVM tests (sourced after lib.sh); they use
 # $T (a private directory) and $D (a directory on the scratch ext4).
 
+# work_dirs NAME: $T, a private directory, and $D, $SCRATCH/NAME, where
+# the test's files go (ext4, traversable by every uid).
+work_dirs() {
+	T=$(mktemp -d)
+	D=$SCRATCH/$1
+	mkdir -p $D && chmod 755 $D
+}
+
 # key NAME [OPENSSL-NEWKEY-ARGS...]: a key ($T/NAME.pem) and its
 # self-signed DER certificate ($T/NAME.der), RSA 2048 unless asked; the
 # certificate carries the subject key id evmctl puts in signatures.

@@ -12,9 +12,7 @@
 . "$(dirname "$0")/appraise_lib.sh"
 tap_plan 59
 
-T=$(mktemp -d)
-D=$SCRATCH/appraise
-mkdir -p $D && chmod 755 $D
+work_dirs appraise
 
 # Keys: RSA and ECDSA (P-256) for the host, RSA for the namespace, one
 # nobody trusts. Self-signed X.509 certificates carry the subject key id

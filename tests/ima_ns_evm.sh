@@ -12,9 +12,7 @@
 . "$(dirname "$0")/appraise_lib.sh"
 tap_plan 33
 
-T=$(mktemp -d)
-D=$SCRATCH/evm
-mkdir -p $D && chmod 755 $D
+work_dirs evm
 EVM=/sys/kernel/security/evm
 UUID=$(blkid -s UUID -o value /dev/vda)
 
