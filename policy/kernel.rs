@@ -245,6 +245,13 @@ pub(crate) struct PolicyWriter {
 }
 
 impl PolicyWriter {
+    pub(crate) const fn new() -> Self {
+        Self {
+            rules: KVec::new(),
+            failed: false,
+        }
+    }
+
     /// Parses one write: complete lines, the last one possibly without a
     /// newline. On the first bad rule the write fails with `EINVAL` and the
     /// update is poisoned.

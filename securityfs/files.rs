@@ -14,7 +14,9 @@ use core::fmt::Write;
 use ima_model::{parse_verdict, ModelConfig};
 use ima_template::{EventData, IMA_BUF};
 use ima_tpm::HashAlgo;
+use kernel::new_mutex;
 use kernel::prelude::*;
+use kernel::sync::Mutex;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
@@ -247,30 +249,56 @@ pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
     }
 }
 
-/// One open for write.
+/// One open for write: `file.private_data`.
+///
+/// Threads sharing the open file call `write()`/`pwrite()` at once (and
+/// `pwrite()` takes no file position lock), so everything a write changes
+/// is behind `policy`'s mutex or the namespace's own locks: the VFS hands
+/// out `&Writer`, never `&mut`. Upstream serialises with `ima_write_mutex`.
+#[pin_data]
 pub(crate) struct Writer {
     pub(crate) spec: Spec,
     pub(crate) ns: NsRef,
-    pub(crate) policy: PolicyWriter,
+    /// The pending policy update of a `policy` open.
+    #[pin]
+    pub(crate) policy: Mutex<PolicyWriter>,
 }
 
 impl Writer {
-    pub(crate) fn new(spec: Spec, ns: NsRef) -> Result<Self> {
+    pub(crate) fn new(spec: Spec, ns: NsRef) -> Result<Pin<KBox<Self>>> {
         if spec.kind == Kind::Policy {
             ns.policy.begin_write()?;
         }
-        Ok(Self {
-            spec,
-            ns,
-            policy: PolicyWriter {
-                rules: KVec::new(),
-                failed: false,
-            },
-        })
+        let release = |ns: &NsRef| {
+            if spec.kind == Kind::Policy {
+                let _ = ns.policy.end_write(None);
+            }
+        };
+        let slot = ns.clone();
+        KBox::pin_init(
+            pin_init!(Self {
+                spec,
+                ns,
+                policy <- new_mutex!(PolicyWriter::new(), "ima_ns_policy_writer"),
+            }),
+            GFP_KERNEL,
+        )
+        .inspect_err(|_| release(&slot))
+    }
+
+    /// Handles one `write()` of the `policy` file: whole lines, appended
+    /// to the pending update under the writer's lock.
+    pub(crate) fn write_policy(&self, text: &[u8]) -> Result {
+        self.policy.lock().write(text)
+    }
+
+    /// Marks the pending update as failed (a write could not be read).
+    pub(crate) fn poison(&self) {
+        self.policy.lock().failed = true;
     }
 
     /// Handles one `write()` of a file other than `policy`.
-    pub(crate) fn write_value(&mut self, text: &[u8]) -> Result {
+    pub(crate) fn write_value(&self, text: &[u8]) -> Result {
         // EVM's files parse as upstream does (no trimming).
         match self.spec.kind {
             Kind::Evm => {
@@ -352,13 +380,14 @@ impl Writer {
     }
 
     /// The file is closed: a policy update takes effect if every write
-    /// succeeded.
-    pub(crate) fn finish(self) {
+    /// succeeded. Runs once, after the last write (the VFS holds the file
+    /// for every call in progress).
+    pub(crate) fn finish(&self) {
         if self.spec.kind != Kind::Policy {
             return;
         }
-        let ns = self.ns;
-        let w = self.policy;
+        let ns = &self.ns;
+        let w = core::mem::replace(&mut *self.policy.lock(), PolicyWriter::new());
         let pending = if w.failed {
             pr_err!("policy update failed; the policy in force is unchanged\n");
             None

@@ -192,9 +192,10 @@ fn open(inode: *mut bindings::inode, file: *mut bindings::file) -> Result {
         return Ok(());
     }
     if write {
-        let w = KBox::new(Writer::new(spec, ns)?, GFP_KERNEL)?;
-        // SAFETY: private_data is ours until release.
-        unsafe { (*file).private_data = KBox::into_raw(w).cast() };
+        let w = Writer::new(spec, ns)?;
+        // SAFETY: private_data is ours until release, which takes the box
+        // back as pinned; nothing moves the writer in between.
+        unsafe { (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(w)).cast() };
         return Ok(());
     }
     let view = KBox::into_raw(KBox::new(View { spec, ns }, GFP_KERNEL)?);
@@ -229,9 +230,10 @@ unsafe extern "C" fn ima_release(inode: *mut bindings::inode, file: *mut binding
         return 0;
     }
     if access_mode(file) == bindings::O_WRONLY {
-        // SAFETY: `open` stored a KBox<Writer> here; we take it back.
-        let w = unsafe { KBox::from_raw((*file).private_data.cast::<Writer>()) };
-        KBox::into_inner(w).finish();
+        // SAFETY: `open` stored a pinned KBox<Writer> here; release runs
+        // once no write is in progress, so we take it back whole.
+        let w = unsafe { Pin::new_unchecked(KBox::from_raw((*file).private_data.cast::<Writer>())) };
+        w.finish();
         return 0;
     }
     // SAFETY: `open` stored the view in the seq_file's private; the
@@ -262,13 +264,17 @@ unsafe extern "C" fn ima_write(
     _pos: *mut i64,
 ) -> isize {
     // SAFETY: VFS calls write only on files opened for write (`O_WRONLY`,
-    // see `open`), whose private_data is a Writer.
-    let w = unsafe { &mut *(*file).private_data.cast::<Writer>() };
+    // see `open`), whose private_data is a Writer until release. Threads
+    // sharing the file write at once: only a shared reference is made,
+    // and the Writer locks what a write changes.
+    let w = unsafe { &*(*file).private_data.cast::<Writer>() };
     // At most a page per write, as upstream; writers loop for the rest.
     let chunk = len.min(kernel::page::PAGE_SIZE - 1);
     let mut text = KVec::new();
     if let Err(e) = UserSlice::new(buf as usize, chunk).read_all(&mut text, GFP_KERNEL) {
-        w.policy.failed = true;
+        if w.spec.kind == Kind::Policy {
+            w.poison();
+        }
         return e.to_errno() as isize;
     }
     // Line files consume whole lines only, so no line is split across
@@ -278,7 +284,7 @@ unsafe extern "C" fn ima_write(
         _ => chunk,
     };
     let result = match w.spec.kind {
-        Kind::Policy => w.policy.write(&text[..used]),
+        Kind::Policy => w.write_policy(&text[..used]),
         Kind::Verdicts => w.write_value(&text[..used]),
         // A value must come whole in one write: a page at most.
         _ if chunk < len => {
