@@ -85,6 +85,17 @@ module_param_named(keyring_restrict, ima_ns_param_keyring_restrict, bool, 0444);
 MODULE_PARM_DESC(keyring_restrict,
 	"the host's .ima keyring takes only keys signed by the builtin or secondary trusted keys (default N)");
 
+/*
+ * Measurement cannot be switched off with lock=1: the livepatch's
+ * "enabled" file is removed, so nothing can disable the hooks and the
+ * patch's module reference keeps the module loaded. With lock=0 an
+ * unpatch is recorded in the host's list (and PCR 10) before it begins.
+ */
+bool ima_ns_param_lock;
+module_param_named(lock, ima_ns_param_lock, bool, 0444);
+MODULE_PARM_DESC(lock,
+	"measurement cannot be turned off and the module cannot be unloaded (default N: turning it off is recorded first)");
+
 /* Upstream's CONFIG_IMA_X509_PATH / CONFIG_IMA_LOAD_X509, per load. */
 char ima_ns_param_x509[256] = "";
 module_param_string(ima_x509, ima_ns_param_x509, sizeof(ima_ns_param_x509), 0444);
@@ -387,12 +398,13 @@ static struct klp_func ima_ns_funcs[] = {
  */
 static void ima_ns_post_patch(struct klp_object *obj)
 {
-	ima_ns_rust_set_active(true);
+	ima_ns_rust_hooks_on();
 }
 
+/* Runs in the task that asked for the unpatch, with every hook still live. */
 static void ima_ns_pre_unpatch(struct klp_object *obj)
 {
-	ima_ns_rust_set_active(false);
+	ima_ns_rust_hooks_off();
 }
 
 static struct klp_object ima_ns_objs[] = {
@@ -411,9 +423,38 @@ static struct klp_patch ima_ns_patch = {
 	.objs = ima_ns_objs,
 };
 
+/*
+ * lock=1: take away the patch's "enabled" attribute (the only way
+ * userspace can start an unpatch or reverse the patch transition). The
+ * attribute is livepatch's own, found through the patch kobject's type.
+ */
+static int ima_ns_lock_patch(void)
+{
+	const struct attribute_group *const *groups = ima_ns_patch.kobj.ktype->default_groups;
+	struct attribute **attr;
+
+	for (; groups && *groups; groups++)
+		for (attr = (*groups)->attrs; attr && *attr; attr++)
+			if (!strcmp((*attr)->name, "enabled")) {
+				sysfs_remove_file(&ima_ns_patch.kobj, *attr);
+				return 0;
+			}
+	return -ENOENT;
+}
+
 int ima_ns_hooks_enable(void)
 {
-	return klp_enable_patch(&ima_ns_patch);
+	int ret = klp_enable_patch(&ima_ns_patch);
+
+	if (ret || !ima_ns_param_lock)
+		return ret;
+	ret = ima_ns_lock_patch();
+	if (ret)
+		/* The patch stays: measurement is on, only not locked. */
+		pr_err("ima_ns: lock=1: livepatch has no \"enabled\" attribute to remove; not locked\n");
+	else
+		pr_info("ima_ns: lock=1: measurement cannot be turned off, the module cannot be unloaded\n");
+	return 0;
 }
 
 /* --- helpers for static inlines and macros */

@@ -231,7 +231,8 @@ void ima_ns_rust_buffer_event(const void *buf, u64 len, u32 func,
 void ima_ns_rust_mprotect(struct file *file, bool reqprot_exec, bool prot_exec);
 void ima_ns_rust_file_release(struct file *file);
 void ima_ns_rust_inode_free(struct inode *inode);
-void ima_ns_rust_set_active(bool active);
+void ima_ns_rust_hooks_on(void);
+void ima_ns_rust_hooks_off(void);
 int ima_ns_rust_task_alloc(struct task_struct *task, bool thread);
 void ima_ns_rust_task_free(struct task_struct *task);
 /* setxattr/removexattr (value NULL) of name: 0 or -errno to refuse. */

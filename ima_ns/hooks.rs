@@ -10,6 +10,7 @@ use crate::measure;
 use crate::model::Verdict;
 use crate::state::{self, ImaState};
 use core::ffi::c_int;
+use core::fmt::Write;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicBool, Ordering};
 use ima_evm::XattrClass;
@@ -20,10 +21,49 @@ use kernel::prelude::*;
 /// cleared before the patch is disabled.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-/// Livepatch callbacks (`post_patch`, `pre_unpatch`).
+/// An unpatch began since the hooks were last switched on.
+static SWITCHED_OFF: AtomicBool = AtomicBool::new(false);
+
+/// Livepatch `post_patch`: every task runs the hooks. After a reversed
+/// unpatch (the transition turned back) the host's list says measurement
+/// is on again, as it said when it went off.
 #[no_mangle]
-pub(crate) extern "C" fn ima_ns_rust_set_active(active: bool) {
-    ACTIVE.store(active, Ordering::Release);
+pub(crate) extern "C" fn ima_ns_rust_hooks_on() {
+    ACTIVE.store(true, Ordering::Release);
+    if SWITCHED_OFF.swap(false, Ordering::AcqRel) {
+        record_switch(b"ima-ns:hooks-on", "enabled");
+    }
+}
+
+/// Livepatch `pre_unpatch`, in the task that asked for it, every hook
+/// still live: measurement is about to stop until the module is loaded
+/// again. No one can refuse an unpatch (load with `lock=1` to make it
+/// impossible), so it is recorded first: an entry in the host's list,
+/// extended into PCR 10, that a verifier replays like any other.
+#[no_mangle]
+pub(crate) extern "C" fn ima_ns_rust_hooks_off() {
+    SWITCHED_OFF.store(true, Ordering::Release);
+    record_switch(b"ima-ns:hooks-off", "disabled");
+    ACTIVE.store(false, Ordering::Release);
+}
+
+/// Records a switch of the hooks in the host's list: an `ima-buf` entry
+/// whose buffer names the namespace of the task that asked for it.
+fn record_switch(name: &[u8], what: &str) {
+    let Some(st) = state::get() else {
+        return;
+    };
+    let by = st.current_ns().id;
+    let mut text = crate::list::DataBuf(KVec::new());
+    let _ = write!(text, "hooks {what} by namespace {by}");
+    let r = st.record_buffer(&st.host, name, &text.0);
+    pr_warn!(
+        "measurement {} by a task of namespace {} ({})\n",
+        what,
+        by,
+        if r.is_ok() { "recorded in the host list" } else { "NOT recorded" }
+    );
+    crate::audit::status("hooks", what, r.is_ok(), by);
 }
 
 /// Measurement is on: every task calls our hooks.

@@ -10,6 +10,8 @@ use crate::namespace::{ImaNamespace, Membership, NsRef};
 use crate::tasks::TaskMap;
 use core::ptr;
 use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use crate::template::TemplateRef;
+use ima_template::{EventData, IMA_BUF};
 use ima_tpm::HashAlgo;
 use kernel::new_mutex;
 use kernel::prelude::*;
@@ -143,6 +145,16 @@ impl ImaState {
         self.tasks.set_for_children(Membership::join(ns, false)?)?;
         pr_info!("namespace {} created\n", id);
         Ok(id)
+    }
+
+    /// Appends an `ima-buf` entry named `name` holding `bytes` to `ns`'s
+    /// list: events the module itself reports (hooks off and on, an
+    /// agent's model state), with the bytes a verifier needs in the list.
+    pub(crate) fn record_buffer(&self, ns: &ImaNamespace, name: &[u8], bytes: &[u8]) -> Result {
+        let digest = self.hashers.get(ns.algo())?.hash_buf(bytes)?;
+        let mut event = EventData::new(&digest, name);
+        event.buf = Some(bytes);
+        ns.record_event(Some(TemplateRef::Builtin(&IMA_BUF)), &event)
     }
 
     /// Drops every task's namespaces (unload: the hooks are already off).

@@ -12,7 +12,6 @@ use crate::state::{self, ImaState};
 use crate::template::TemplateRef;
 use core::fmt::Write;
 use ima_model::{parse_verdict, ModelConfig};
-use ima_template::{EventData, IMA_BUF};
 use ima_tpm::HashAlgo;
 use kernel::new_mutex;
 use kernel::prelude::*;
@@ -368,12 +367,7 @@ impl Writer {
                     return Err(EINVAL);
                 }
                 let st = state::get().ok_or(ENODEV)?;
-                let bytes = text.as_bytes();
-                let digest = st.hashers.get(self.ns.algo())?.hash_buf(bytes)?;
-                let mut event = EventData::new(&digest, b"ima-ns:model-state");
-                event.buf = Some(bytes);
-                self.ns
-                    .record_event(Some(TemplateRef::Builtin(&IMA_BUF)), &event)
+                st.record_buffer(&self.ns, b"ima-ns:model-state", text.as_bytes())
             }
             _ => Err(EINVAL),
         }

@@ -9,18 +9,32 @@ LIVEPATCH=/sys/kernel/livepatch/ima_ns
 
 _tap_n=0
 _tap_failed=0
+_tap_skipped=0
+_tap_plan=
 
-tap_plan() { echo "TAP version 13"; echo "1..$1"; }
+tap_plan() { _tap_plan=$1; echo "TAP version 13"; echo "1..$1"; }
 diag() { echo "# $*"; }
 tap_ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
 tap_not_ok() { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n - $1"; }
+# tap_skip DESCRIPTION REASON: a check that could not run here (KTAP SKIP).
+tap_skip() { _tap_n=$((_tap_n + 1)); _tap_skipped=$((_tap_skipped + 1)); echo "ok $_tap_n - $1 # SKIP $2"; }
 # tap_check DESCRIPTION COMMAND...: one check, passing if COMMAND succeeds.
 tap_check() {
 	local desc=$1
 	shift
 	if "$@"; then tap_ok "$desc"; else tap_not_ok "$desc"; fi
 }
-tap_finish() { [ "$_tap_failed" -eq 0 ] && exit 0 || exit 1; }
+# tap_finish: exit 1 on a failure or when the checks run differ from the
+# plan, 4 (KTAP skip) when every check was skipped, else 0.
+tap_finish() {
+	if [ "$_tap_n" != "$_tap_plan" ]; then
+		echo "# plan mismatch: planned ${_tap_plan:-nothing}, ran $_tap_n"
+		exit 1
+	fi
+	[ "$_tap_failed" -eq 0 ] || exit 1
+	[ "$_tap_n" -gt 0 ] && [ "$_tap_skipped" = "$_tap_n" ] && exit 4
+	exit 0
+}
 bail() { echo "Bail out! $*"; exit 1; }
 
 # Loads the module and waits until its hooks are live (livepatch
