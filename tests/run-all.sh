@@ -9,13 +9,24 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-bash qemu/setup.sh || exit 1
-make -s lint || exit 1
-cargo test --workspace || exit 1
-# The policy parser under libFuzzer for a bounded time: any crash fails.
-bash fuzz/run.sh "${IMA_NS_FUZZ_SECONDS:-60}" 2>&1 | tail -n 5 || exit 1
+# stage NAME COMMAND...: runs one stage and prints its wall time.
+stage() {
+	local name=$1 start=$SECONDS rc
+	shift
+	"$@"
+	rc=$?
+	echo "# stage $name: $((SECONDS - start)) s (rc $rc)"
+	return $rc
+}
+stage setup bash qemu/setup.sh || exit 1
+stage lint make -s lint || exit 1
+stage host-tests cargo test --workspace || exit 1
+# The parsers under libFuzzer for a bounded time: any crash fails.
+fuzz() { bash fuzz/run.sh "${IMA_NS_FUZZ_SECONDS:-60}" 2>&1 | tail -n 5; }
+stage fuzz fuzz || exit 1
 # The userspace tool the namespace tests drive (run from the repo share).
-cargo build --release --quiet -p ima-ns-tool || exit 1
+stage tool cargo build --release --quiet -p ima-ns-tool || exit 1
+qemu_start=$SECONDS
 
 # Two guests at a time (IMA_NS_JOBS): a TCG guest spends most of its
 # time on one vCPU, so two use the machine's two cores; each result is
@@ -58,5 +69,6 @@ for i in "${!scripts[@]}"; do
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 done
+echo "# stage qemu: $((SECONDS - qemu_start)) s"
 echo "qemu: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
