@@ -61,7 +61,11 @@ fn record_switch(name: &[u8], what: &str) {
         "measurement {} by a task of namespace {} ({})\n",
         what,
         by,
-        if r.is_ok() { "recorded in the host list" } else { "NOT recorded" }
+        if r.is_ok() {
+            "recorded in the host list"
+        } else {
+            "NOT recorded"
+        }
     );
     crate::audit::status("hooks", what, r.is_ok(), by);
 }
