@@ -17,9 +17,9 @@
 use crate::bindings;
 use crate::file::File;
 use core::ffi::{c_int, CStr};
-use kernel::ffi::c_char;
 use core::ops::Range;
 use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::ffi::c_char;
 use kernel::prelude::*;
 
 /// `char *d_absolute_path(const struct path *, char *, int)`

@@ -26,8 +26,8 @@ use crate::bindings;
 use crate::namespace::NsRef;
 use crate::state;
 use core::ffi::{c_int, c_uint, c_void};
-use kernel::ffi::c_char;
 use core::ptr;
+use kernel::ffi::c_char;
 use kernel::prelude::*;
 
 /// Whose view a check is for.
