@@ -54,12 +54,14 @@ if [ "${1:-}" = --in ]; then # inside a namespace: NAME T [CHILD...]
 	exit 0
 fi
 
-tap_plan 12
+tap_plan 13
 ima_load || bail "cannot load ima_ns.ko"
 ima_policy_write "$P" || bail "host policy"
 T=$(mktemp -d)
 ns_run "$P" bash "$0" --in A "$T" A1 A2 &
+pa=$!
 ns_run "$P" bash "$0" --in B "$T" &
+pb=$!
 for _ in $(seq 600); do
 	[ -s $T/A.id ] && [ -s $T/A1.id ] && [ -s $T/A2.id ] && [ -s $T/B.id ] && break
 	sleep 0.1
@@ -109,8 +111,19 @@ tap_check "ima-ns list in A shows $A1 (parent $A) and $A2 (parent $A1), nothing 
 	test "$(awk 'NR > 1 { print $1, $2 }' $T/A.tool | tr '\n' ' ')" = "$A1 $A $A2 $A1 "
 tap_check "ima-ns list in B shows no namespace" test "$(wc -l <$T/B.tool)" = 1
 
+# A host shell keeps its cwd in namespaces/$A (and one in namespaces/)
+# past A's end and the module's unload: the directories go, and their
+# operations must be the kernel's again by then, not the unloaded module's.
+for d in $IMA/namespaces/$A $IMA/namespaces; do
+	(cd "$d" && until [ -e $T/unloaded ]; do sleep 0.1; done
+	 stat . >/dev/null 2>&1; ls -a >/dev/null 2>&1; echo "$d" >>$T/cwd-after) &
+done
 : >$T/end
-wait
+wait $pa $pb
 ns_wait_live 0 || diag "namespaces still live: $(cat $IMA/ns_live)"
 ima_unload || diag "unload failed"
+: >$T/unloaded
+wait
+tap_check "a cwd in a removed namespaces/<id> or namespaces/ outlives the module (stat, ls after unload)" \
+	test "$(wc -l <$T/cwd-after)" = 2
 tap_finish
