@@ -2,6 +2,8 @@
 /* Headers bindgen reads for ima_ns/bindings.rs (see ima_ns/gen-bindings.sh). */
 #include <linux/errno.h>
 #include <linux/fs.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
 #include <linux/seq_file.h>
 #include <linux/security.h>
 #include <linux/tpm.h>

@@ -52,23 +52,10 @@ impl File<'_> {
         unsafe { bindings::ima_ns_change_cookie(self.as_ptr(), &mut cookie) }.then_some(cookie)
     }
 
-    /// The absolute path, written into `buf`; the dentry name if the path
-    /// cannot be built. Returned bytes exclude the NUL.
+    /// The name an entry records for the file (upstream's `ima_d_path()`),
+    /// written into `buf`.
     pub(crate) fn path<'b>(&self, buf: &'b mut [u8]) -> &'b [u8] {
-        let len = buf.len().min(i32::MAX as usize) as i32;
-        // SAFETY: the file is valid and `buf` is writable for `len` bytes.
-        let p = unsafe { bindings::ima_ns_file_path(self.as_ptr(), buf.as_mut_ptr().cast(), len) };
-        // SAFETY: `ima_ns_file_path` returns a NUL-terminated string that
-        // lives in `buf` or in the dentry, which the open file pins.
-        let s = unsafe { core::ffi::CStr::from_ptr(p.cast()) }.to_bytes();
-        // Copy a dentry name into `buf` so the result borrows only `buf`.
-        if !buf.as_ptr_range().contains(&s.as_ptr()) {
-            let n = s.len().min(buf.len());
-            buf[..n].copy_from_slice(&s[..n]);
-            return &buf[..n];
-        }
-        let start = s.as_ptr() as usize - buf.as_ptr() as usize;
-        &buf[start..start + s.len()]
+        crate::abspath::ima_d_path(self, buf)
     }
 
     /// The value of extended attribute `name` (e.g. `c"security.ima"`),

@@ -16,6 +16,11 @@ allow=(
 	--allowlist-function 'seq_open|seq_read|seq_lseek|seq_release|seq_write'
 	--allowlist-function 'single_open|single_release|generic_file_llseek'
 	--allowlist-function 'destroy_workqueue|drain_workqueue'
+	--allowlist-function 'register_kprobe|unregister_kprobe|sprint_symbol|d_path'
+	--allowlist-var 'KPROBE_FLAG_DISABLED'
+	--allowlist-type 'kprobe|inode_operations|dir_context|kstat|mnt_idmap|iattr'
+	--allowlist-function 'dcache_readdir|dcache_dir_open|dcache_dir_close|dcache_dir_lseek'
+	--allowlist-function 'generic_read_dir|noop_fsync|simple_lookup|generic_permission|generic_fillattr|simple_setattr'
 	--allowlist-type 'tpm_chip|tpm_digest|tpm_bank_info|seq_file|seq_operations|file_operations'
 )
 

@@ -580,21 +580,6 @@ bool ima_ns_change_cookie(struct file *file, u64 *cookie)
 	return true;
 }
 
-const char *ima_ns_file_path(struct file *file, char *buf, int buflen)
-{
-	/*
-	 * d_absolute_path(), which upstream uses, is not exported to modules:
-	 * d_path() gives the same name unless the task is chrooted, where it
-	 * is the name as the task sees it.
-	 */
-	char *p = d_path(&file->f_path, buf, buflen);
-
-	/* As ima_d_path(): fall back to the dentry name. */
-	if (IS_ERR(p) || p[0] != '/')
-		return file->f_path.dentry->d_name.name;
-	return p;
-}
-
 size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size)
 {
 	struct name_snapshot name;
@@ -999,6 +984,23 @@ struct inode *ima_ns_d_backing_inode(struct dentry *dentry)
 struct dentry *ima_ns_securityfs_symlink(const char *name, const char *target)
 {
 	return securityfs_create_symlink(name, NULL, target, NULL);
+}
+
+void ima_ns_dir_set_ops(struct dentry *dir, const struct inode_operations *iop,
+			const struct file_operations *fop)
+{
+	struct inode *inode = d_inode(dir);
+
+	spin_lock(&inode->i_lock);
+	WRITE_ONCE(inode->i_op, iop ?: &simple_dir_inode_operations);
+	WRITE_ONCE(inode->i_fop, fop ?: &simple_dir_operations);
+	/*
+	 * do_inode_permission() sets IOP_FASTPERM (under i_lock) once it saw
+	 * no ->permission, and then never calls one: a walk before this call
+	 * must not make our check invisible.
+	 */
+	inode->i_opflags &= ~IOP_FASTPERM;
+	spin_unlock(&inode->i_lock);
 }
 
 void ima_ns_audit_metadata(struct dentry *dentry, const char *op,

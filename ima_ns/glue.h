@@ -95,8 +95,6 @@ void ima_ns_cred_subject(const struct cred *cred, bool want_caps,
 			 struct ima_ns_subject *out);
 /* STATX_CHANGE_COOKIE of the file; false if the filesystem has none. */
 bool ima_ns_change_cookie(struct file *file, u64 *cookie);
-/* Path as current sees it (d_path), else the dentry name; never NULL. */
-const char *ima_ns_file_path(struct file *file, char *buf, int buflen);
 /* A readable instance of file (file itself, or a new O_RDONLY open). */
 struct file *ima_ns_open_for_read(struct file *file);
 /* Copies the dentry's name (not NUL-terminated); returns its length. */
@@ -207,6 +205,12 @@ struct dentry *ima_ns_securityfs_integrity_dir(struct dentry *sibling, bool *cre
 void ima_ns_dput(struct dentry *dentry);
 /* securityfs_create_symlink(): the dentry, or an ERR_PTR. */
 struct dentry *ima_ns_securityfs_symlink(const char *name, const char *target);
+/*
+ * Sets a directory inode's operations (NULL: simple_dir_inode_operations,
+ * simple_dir_operations) under i_lock, forgetting IOP_FASTPERM.
+ */
+void ima_ns_dir_set_ops(struct dentry *dir, const struct inode_operations *iop,
+			const struct file_operations *fop);
 
 /* Livepatch over the BPF-LSM stubs: enable once, at init. */
 int ima_ns_hooks_enable(void);

@@ -9,6 +9,7 @@
 
 use kernel::prelude::*;
 
+mod abspath;
 mod appraise;
 mod audit;
 mod bh;
@@ -117,6 +118,7 @@ impl kernel::Module for ImaNsModule {
             EINVAL
         })?;
 
+        abspath::resolve();
         // Declared first, dropped last: everything below may queue work.
         let queue = workqueue::OwnedQueue::new()?;
         let tpm = tpm::Tpm::default_chip()?;

@@ -6,6 +6,7 @@
 //! file is. Reads go through seq_file, so a reader never copies a list.
 
 mod files;
+mod visibility;
 
 use crate::bindings;
 use crate::list::Measurement;
@@ -407,6 +408,18 @@ impl Dentries {
         self.keep(name, d)
     }
 
+    /// `namespaces/<id>`, seen by `id`'s ancestors only (`visibility`).
+    fn ns_dir(
+        &mut self,
+        name: &CStr,
+        parent: *mut bindings::dentry,
+        id: u64,
+    ) -> Result<*mut bindings::dentry> {
+        // SAFETY: `name` is NUL-terminated; `parent` is the live `namespaces/`.
+        let d = unsafe { visibility::create_ns_dir(name.as_ptr().cast(), parent, id) };
+        self.keep(name, d)
+    }
+
     fn file(
         &mut self,
         name: &CStr,
@@ -549,6 +562,10 @@ impl ImaDir {
             )
         };
         d.keep(c"evm", link)?;
+        // Infallible from here (`drop` restores). No `<id>` exists before
+        // NAMESPACES is set, so there was nothing to hide until now.
+        // SAFETY: `namespaces` is live, removed only with `_files`.
+        unsafe { visibility::install_namespaces(namespaces) };
         NAMESPACES.store(namespaces, Ordering::Release);
         Ok(Self {
             _files: d,
@@ -578,13 +595,34 @@ impl Drop for Borrowed {
 
 impl Drop for ImaDir {
     fn drop(&mut self) {
-        NAMESPACES.store(ptr::null_mut(), Ordering::Release);
+        let namespaces = NAMESPACES.swap(ptr::null_mut(), Ordering::AcqRel);
+        if !namespaces.is_null() {
+            // SAFETY: live until `_files` drops, after this.
+            unsafe { visibility::restore(namespaces) };
+        }
     }
 }
 
 /// `namespaces/<id>/`: a descendant's lists, policy and vpcr, read-only.
+///
+/// # Invariants
+///
+/// `dir` is the `<id>` directory, one of `files`, live until they drop.
 pub(crate) struct NsDir {
-    _files: Dentries,
+    dir: NonNull<bindings::dentry>,
+    files: Dentries,
+}
+
+// SAFETY: `dir` is only used from drop, as `Dentries` is.
+unsafe impl Send for NsDir {}
+// SAFETY: `&NsDir` gives no access to the dentries.
+unsafe impl Sync for NsDir {}
+
+impl Drop for NsDir {
+    fn drop(&mut self) {
+        // SAFETY: live until `files` drops, after this (invariant).
+        unsafe { visibility::restore(self.dir.as_ptr()) };
+    }
 }
 
 impl NsDir {
@@ -597,7 +635,14 @@ impl NsDir {
         let name = decimal(id, &mut buf);
         let at = |kind| Spec::new(kind, Scope::Id(id));
         let mut d = Dentries(KVec::new());
-        let dir = d.dir(name, parent)?;
+        let dir = d.ns_dir(name, parent, id)?;
+        // INVARIANT: `dir` is live and tracked by `files`. Made now, so
+        // that an error below restores its operations before removal.
+        let mut this = Self {
+            dir: NonNull::new(dir).ok_or(ENOENT)?,
+            files: d,
+        };
+        let d = &mut this.files;
         for (name, mode, kind) in LIST_FILES {
             d.file(name, mode, dir, at(kind))?;
         }
@@ -609,7 +654,9 @@ impl NsDir {
         d.file(c"events", 0o400, dir, at(Kind::Events))?;
         d.file(c"verdicts", 0o200, dir, at(Kind::Verdicts))?;
         d.file(c"model_state", 0o200, dir, at(Kind::ModelState))?;
-        Ok(Self { _files: d })
+        // SAFETY: `dir` is the live `<id>` directory, with all its files.
+        unsafe { visibility::install_ns_dir(dir) };
+        Ok(this)
     }
 }
 
