@@ -15,6 +15,17 @@ if [ -f "$build/.ima-ns-built" ]; then
 	exit 0
 fi
 
+# One build of a key at a time: a second caller (another worktree, a
+# parallel test runner) waits for the first and then uses its result.
+mkdir -p "$(dirname "$build")"
+exec 9>"$build.lock"
+flock 9
+while pgrep -f "O=$build" >/dev/null; do sleep 10; done
+if [ -f "$build/.ima-ns-built" ]; then
+	echo "$build"
+	exit 0
+fi
+
 if [ ! -f "$src/Makefile" ]; then
 	echo "build-kernel: unpacking linux-source-6.12 into $src" >&2
 	rm -rf "$src.tmp" && mkdir -p "$src.tmp"
