@@ -232,7 +232,8 @@ unsafe extern "C" fn ima_release(inode: *mut bindings::inode, file: *mut binding
     if access_mode(file) == bindings::O_WRONLY {
         // SAFETY: `open` stored a pinned KBox<Writer> here; release runs
         // once no write is in progress, so we take it back whole.
-        let w = unsafe { Pin::new_unchecked(KBox::from_raw((*file).private_data.cast::<Writer>())) };
+        let w =
+            unsafe { Pin::new_unchecked(KBox::from_raw((*file).private_data.cast::<Writer>())) };
         w.finish();
         return 0;
     }
