@@ -31,9 +31,13 @@ deps:
 bindings:
 	bash ima_ns/gen-bindings.sh $(KDIR)
 
-modules: deps bindings
+modules: deps bindings tests/uring_openat
 	$(KMAKE) IMA_NS_RUSTFLAGS="$$(cat $(DEPS)/externs)" modules
 	$(KMAKE) M=$(CURDIR)/tests/modules modules
+
+# A test helper for the guest, which runs the host's userspace read-only.
+tests/uring_openat: tests/uring_openat.c
+	$(CC) -O2 -Wall -o $@ $<
 
 check:
 	cargo test --workspace
@@ -62,4 +66,4 @@ stress:
 clean:
 	-$(KMAKE) clean
 	-$(KMAKE) M=$(CURDIR)/tests/modules clean
-	rm -rf build rustdeps/rustdeps.o_shipped ima_ns/bindings_generated.rs
+	rm -rf build rustdeps/rustdeps.o_shipped ima_ns/bindings_generated.rs tests/uring_openat

@@ -181,6 +181,28 @@ fn count_protected(st: &ImaState, d: Dentry<'_>) -> core::result::Result<usize, 
     Ok(n)
 }
 
+/// `evm_read_protected_xattrs()`: the listed xattrs the file has, with
+/// their values, in the list's order, for the `xattrnames`,
+/// `xattrlengths` and `xattrvalues` template fields. As upstream, every
+/// listed name counts, enabled or not (its walk does not test
+/// `enabled`), including names `evm_xattrs` added; an error reading any
+/// of them is the caller's empty field.
+pub(crate) fn read_protected_xattrs(
+    st: &ImaState,
+    d: Dentry<'_>,
+) -> Result<KVec<(KVec<u8>, KVec<u8>)>> {
+    let list = st.evm.xattrs.lock();
+    let mut out = KVec::new();
+    for (name, _) in list.iter() {
+        if let Some(value) = d.xattr(c_str(name))? {
+            let mut n = KVec::with_capacity(name.len() - 1, GFP_KERNEL)?;
+            n.extend_from_slice(&name[..name.len() - 1], GFP_KERNEL)?;
+            out.push((n, value), GFP_KERNEL)?;
+        }
+    }
+    Ok(out)
+}
+
 /// Constant-time comparison (`crypto_memneq()`).
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -355,6 +377,30 @@ pub(crate) fn setxattr_check(
         value,
         || *status.insert(current_status(st, n, d, flags, &facts)),
         unchanged,
+        false,
+        facts.pseudo_fs,
+    )
+    .map_err(|r| refused(n, d, r, status))
+}
+
+/// `evm_inode_set_acl()` / `evm_inode_remove_acl()` for a task in `n`:
+/// `mode_changes` is `evm_inode_set_acl_change()` (a removal always
+/// counts as a change).
+pub(crate) fn set_acl_check(
+    st: &ImaState,
+    n: &ImaNamespace,
+    d: Dentry<'_>,
+    mode_changes: bool,
+) -> Result {
+    let flags = flags(st, n);
+    let mut status = None;
+    let facts = d.facts();
+    protect_xattr(
+        flags,
+        XattrClass::PosixAcl,
+        None,
+        || *status.insert(current_status(st, n, d, flags, &facts)),
+        || !mode_changes,
         false,
         facts.pseudo_fs,
     )

@@ -110,13 +110,13 @@ pub(crate) fn appraise(
     state: &mut IintState,
     hashed: &mut Hashed<'_>,
 ) -> bool {
-    let file = hashed.file();
-    let cached = state.appraised(n.id, rule.key, || file.change_cookie());
+    let cached = state.appraised(n.id, rule.key, || hashed.version_now());
     let verdict = match cached {
         Some(v) => v,
         None => {
+            let version = hashed.version_now();
             let v = decide(st, n, rule, facts, state, hashed);
-            if let Err(e) = state.keep_verdict(n.id, rule.key, hashed.version(), v) {
+            if let Err(e) = state.keep_verdict(n.id, rule.key, version, v) {
                 pr_warn!("appraisal verdict not cached: {:?}\n", e);
             }
             v

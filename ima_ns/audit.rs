@@ -20,13 +20,25 @@ pub(crate) fn c_string(bytes: &[u8]) -> Result<KVec<u8>> {
 /// An `AUDIT_INTEGRITY_DATA` record (`integrity_audit_msg()`) with
 /// `res=0`: `op` failed with `cause` on the file named `name`.
 pub(crate) fn integrity_data(file: Option<&File<'_>>, name: &[u8], op: &str, cause: &str, ns: u64) {
+    integrity_data_res(file, name, op, cause, false, ns);
+}
+
+/// An `AUDIT_INTEGRITY_DATA` record with `res=1` if `ok`, else `res=0`.
+pub(crate) fn integrity_data_res(
+    file: Option<&File<'_>>,
+    name: &[u8],
+    op: &str,
+    cause: &str,
+    ok: bool,
+    ns: u64,
+) {
     message(
         bindings::IMA_NS_AUDIT_INTEGRITY_DATA,
         file,
         Some(name),
         op,
         cause,
-        false,
+        ok,
         ns,
     );
 }

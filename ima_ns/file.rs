@@ -52,6 +52,15 @@ impl File<'_> {
         unsafe { bindings::ima_ns_change_cookie(self.as_ptr(), &mut cookie) }.then_some(cookie)
     }
 
+    /// The inode holding the data of a file of a stacked filesystem
+    /// (overlayfs: the upper or lower file); `None` when that is the
+    /// file's own inode.
+    pub(crate) fn real_inode(&self) -> Option<bindings::ima_ns_real_inode> {
+        let mut out = bindings::ima_ns_real_inode::default();
+        // SAFETY: the file is valid (type invariant); `out` is writable.
+        unsafe { bindings::ima_ns_real_inode(self.as_ptr(), &mut out) }.then_some(out)
+    }
+
     /// The name an entry records for the file (upstream's `ima_d_path()`),
     /// written into `buf`.
     pub(crate) fn path<'b>(&self, buf: &'b mut [u8]) -> &'b [u8] {

@@ -14,6 +14,7 @@
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fsverity.h>
+#include <linux/iversion.h>
 #include <linux/fs.h>
 #include <linux/fsnotify.h>
 #include <linux/kernel_read_file.h>
@@ -23,12 +24,15 @@
 #include <linux/namei.h>
 #include <linux/mman.h>
 #include <linux/pid.h>
+#include <linux/posix_acl.h>
 #include <linux/poll.h>
 #include <linux/sched/mm.h>
 #include <linux/wait.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/secure_boot.h>
 #include <linux/security.h>
+#include <linux/slab.h>
 #include <linux/stat.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -147,15 +151,16 @@ static int ima_ns_mmap_file(struct file *file, unsigned long reqprot,
  * As ima_file_mprotect(): a file mapping made executable after mmap()
  * escapes MMAP_CHECK. The mmap lock is held here, so the file cannot be
  * read (filesystems take their own locks in read_iter, in the opposite
- * order on write faults): Rust reports it instead.
+ * order on write faults): Rust refuses the change (-EPERM) when an
+ * appraise rule covers the mapping, and reports it when a measure rule
+ * does.
  */
 static int ima_ns_file_mprotect(struct vm_area_struct *vma,
 				unsigned long reqprot, unsigned long prot)
 {
 	if (!vma->vm_file || !(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
 		return 0;
-	ima_ns_rust_mprotect(vma->vm_file, reqprot & PROT_EXEC, prot & PROT_EXEC);
-	return 0;
+	return ima_ns_rust_mprotect(vma->vm_file);
 }
 
 static int ima_ns_file_post_open(struct file *file, int mask)
@@ -207,13 +212,68 @@ static int ima_ns_kernel_post_read_file(struct file *file, char *buf,
 }
 
 /*
- * As ima_post_load_data(): the init_module() image has no file; it is
- * measured as critical data "modules", by its digest.
+ * As ima_load_data(): data the kernel gets from userspace with no file
+ * (init_module(2), kexec_load(2), the firmware sysfs fallback) cannot be
+ * appraised, so what an appraise rule covers is refused, exactly as
+ * upstream decides (its IMA_APPRAISE_* flags: some namespace from
+ * current's up has an "appraise func=" rule for the hook, and
+ * ima_appraise=enforce).
+ */
+static int ima_ns_kernel_load_data(enum kernel_load_data_id id, bool contents)
+{
+	u32 appraise = ima_ns_rust_appraise_flags();
+	bool ima_enforce = appraise & IMA_NS_APPRAISE_ENFORCE;
+	bool sig_enforce;
+
+	switch (id) {
+	case LOADING_KEXEC_IMAGE:
+		if (IS_ENABLED(CONFIG_KEXEC_SIG) && arch_get_secureboot()) {
+			pr_err("impossible to appraise a kernel image without a file descriptor; try using kexec_file_load syscall.\n");
+			return -EACCES;
+		}
+		if (ima_enforce && (appraise & IMA_NS_APPRAISE_KEXEC)) {
+			pr_err("impossible to appraise a kernel image without a file descriptor; try using kexec_file_load syscall.\n");
+			return -EACCES;	/* INTEGRITY_UNKNOWN */
+		}
+		break;
+	case LOADING_FIRMWARE:
+		if (ima_enforce && (appraise & IMA_NS_APPRAISE_FIRMWARE) && !contents) {
+			pr_err("Prevent firmware sysfs fallback loading.\n");
+			return -EACCES;	/* INTEGRITY_UNKNOWN */
+		}
+		break;
+	case LOADING_MODULE:
+		sig_enforce = is_module_sig_enforced();
+		if (ima_enforce && (!sig_enforce && (appraise & IMA_NS_APPRAISE_MODULES))) {
+			pr_err("impossible to appraise a module without a file descriptor. sig_enforce kernel parameter might help\n");
+			return -EACCES;	/* INTEGRITY_UNKNOWN */
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * As ima_post_load_data(): firmware written through the sysfs fallback
+ * is refused where firmware is appraised; the init_module() image has no
+ * file, it is measured as critical data "modules", by its digest.
  */
 static int ima_ns_kernel_post_load_data(char *buf, loff_t size,
 					enum kernel_load_data_id id,
 					char *description)
 {
+	if (id == LOADING_FIRMWARE) {
+		u32 appraise = ima_ns_rust_appraise_flags();
+
+		if ((appraise & IMA_NS_APPRAISE_FIRMWARE) &&
+		    (appraise & IMA_NS_APPRAISE_ENFORCE)) {
+			pr_err("Prevent firmware loading_store.\n");
+			return -EACCES; /* INTEGRITY_UNKNOWN */
+		}
+		return 0;
+	}
 	if (id == LOADING_MODULE && buf && size > 0)
 		ima_ns_rust_buffer_event(buf, size, IMA_NS_CRITICAL_DATA,
 					 "init_module", "modules", true);
@@ -240,6 +300,28 @@ static void ima_ns_file_release(struct file *file)
 {
 	if (S_ISREG(file_inode(file)->i_mode))
 		ima_ns_rust_file_release(file);
+}
+
+/*
+ * As ima_file_truncate() and ima_path_truncate() (ima_reset_action_flags()):
+ * the contents are about to change with no writer's close to tell, so
+ * every namespace measures, appraises and audits the file again.
+ * truncate(2) by path reaches only path_truncate (CONFIG_SECURITY_PATH).
+ */
+static int ima_ns_file_truncate(struct file *file)
+{
+	if (S_ISREG(file_inode(file)->i_mode))
+		ima_ns_rust_truncate(file_inode(file));
+	return 0;
+}
+
+static int ima_ns_path_truncate(const struct path *path)
+{
+	struct inode *inode = d_backing_inode(path->dentry);
+
+	if (inode && S_ISREG(inode->i_mode))
+		ima_ns_rust_truncate(inode);
+	return 0;
 }
 
 static void ima_ns_inode_free_security(struct inode *inode)
@@ -334,6 +416,133 @@ static void ima_ns_inode_post_setattr(struct mnt_idmap *idmap,
 	memalloc_nofs_restore(nofs);
 }
 
+/*
+ * As ima_post_path_mknod() and ima_post_create_tmpfile(): regular files
+ * made without an open that file_post_open sees are marked when a
+ * namespace must appraise them. tmpfile runs with the new inode only.
+ */
+static void ima_ns_new_file(struct mnt_idmap *idmap, struct inode *inode,
+			    bool tmpfile)
+{
+	struct ima_ns_file_facts facts = {};
+
+	if (!inode || !S_ISREG(inode->i_mode))
+		return;
+	ima_ns_inode_facts(idmap, inode, &facts);
+	ima_ns_rust_new_file(&facts, tmpfile);
+}
+
+static void ima_ns_path_post_mknod(struct mnt_idmap *idmap, struct dentry *dentry)
+{
+	ima_ns_new_file(idmap, d_backing_inode(dentry), false);
+}
+
+static void ima_ns_inode_post_create_tmpfile(struct mnt_idmap *idmap,
+					     struct inode *inode)
+{
+	ima_ns_new_file(idmap, inode, true);
+}
+
+/* As evm_inode_set_acl_change(): whether the ACL would change the mode. */
+static bool ima_ns_acl_changes_mode(struct mnt_idmap *idmap,
+				    struct dentry *dentry, struct posix_acl *kacl)
+{
+#ifdef CONFIG_FS_POSIX_ACL
+	struct inode *inode = d_backing_inode(dentry);
+	umode_t mode;
+
+	if (!kacl)
+		return true;
+	/* May set our copy of kacl to NULL; the caller's stays. */
+	if (posix_acl_update_mode(idmap, inode, &mode, &kacl))
+		return true;
+	return inode->i_mode != mode;
+#else
+	return false;
+#endif
+}
+
+/* As ima_inode_set_acl() + evm_inode_set_acl(); the inode lock is held. */
+static int ima_ns_inode_set_acl(struct mnt_idmap *idmap, struct dentry *dentry,
+				const char *acl_name, struct posix_acl *kacl)
+{
+	unsigned int nofs = memalloc_nofs_save();
+	int ret = ima_ns_rust_set_acl(d_backing_inode(dentry), dentry,
+				      ima_ns_acl_changes_mode(idmap, dentry, kacl));
+
+	memalloc_nofs_restore(nofs);
+	return ret;
+}
+
+static int ima_ns_inode_remove_acl(struct mnt_idmap *idmap,
+				   struct dentry *dentry, const char *acl_name)
+{
+	return ima_ns_inode_set_acl(idmap, dentry, acl_name, NULL);
+}
+
+static void ima_ns_acl_changed(struct dentry *dentry)
+{
+	unsigned int nofs = memalloc_nofs_save();
+
+	ima_ns_rust_acl_changed(d_backing_inode(dentry), dentry);
+	memalloc_nofs_restore(nofs);
+}
+
+static void ima_ns_inode_post_set_acl(struct dentry *dentry, const char *acl_name,
+				      struct posix_acl *kacl)
+{
+	ima_ns_acl_changed(dentry);
+}
+
+static void ima_ns_inode_post_remove_acl(struct mnt_idmap *idmap,
+					 struct dentry *dentry, const char *acl_name)
+{
+	ima_ns_acl_changed(dentry);
+}
+
+/*
+ * As evm_inode_copy_up_xattr(): overlayfs copies security.evm up only if
+ * it is a portable signature; an HMAC or a non-portable signature binds
+ * the lower inode and is discarded. Other names are not EVM's.
+ */
+static int ima_ns_inode_copy_up_xattr(struct dentry *src, const char *name)
+{
+	char *value;	/* starts with the type byte */
+	ssize_t size;
+	int rc;
+
+	if (strcmp(name, XATTR_NAME_EVM) != 0)
+		return -EOPNOTSUPP;
+	/* vfs_getxattr_alloc(), which upstream uses, is not exported. */
+	size = __vfs_getxattr(src, d_inode(src), XATTR_NAME_EVM, NULL, 0);
+	if (size <= 0)
+		return -EPERM;
+	value = kmalloc(size, GFP_NOFS);
+	if (!value)
+		return -EPERM;
+	size = __vfs_getxattr(src, d_inode(src), XATTR_NAME_EVM, value, size);
+	/* EVM_XATTR_PORTABLE_DIGSIG is copied; an HMAC or a signature is not. */
+	if (size <= 0)
+		rc = -EPERM;
+	else
+		rc = value[0] == 5 ? 0 : -ECANCELED;
+	kfree(value);
+	return rc;
+}
+
+/*
+ * As ima_kernel_module_request(): verifying an RSA signature may ask for
+ * the crypto-pkcs1pad(rsa,*) module, whose loading is appraised with an
+ * RSA signature again; there is no such module, so refuse the request
+ * rather than loop.
+ */
+static int ima_ns_kernel_module_request(char *kmod_name)
+{
+	if (strncmp(kmod_name, "crypto-pkcs1pad(rsa,", 20) == 0)
+		return -EINVAL;
+	return 0;
+}
+
 /* The namespace an IMA or EVM keyring belongs to, from its name: ".ima"
  * and ".evm" are the host's, ".ima_ns<id>" and ".evm_ns<id>" a namespace's. Userspace cannot create keyrings
  * whose name starts with '.', so the name cannot be forged. */
@@ -375,9 +584,13 @@ static struct klp_func ima_ns_funcs[] = {
 	{ .old_name = "bpf_lsm_file_mprotect", .new_func = ima_ns_file_mprotect },
 	{ .old_name = "bpf_lsm_kernel_read_file", .new_func = ima_ns_kernel_read_file },
 	{ .old_name = "bpf_lsm_kernel_post_read_file", .new_func = ima_ns_kernel_post_read_file },
+	{ .old_name = "bpf_lsm_kernel_load_data", .new_func = ima_ns_kernel_load_data },
 	{ .old_name = "bpf_lsm_kernel_post_load_data", .new_func = ima_ns_kernel_post_load_data },
 	{ .old_name = "bpf_lsm_key_post_create_or_update", .new_func = ima_ns_key_post_create_or_update },
 	{ .old_name = "bpf_lsm_file_release", .new_func = ima_ns_file_release },
+	{ .old_name = "bpf_lsm_file_truncate", .new_func = ima_ns_file_truncate },
+	/* Exists only with CONFIG_SECURITY_PATH: without it, klp_enable_patch() fails. */
+	{ .old_name = "bpf_lsm_path_truncate", .new_func = ima_ns_path_truncate },
 	{ .old_name = "bpf_lsm_inode_free_security", .new_func = ima_ns_inode_free_security },
 	{ .old_name = "bpf_lsm_task_alloc", .new_func = ima_ns_task_alloc },
 	{ .old_name = "bpf_lsm_task_free", .new_func = ima_ns_task_free },
@@ -388,6 +601,16 @@ static struct klp_func ima_ns_funcs[] = {
 	{ .old_name = "bpf_lsm_key_permission", .new_func = ima_ns_key_permission },
 	{ .old_name = "bpf_lsm_inode_setattr", .new_func = ima_ns_inode_setattr },
 	{ .old_name = "bpf_lsm_inode_post_setattr", .new_func = ima_ns_inode_post_setattr },
+	{ .old_name = "bpf_lsm_kernel_module_request", .new_func = ima_ns_kernel_module_request },
+	/* Exists only with CONFIG_SECURITY_PATH, as path_truncate. */
+	{ .old_name = "bpf_lsm_path_post_mknod", .new_func = ima_ns_path_post_mknod },
+	{ .old_name = "bpf_lsm_inode_post_create_tmpfile", .new_func = ima_ns_inode_post_create_tmpfile },
+	{ .old_name = "bpf_lsm_inode_set_acl", .new_func = ima_ns_inode_set_acl },
+	{ .old_name = "bpf_lsm_inode_post_set_acl", .new_func = ima_ns_inode_post_set_acl },
+	{ .old_name = "bpf_lsm_inode_remove_acl", .new_func = ima_ns_inode_remove_acl },
+	{ .old_name = "bpf_lsm_inode_post_remove_acl", .new_func = ima_ns_inode_post_remove_acl },
+	/* In bpf_lsm_disabled_hooks (no BPF program may attach), still a stub. */
+	{ .old_name = "bpf_lsm_inode_copy_up_xattr", .new_func = ima_ns_inode_copy_up_xattr },
 	{ }
 };
 
@@ -487,6 +710,24 @@ void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
 	out->xattrs = inode->i_opflags & IOP_XATTR;
 }
 
+/* What rules test about an inode with no open file (new files). */
+void ima_ns_inode_facts(struct mnt_idmap *idmap, struct inode *inode,
+			struct ima_ns_file_facts *out)
+{
+	vfsuid_t owner = i_uid_into_vfsuid(idmap, inode);
+	vfsgid_t group = i_gid_into_vfsgid(idmap, inode);
+
+	out->inode = inode;
+	out->fsmagic = inode->i_sb->s_magic;
+	out->fowner = from_kuid(&init_user_ns, vfsuid_into_kuid(owner));
+	out->fgroup = from_kgid(&init_user_ns, vfsgid_into_kgid(group));
+	out->fsname = inode->i_sb->s_type->name;
+	memcpy(out->fsuuid, &inode->i_sb->s_uuid, sizeof(out->fsuuid));
+	out->regular = S_ISREG(inode->i_mode);
+	out->ino = inode->i_ino;
+	out->mode = inode->i_mode;
+}
+
 void ima_ns_task_facts(struct ima_ns_task_facts *out)
 {
 	const struct cred *cred = current_cred();
@@ -570,13 +811,36 @@ void ima_ns_cred_subject(const struct cred *cred, bool want_caps,
 
 bool ima_ns_change_cookie(struct file *file, u64 *cookie)
 {
+	struct inode *real = d_real_inode(file_dentry(file));
 	struct kstat stat;
 
+	/*
+	 * What vfs_getattr_nosec() reports for filesystems that keep
+	 * i_version (generic_fillattr(); overlayfs passes its real inode's
+	 * on), without a getattr call on every event.
+	 */
+	if (IS_I_VERSION(real)) {
+		*cookie = inode_query_iversion(real);
+		return true;
+	}
 	if (vfs_getattr_nosec(&file->f_path, &stat, STATX_CHANGE_COOKIE,
 			      AT_STATX_SYNC_AS_STAT) ||
 	    !(stat.result_mask & STATX_CHANGE_COOKIE))
 		return false;
 	*cookie = stat.change_cookie;
+	return true;
+}
+
+bool ima_ns_real_inode(struct file *file, struct ima_ns_real_inode *out)
+{
+	struct inode *inode = file_inode(file);
+	struct inode *real = d_real_inode(file_dentry(file));
+
+	if (real == inode)
+		return false;
+	out->ino = real->i_ino;
+	out->dev = real->i_sb->s_dev;
+	out->versioned = IS_I_VERSION(real);
 	return true;
 }
 

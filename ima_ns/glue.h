@@ -72,6 +72,10 @@ struct ima_ns_task_facts {
 };
 
 void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out);
+struct mnt_idmap;
+/* The fields rules test (and inode, ino, mode) of an inode with no file. */
+void ima_ns_inode_facts(struct mnt_idmap *idmap, struct inode *inode,
+			struct ima_ns_file_facts *out);
 void ima_ns_task_facts(struct ima_ns_task_facts *out);
 /* current's executable with a reference (fput it), NULL for kernel threads. */
 struct file *ima_ns_exe_file(void);
@@ -93,8 +97,19 @@ unsigned long ima_ns_msecs_to_jiffies(u32 ms);
 /* cred's ids (current's if NULL); the capabilities only if want_caps. */
 void ima_ns_cred_subject(const struct cred *cred, bool want_caps,
 			 struct ima_ns_subject *out);
-/* STATX_CHANGE_COOKIE of the file; false if the filesystem has none. */
+/*
+ * STATX_CHANGE_COOKIE of the file (the i_version of the inode holding
+ * its data, on stacked filesystems too); false if the filesystem has none.
+ */
 bool ima_ns_change_cookie(struct file *file, u64 *cookie);
+/* The inode behind a file of a stacked filesystem (overlayfs). */
+struct ima_ns_real_inode {
+	u64 ino;
+	u32 dev;
+	bool versioned;	/* IS_I_VERSION: its changes move the change cookie */
+};
+/* true and *out filled if file's data lives in another inode (d_real_inode). */
+bool ima_ns_real_inode(struct file *file, struct ima_ns_real_inode *out);
 /* A readable instance of file (file itself, or a new O_RDONLY open). */
 struct file *ima_ns_open_for_read(struct file *file);
 /* Copies the dentry's name (not NUL-terminated); returns its length. */
@@ -231,12 +246,30 @@ int ima_ns_rust_file_event(struct file *file, const struct cred *cred,
 void ima_ns_rust_buffer_event(const void *buf, u64 len, u32 func,
 			      const char *name, const char *func_data,
 			      bool hash_buf);
-/* mprotect() adds PROT_EXEC to a mapping of file. */
-void ima_ns_rust_mprotect(struct file *file, bool reqprot_exec, bool prot_exec);
+/* mprotect() adds PROT_EXEC to a mapping of file: 0 or -EPERM to refuse. */
+int ima_ns_rust_mprotect(struct file *file);
+/*
+ * Upstream's ima_appraise bits for current's namespace and its ancestors:
+ * IMA_NS_APPRAISE_ENFORCE (ima_appraise=enforce) and one bit per hook
+ * some "appraise func=" rule names (ever: never cleared, as upstream).
+ */
+u32 ima_ns_rust_appraise_flags(void);
+#define IMA_NS_APPRAISE_ENFORCE 0x01
+#define IMA_NS_APPRAISE_MODULES 0x08
+#define IMA_NS_APPRAISE_FIRMWARE 0x10
+#define IMA_NS_APPRAISE_POLICY 0x20
+#define IMA_NS_APPRAISE_KEXEC 0x40
 void ima_ns_rust_file_release(struct file *file);
 void ima_ns_rust_inode_free(struct inode *inode);
 void ima_ns_rust_hooks_on(void);
 void ima_ns_rust_hooks_off(void);
+/* A regular file made by mknod(2) or O_TMPFILE (facts from ima_ns_inode_facts). */
+void ima_ns_rust_new_file(const struct ima_ns_file_facts *facts, bool tmpfile);
+/* A POSIX ACL change (the inode lock held): 0 or -EPERM to refuse. */
+int ima_ns_rust_set_acl(struct inode *inode, struct dentry *dentry, bool mode_changes);
+void ima_ns_rust_acl_changed(struct inode *inode, struct dentry *dentry);
+/* A regular file is about to be truncated: forget what its contents gave. */
+void ima_ns_rust_truncate(struct inode *inode);
 int ima_ns_rust_task_alloc(struct task_struct *task, bool thread);
 void ima_ns_rust_task_free(struct task_struct *task);
 /* setxattr/removexattr (value NULL) of name: 0 or -errno to refuse. */

@@ -209,26 +209,58 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_buffer_event(
     }
 }
 
-/// `mprotect()` adds PROT_EXEC to a file mapping that did not have it.
+/// `mprotect()` adds PROT_EXEC to a file mapping that did not have it:
+/// 0, or `-EPERM` when an `appraise` rule covers the mapping, as
+/// upstream's `ima_file_mprotect()`.
 ///
 /// # Safety
 ///
 /// `file` must be a file mapped by the vma being changed (the caller holds
 /// the mmap lock, which keeps the mapping's reference).
 #[no_mangle]
-pub(crate) unsafe extern "C" fn ima_ns_rust_mprotect(
-    file: *mut bindings::file,
-    _reqprot_exec: bool,
-    _prot_exec: bool,
-) {
+pub(crate) unsafe extern "C" fn ima_ns_rust_mprotect(file: *mut bindings::file) -> c_int {
     let (Some(st), Some(file)) = (active_state(), NonNull::new(file)) else {
-        return;
+        return 0;
     };
     // SAFETY: the mapping holds a reference for the call's duration.
     let file = unsafe { File::from_raw(file) };
-    if let Err(e) = st.with_current_ns(|ns| measure::mprotect(ns, &file)) {
-        pr_warn!("mprotect check failed: {:?}\n", e);
+    match st.with_current_ns(|ns| measure::mprotect(ns, &file)) {
+        false => 0,
+        true => EPERM.to_errno(),
     }
+}
+
+/// Upstream's `ima_appraise` bits for `ima_load_data()` and
+/// `ima_post_load_data()`: enforce mode, and the hooks an `appraise
+/// func=` rule of current's namespace or an ancestor ever named (0 while
+/// the hooks are not live).
+#[no_mangle]
+pub(crate) extern "C" fn ima_ns_rust_appraise_flags() -> u32 {
+    let Some(st) = active_state() else {
+        return 0;
+    };
+    let mut flags = 0;
+    if crate::appraise::mode() == crate::appraise::Mode::Enforce {
+        flags |= bindings::IMA_NS_APPRAISE_ENFORCE;
+    }
+    if !crate::appraise::enabled() {
+        return flags;
+    }
+    st.with_current_ns(|ns| {
+        for n in ns.lineage() {
+            for (func, bit) in [
+                (Func::ModuleCheck, bindings::IMA_NS_APPRAISE_MODULES),
+                (Func::FirmwareCheck, bindings::IMA_NS_APPRAISE_FIRMWARE),
+                (Func::PolicyCheck, bindings::IMA_NS_APPRAISE_POLICY),
+                (Func::KexecKernelCheck, bindings::IMA_NS_APPRAISE_KEXEC),
+            ] {
+                if n.policy.appraised_func(func) {
+                    flags |= bit;
+                }
+            }
+        }
+    });
+    flags
 }
 
 /// The last `fput()` of a regular file.
@@ -243,6 +275,95 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_release(file: *mut bindings::fi
     };
     // SAFETY: the file is valid until its release completes.
     measure::file_release(st, &unsafe { File::from_raw(file) });
+}
+
+/// A regular file is about to be truncated (`ima_reset_action_flags()`):
+/// every namespace measures, appraises and audits it again.
+///
+/// # Safety
+///
+/// `inode` is the inode being truncated; used only as a key.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_truncate(inode: *mut bindings::inode) {
+    let Some(st) = active_state() else {
+        return;
+    };
+    if let Some(iint) = st.iints.get(inode as usize) {
+        iint.lock().invalidate(None);
+    }
+}
+
+/// A regular file was created by `mknod(2)` (`tmpfile` false) or as an
+/// `O_TMPFILE`: see [`measure::new_file`].
+///
+/// # Safety
+///
+/// `facts` must be valid for reads, filled by `ima_ns_inode_facts()` for
+/// an inode the caller holds.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_new_file(
+    facts: *const bindings::ima_ns_file_facts,
+    tmpfile: bool,
+) {
+    let Some(st) = active_state() else {
+        return;
+    };
+    // SAFETY: by the function's safety requirements.
+    let facts = unsafe { &*facts };
+    if let Err(e) = st.with_current_ns(|ns| measure::new_file(st, ns, facts, tmpfile)) {
+        pr_warn!("new file not marked: {:?}\n", e);
+    }
+}
+
+/// `inode_set_acl`/`inode_remove_acl` (`ima_inode_set_acl()` and
+/// `evm_inode_set_acl()`): refused (`EPERM`) on files whose EVM value
+/// does not verify, unless the ACL leaves the mode as it is on a portable
+/// signature's file; any accepted change makes the next access appraise
+/// again.
+///
+/// # Safety
+///
+/// `dentry` must be live with `inode` its inode.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_set_acl(
+    inode: *mut bindings::inode,
+    dentry: *mut bindings::dentry,
+    mode_changes: bool,
+) -> c_int {
+    let Some(st) = active_state() else {
+        return 0;
+    };
+    // SAFETY: by the function's safety requirements.
+    let Some(d) = (unsafe { Dentry::from_raw(dentry) }) else {
+        return 0;
+    };
+    if let Err(e) = st.with_current_ns(|ns| crate::evm::set_acl_check(st, ns, d, mode_changes)) {
+        return e.to_errno();
+    }
+    xattr_changed(st, inode);
+    0
+}
+
+/// After a POSIX ACL changed (`evm_inode_post_set_acl()`): appraise
+/// again, and rewrite the HMAC (the ACL may have changed the mode).
+///
+/// # Safety
+///
+/// `dentry` must be live with `inode` its inode and its inode lock held.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_acl_changed(
+    inode: *mut bindings::inode,
+    dentry: *mut bindings::dentry,
+) {
+    let Some(st) = active_state() else {
+        return;
+    };
+    xattr_changed(st, inode);
+    // SAFETY: by the function's safety requirements.
+    if let Some(d) = unsafe { Dentry::from_raw(dentry) } {
+        // SAFETY: the inode lock is held (function safety requirements).
+        unsafe { crate::evm::update(st, d) };
+    }
 }
 
 /// An inode is being freed: drop its cached state.

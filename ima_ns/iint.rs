@@ -7,6 +7,7 @@
 //! tree keyed by inode address; entries go when the inode is freed
 //! (`inode_free_security`), so a reused address never sees stale state.
 
+use crate::bindings;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
@@ -17,10 +18,11 @@ use kernel::{new_mutex, new_spinlock};
 /// What is known about one inode.
 #[derive(Default)]
 pub(crate) struct IintState {
-    /// Namespaces (by id) that measured it since it last changed, with the
-    /// change cookie it had then (`None`: the filesystem keeps none). Ids
-    /// are never reused, so an ended namespace's entry is inert; it goes
-    /// with the next change or with the inode.
+    /// Namespaces (by id) that measured it, with the change cookie it had
+    /// then (`None`: the filesystem keeps none). A mark counts only while
+    /// the cookie is unchanged; without one, until a writer closes or a
+    /// truncate. Ids are never reused, so an ended namespace's entry is
+    /// inert; it goes with the next change or with the inode.
     measured: KVec<(u64, Option<u64>)>,
     /// Digests of the contents, with the change cookie taken before they
     /// were read (upstream's IMA_COLLECTED hash).
@@ -49,6 +51,9 @@ pub(crate) struct IintState {
     /// this algorithm (`IMA_UPDATE_XATTR`: a `hash` rule, or an
     /// appraised file opened for write).
     pub(crate) update_xattr: Option<HashAlgo>,
+    /// On a stacked filesystem, the (ino, dev) of the inode that held the
+    /// data when the state was gathered (upstream's `iint->real_inode`).
+    real: Option<(u64, u32)>,
 }
 
 /// A cached appraisal verdict (`ima_file_status` and `IMA_DIGSIG`).
@@ -70,13 +75,32 @@ pub(crate) fn tracks_readers() -> bool {
 }
 
 impl IintState {
-    pub(crate) fn measured_in(&self, ns: u64) -> bool {
-        self.measured.iter().any(|&(id, _)| id == ns)
+    /// Whether `ns` measured these contents: its mark's change cookie is
+    /// still the file's (`now()`, asked only then). A mark without a
+    /// cookie holds until a writer closes or a truncate resets it.
+    pub(crate) fn measured_in(&self, ns: u64, now: impl FnOnce() -> Option<u64>) -> bool {
+        let Some(&(_, version)) = self.measured.iter().find(|&&(id, _)| id == ns) else {
+            return false;
+        };
+        version.is_none() || version == now()
     }
 
     pub(crate) fn mark(&mut self, ns: u64, version: Option<u64>) -> Result {
+        retain(&mut self.measured, |&(id, _)| id != ns);
         self.measured.push((ns, version), GFP_KERNEL)?;
         Ok(())
+    }
+
+    /// On a stacked filesystem: whatever was gathered about other data
+    /// is void. As upstream's `process_measurement()`, the state is reset
+    /// when the data moved to another inode (copy-up), or always when
+    /// that inode keeps no i_version (its changes cannot be seen).
+    pub(crate) fn check_stacked(&mut self, real: &bindings::ima_ns_real_inode) {
+        let now = (real.ino, real.dev);
+        if !real.versioned || self.real != Some(now) {
+            self.invalidate(None);
+        }
+        self.real = Some(now);
     }
 
     pub(crate) fn is_measured(&self) -> bool {
@@ -178,12 +202,18 @@ impl IintState {
         Ok(())
     }
 
-    /// Test and set: `ns` audits this version once.
-    pub(crate) fn first_audit(&mut self, ns: u64, version: Option<u64>) -> Result<bool> {
-        if self.audited.iter().any(|&(id, _)| id == ns) {
+    /// Test and set: `ns` audits this version once (`now()`: the cookie
+    /// of the contents at hand).
+    pub(crate) fn first_audit(&mut self, ns: u64, now: Option<u64>) -> Result<bool> {
+        if self
+            .audited
+            .iter()
+            .any(|&(id, v)| id == ns && (v.is_none() || v == now))
+        {
             return Ok(false);
         }
-        self.audited.push((ns, version), GFP_KERNEL)?;
+        retain(&mut self.audited, |&(id, _)| id != ns);
+        self.audited.push((ns, now), GFP_KERNEL)?;
         Ok(true)
     }
 
@@ -204,7 +234,8 @@ impl IintState {
     }
 
     /// A writer closed the file with its cookie at `now`: namespaces that
-    /// measured other contents, or cannot tell, measure it again.
+    /// measured other contents, or cannot tell, measure it again. `None`
+    /// forgets everything (a truncate: `ima_reset_action_flags()`).
     pub(crate) fn invalidate(&mut self, now: Option<u64>) {
         let unchanged = |version: Option<u64>| version.is_some() && version == now;
         retain(&mut self.measured, |&(_, version)| unchanged(version));

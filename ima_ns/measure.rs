@@ -21,6 +21,9 @@ use kernel::prelude::*;
 /// `PATH_MAX`: the longest name an entry records.
 const PATH_MAX: usize = 4096;
 
+/// `MAY_ACCESS`: the mask `ima_must_appraise()` evaluates new files with.
+const MAY_ACCESS: u32 = 0x10;
+
 /// One template choice per namespace depth (`None`: the namespace's own).
 type Templates = [Option<&'static Template>; MAX_DEPTH as usize + 1];
 
@@ -198,6 +201,9 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         }
     };
     let mut state = iint.lock();
+    if let Some(real) = ev.file.real_inode() {
+        state.check_stacked(&real);
+    }
     let mut hashed = Hashed::new(ev.file, ev.contents);
     let mut measured = Ok(());
     if checks != 0 {
@@ -295,7 +301,7 @@ fn audit(
     hashed: &mut Hashed<'_>,
 ) -> Result {
     let digest = hashed.digest(st, state, n.algo())?;
-    if !state.first_audit(n.id, hashed.version)? {
+    if !state.first_audit(n.id, hashed.version_now())? {
         return Ok(());
     }
     crate::audit::rule(hashed.name()?, &digest, n.id)
@@ -348,7 +354,7 @@ fn measure_lineage(
     hashed: &mut Hashed<'_>,
 ) -> Result {
     for n in ns.lineage() {
-        if wanted & (1 << n.depth) == 0 || state.measured_in(n.id) {
+        if wanted & (1 << n.depth) == 0 || state.measured_in(n.id, || hashed.version_now()) {
             continue;
         }
         let template = template_for(n, templates[n.depth as usize]);
@@ -358,7 +364,7 @@ fn measure_lineage(
             true => Some(hashed.digest(st, state, HashAlgo::Sha1)?),
             false => None,
         };
-        let version = hashed.version;
+        let version = hashed.version();
         hashed.prepare(&template)?;
         let mut event = EventData::new(&digest, hashed.name_bytes());
         event.sha1_digest = sha1.as_ref();
@@ -469,14 +475,18 @@ fn buffer_digests(
     Ok((hasher.hash_buf(digest.as_bytes())?, Some(digest)))
 }
 
-/// `mprotect()` made a file mapping executable. The mmap lock is held, so
-/// the file is not read; as upstream's `ima_file_mprotect()` (without
-/// appraisal), each namespace whose policy would measure the mapping
-/// reports it in the kernel log.
-pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> Result {
+/// `mprotect()` made a file mapping executable (`ima_file_mprotect()`).
+/// The mmap lock is held, so the file cannot be read (appraised or
+/// measured) here: as upstream, the change is refused (`EPERM`) when an
+/// `appraise` rule of some namespace from `ns` up covers the mapping
+/// (MMAP_CHECK or MMAP_CHECK_REQPROT), since the mapping would escape it;
+/// a mapping only `measure` rules cover is let through and reported.
+/// Each such namespace audits `collect_data failed-mprotect`. Returns
+/// whether the change is refused.
+pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> bool {
     let facts = file.facts();
     if !facts.regular {
-        return Ok(());
+        return false;
     }
     let base = Event {
         mask: ima_policy::MAY_EXEC,
@@ -484,29 +494,98 @@ pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> Result {
     };
     let mut subject = Subject::new(core::ptr::null());
     let mut path: Option<KVec<u8>> = None;
+    let mut denied = false;
     for n in ns.lineage() {
         let rules = n.policy.current();
-        let measured = [Func::MmapCheck, Func::MmapCheckReqprot]
-            .into_iter()
-            .any(|func| {
-                rules.summary().may_match_func(func)
-                    && rules
-                        .evaluate(&with_subject(Event { func, ..base }, subject.get(&rules)))
-                        .measure
-            });
-        if !measured {
+        let (mut measure, mut covered) = (false, false);
+        for func in [Func::MmapCheck, Func::MmapCheckReqprot] {
+            if !rules.summary().may_match_func(func) {
+                continue;
+            }
+            let d = rules.evaluate(&with_subject(Event { func, ..base }, subject.get(&rules)));
+            measure |= d.measure;
+            covered |= d.appraise;
+        }
+        if !measure && !covered {
             continue;
         }
-        let buf = match &mut path {
-            Some(b) => b,
-            None => path.insert(KVec::from_elem(0, PATH_MAX, GFP_KERNEL)?),
+        denied |= covered;
+        // No room for the name does not let the change through.
+        if path.is_none() {
+            path = KVec::from_elem(0, PATH_MAX, GFP_KERNEL).ok();
+        }
+        let name = match &mut path {
+            Some(buf) => file.path(buf),
+            None => &[],
         };
-        let name = file.path(buf);
         pr_notice!(
-            "namespace {}: mprotect(PROT_EXEC) on {}: collect_data failed-mprotect (a mapping made executable after mmap is not measured)\n",
+            "namespace {}: mprotect(PROT_EXEC) on {}: collect_data failed-mprotect ({})\n",
             n.id,
-            kernel::str::BStr::from_bytes(name)
+            kernel::str::BStr::from_bytes(name),
+            if covered {
+                "denied: an appraise rule covers the mapping, which cannot be appraised here"
+            } else {
+                "a mapping made executable after mmap is not measured"
+            }
         );
+        // Upstream audits only where appraisal is in force.
+        if rules.summary().actions.contains(ActionMask::APPRAISE) && appraise::enabled() {
+            crate::audit::integrity_data_res(
+                Some(file),
+                name,
+                "collect_data",
+                "failed-mprotect",
+                !covered,
+                n.id,
+            );
+        }
+    }
+    denied
+}
+
+/// A regular file was created without an open (`mknod(2)`), or as an
+/// `O_TMPFILE` (which no `file_post_open` sees): as upstream's
+/// `ima_post_path_mknod()` and `ima_post_create_tmpfile()`, if some
+/// namespace from `ns` up must appraise it (`ima_must_appraise(MAY_ACCESS,
+/// FILE_CHECK)`: an `appraise` or `hash` rule), the mknod'ed file is new
+/// (it passes appraisal empty, until its last writer closes), and the
+/// tmpfile gets `security.ima` written when its last writer closes.
+pub(crate) fn new_file(
+    st: &ImaState,
+    ns: &ImaNamespace,
+    facts: &FileFacts,
+    tmpfile: bool,
+) -> Result {
+    if !facts.regular || !appraise::enabled() {
+        return Ok(());
+    }
+    let base = Event {
+        func: Func::FileCheck,
+        mask: MAY_ACCESS,
+        ..file_attrs(facts)
+    };
+    let mut subject = Subject::new(core::ptr::null());
+    let mut algo = None;
+    for n in ns.lineage() {
+        let rules = n.policy.current();
+        if !rules.summary().may_match_func(Func::FileCheck) {
+            continue;
+        }
+        let d = rules.evaluate(&with_subject(base, subject.get(&rules)));
+        if d.appraise || d.hash {
+            algo = Some(n.algo());
+            break;
+        }
+    }
+    let Some(algo) = algo else {
+        return Ok(());
+    };
+    let iint = st.iints.get_or_create(facts.inode as usize)?;
+    let mut state = iint.lock();
+    if tmpfile {
+        state.update_xattr = Some(algo);
+    } else {
+        state.new_file = true;
     }
     Ok(())
 }
@@ -540,7 +619,8 @@ fn fsname(facts: &FileFacts) -> &[u8] {
 pub(crate) struct Hashed<'a> {
     file: &'a File<'a>,
     contents: Option<&'a [u8]>,
-    version: Option<u64>,
+    /// The change cookie, once read.
+    version: Option<Option<u64>>,
     digests: [Option<Digest>; 4],
     path: KVec<u8>,
     name_len: Option<(usize, usize)>,
@@ -565,9 +645,17 @@ impl<'a> Hashed<'a> {
         self.file
     }
 
-    /// The change cookie the digests were read at.
+    /// The change cookie the digests were read at (`None` before the
+    /// first digest, or if the filesystem keeps none).
     pub(crate) fn version(&self) -> Option<u64> {
-        self.version
+        self.version.flatten()
+    }
+
+    /// The change cookie of the contents this event sees, read once,
+    /// before any digest.
+    pub(crate) fn version_now(&mut self) -> Option<u64> {
+        let file = self.file;
+        *self.version.get_or_insert_with(|| file.change_cookie())
     }
 
     /// `security.ima`, if the file has one (read again by a later call).
@@ -609,12 +697,10 @@ impl<'a> Hashed<'a> {
         if let Some(d) = self.digests[slot] {
             return Ok(d);
         }
-        if self.digests.iter().all(Option::is_none) {
-            self.version = self.file.change_cookie();
-        }
+        let version = self.version_now();
         let d = match self.contents {
             Some(contents) => st.hashers.get(algo)?.hash_buf(contents)?,
-            None => cached_digest(st, self.file, state, algo, || self.version)?,
+            None => cached_digest(st, self.file, state, algo, || version)?,
         };
         self.digests[slot] = Some(d);
         Ok(d)

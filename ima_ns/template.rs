@@ -52,14 +52,6 @@ impl TemplateRef {
     }
 }
 
-/// The xattrs EVM protects, in EVM's order, for `xattrnames`,
-/// `xattrlengths` and `xattrvalues`. None yet: the module has no EVM
-/// (issue 7), and upstream built without EVM leaves these fields empty
-/// (`evm_read_protected_xattrs()` returns `-EOPNOTSUPP`). With EVM this
-/// becomes `evm_config_default_xattrnames[]` for the LSMs built in:
-/// `security.ima` and `security.capability` on the test kernel.
-const EVM_PROTECTED: [&core::ffi::CStr; 0] = [];
-
 /// What a template needs beyond digest and name.
 #[derive(Clone, Copy, Default)]
 struct Needs {
@@ -98,8 +90,9 @@ pub(crate) struct FileExtras {
     ima_xattr: Option<KVec<u8>>,
     evm_xattr: Option<KVec<u8>>,
     inode: Option<InodeAttrs>,
-    /// Values of [`EVM_PROTECTED`] xattrs, by index.
-    xattrs: [Option<KVec<u8>>; EVM_PROTECTED.len()],
+    /// The xattrs EVM protects that the file has, (name, value), in EVM's
+    /// order (`evm_read_protected_xattrs()`).
+    xattrs: KVec<(KVec<u8>, KVec<u8>)>,
     dentry_name: KVec<u8>,
 }
 
@@ -126,9 +119,13 @@ impl FileExtras {
             self.read.inode = true;
         }
         if need.xattrs && !self.read.xattrs {
-            for (slot, name) in self.xattrs.iter_mut().zip(EVM_PROTECTED) {
-                *slot = file.xattr(name).unwrap_or(None);
-            }
+            // As ima_eventinodexattrs_init_common(): a read error leaves
+            // the fields empty.
+            let d = crate::dentry::Dentry::of_file(file);
+            self.xattrs = match (crate::state::get(), d) {
+                (Some(st), Some(d)) => crate::evm::read_protected_xattrs(st, d).unwrap_or_default(),
+                _ => KVec::new(),
+            };
             self.read.xattrs = true;
         }
         // The legacy `n` field names a long path by its last component.
@@ -148,18 +145,13 @@ impl FileExtras {
         base: EventData<'_>,
         f: impl FnOnce(&EventData<'_>) -> R,
     ) -> R {
-        let mut xattrs = [Xattr {
-            name: b"",
-            value: b"",
-        }; EVM_PROTECTED.len()];
-        let mut n = 0;
-        for (value, name) in self.xattrs.iter().zip(EVM_PROTECTED) {
-            if let Some(value) = value {
-                xattrs[n] = Xattr {
-                    name: name.to_bytes(),
-                    value,
-                };
-                n += 1;
+        // Borrowed views of what `fill` read; past the room, none (as an
+        // allocation failure upstream: the fields stay empty).
+        let mut views = KVec::with_capacity(self.xattrs.len(), GFP_KERNEL).unwrap_or_default();
+        for (name, value) in self.xattrs.iter() {
+            if views.push(Xattr { name, value }, GFP_KERNEL).is_err() {
+                views = KVec::new();
+                break;
             }
         }
         let mut ev = base;
@@ -168,7 +160,7 @@ impl FileExtras {
         }
         ev.evm_xattr = self.evm_xattr.as_deref();
         ev.inode = self.inode;
-        ev.xattrs = &xattrs[..n];
+        ev.xattrs = &views;
         if self.read.dentry_name {
             ev.dentry_name = Some(&self.dentry_name);
         }

@@ -4,7 +4,7 @@
 //! writer builds a complete new set off to the side and swaps it in when
 //! the `policy` file is closed after an error-free write, as upstream does.
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use ima_policy::{
     evaluate_indexed, Action, ActionMask, Decision, Event, Func, FuncIndex, PolicySummary, Rule,
 };
@@ -76,15 +76,27 @@ pub(crate) struct PolicyStore {
     /// `write_policy=0` it stays set after the first update, as upstream
     /// without CONFIG_IMA_WRITE_POLICY.
     busy: AtomicBool,
+    /// `appraise func=` bits of every rule set installed so far
+    /// ([`PolicySummary::appraise_funcs`]): sticky, as upstream's
+    /// `ima_appraise |= temp_ima_appraise`, which a later policy never
+    /// clears.
+    appraise_funcs: AtomicU32,
 }
 
 impl PolicyStore {
     pub(crate) fn new(initial: Arc<RuleSet>) -> impl PinInit<Self> {
+        let appraise_funcs = AtomicU32::new(initial.summary().appraise_funcs);
         pin_init!(Self {
             current <- new_spinlock!(initial, "ima_ns_policy"),
             default: AtomicBool::new(true),
             busy: AtomicBool::new(false),
+            appraise_funcs,
         })
+    }
+
+    /// Whether an `appraise func=func` rule was ever in force here.
+    pub(crate) fn appraised_func(&self, func: Func) -> bool {
+        self.appraise_funcs.load(Ordering::Acquire) & 1 << func.index() != 0
     }
 
     pub(crate) fn current(&self) -> Arc<RuleSet> {
@@ -127,6 +139,8 @@ impl PolicyStore {
             all
         };
         let new = Arc::new(RuleSet::new(rules)?, GFP_KERNEL)?;
+        self.appraise_funcs
+            .fetch_or(new.summary().appraise_funcs, Ordering::AcqRel);
         let old = core::mem::replace(&mut *self.current.lock(), new);
         self.default.store(false, Ordering::Release);
         drop(old); // outside the lock

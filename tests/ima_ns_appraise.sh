@@ -5,12 +5,13 @@
 # corrupted and malformed ones are denied with EACCES and the upstream
 # cause in the log and the audit record; hash-only files against
 # evmctl ima_hash; re-appraisal after setxattr/removexattr; SETXATTR_CHECK;
-# the hash action; MODULE_CHECK; a namespace's own keyring; the log, off
-# and fix modes.
+# the hash action; MODULE_CHECK (and init_module(2), refused as it cannot
+# be appraised); mprotect(PROT_EXEC) under MMAP_CHECK; a namespace's own
+# keyring; the log, off and fix modes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 . "$(dirname "$0")/appraise_lib.sh"
-tap_plan 59
+tap_plan 63
 
 work_dirs appraise
 
@@ -197,6 +198,15 @@ ima_policy_write "appraise func=MMAP_CHECK fsmagic=0xef53 uid=0 appraise_type=im
 map() { python3 -c "import mmap, sys; f = open(sys.argv[1], 'rb'); mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ | mmap.PROT_EXEC)" "$1"; }
 tap_check "MMAP_CHECK: PROT_EXEC mapping of an unsigned file: EACCES" expect EACCES map $D/unsigned
 tap_check "MMAP_CHECK: PROT_EXEC mapping of a signed file works" expect ok map $D/good
+# mmap(PROT_READ), then mprotect(PROT_EXEC): the mmap lock is held, the
+# file cannot be appraised there, so upstream's ima_file_mprotect()
+# refuses it with EPERM (its comment says EACCES; the code returns EPERM).
+EV="python3 $IMA_NS_TOP/tests/func_events.py"
+log_mark
+tap_check "MMAP_CHECK: mmap(PROT_READ) + mprotect(PROT_EXEC) of an unsigned file: EPERM" \
+	test "$($EV mprotect $D/unsigned)" = "mprotect: EPERM"
+tap_check "... audited: type=1800 op=collect_data cause=failed-mprotect res=0" \
+	log_has "type=1800 .*op=collect_data cause=failed-mprotect comm=.* name=\"$D/unsigned\" .*res=0 errno=0 ima_ns=0"
 
 # --- MODULE_CHECK
 cp $IMA_NS_TOP/tests/modules/ima_ns_trigger.ko $D/signed.ko && sign rsa $D/signed.ko
@@ -205,6 +215,15 @@ ima_policy_write "appraise func=MODULE_CHECK appraise_type=imasig" || bail "modu
 tap_check "MODULE_CHECK: an unsigned module is refused (EACCES)" expect EACCES insmod $D/unsigned.ko
 tap_check "MODULE_CHECK: the signed module loads" expect ok insmod $D/signed.ko
 rmmod ima_ns_trigger 2>/dev/null
+# init_module(2) passes an image with no file: upstream's ima_load_data()
+# refuses it (EACCES) while MODULE_CHECK is appraised without module
+# signature enforcement.
+log_mark
+tap_check "MODULE_CHECK: init_module(2) of the same (signed) image: EACCES" \
+	test "$($EV init_module $D/signed.ko)" = "init_module: EACCES"
+rmmod ima_ns_trigger 2>/dev/null
+tap_check "... logged as upstream does" \
+	log_has "impossible to appraise a module without a file descriptor"
 
 # --- a namespace with its own key: it runs inside (as uid 1000, which
 # the host's rule leaves alone), never on the host.

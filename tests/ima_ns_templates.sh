@@ -9,7 +9,7 @@
 # boot (PCR 10 starts at zero).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 30
+tap_plan 31
 
 ima_load || bail "cannot load ima_ns.ko"
 T=$(mktemp -d)
@@ -44,6 +44,11 @@ evmctl sign --portable --imasig --key $T/key.pem $D/evm-sig >/dev/null 2>&1 ||
 policy+="measure func=FILE_CHECK mask=^MAY_READ fowner=3000"$'\n'
 policy+="measure func=MMAP_CHECK mask=MAY_EXEC fowner=3001"
 tap_check "a policy naming every built-in template in template= loads" ima_policy_write "$policy"
+# An xattr EVM protects only once evm_xattrs names it: set first (EVM
+# would refuse it on a file whose security.evm does not cover it), then
+# enabled; evm-sig's xattr fields list it after EVM's built-in names.
+setfattr -n security.imans_test -v 0x0102ff $D/evm-sig || bail "setfattr security.imans_test"
+echo security.imans_test >/sys/kernel/security/integrity/evm/evm_xattrs || bail "evm_xattrs"
 
 for t in "${templates[@]}"; do cat $D/$t >/dev/null; done
 line() { awk -v f="$D/$1" '$5 == f' $IMA/ascii_runtime_measurements; }
@@ -84,9 +89,16 @@ tap_check "ima-modsig: signature, then two empty fields (no appended signature)"
 evm=($(line evm-sig))
 tap_check "evm-sig: portable security.evm signature (type 05)" \
 	test "${evm[5]}" = "$(xattr_hex $D/evm-sig security.evm)" -a "${evm[5]:0:2}" = 05
-# No EVM yet: as upstream built without EVM, no protected xattrs listed.
-tap_check "evm-sig: empty xattrnames, xattrlengths, xattrvalues (no EVM), then iuid, igid, imode" \
-	bash -c "[[ \"\$(awk -v f=$D/evm-sig '\$5 == f' $IMA/ascii_runtime_measurements)\" == *' ${evm[5]}    2007 2107 33184' ]]"
+# As ima_eventinodexattrs_init_common() + evm_read_protected_xattrs():
+# the protected xattrs the file has, in EVM's list order (security.ima
+# from evmctl --imasig, then the one evm_xattrs added): names joined by
+# '|', u32 little-endian lengths, values, each as getfattr shows them.
+le32() { python3 -c "import struct, sys; print(struct.pack('<I', int(sys.argv[1])).hex())" "$1"; }
+ima_v=$(xattr_hex $D/evm-sig security.ima) extra_v=$(xattr_hex $D/evm-sig security.imans_test)
+tap_check "evm-sig: xattrnames lists the protected xattrs the file has, one enabled by evm_xattrs last" \
+	test "${evm[6]}" = "security.ima|security.imans_test"
+tap_check "evm-sig: xattrlengths and xattrvalues as getfattr shows them, then iuid, igid, imode" \
+	test "${evm[*]:7}" = "$(le32 $((${#ima_v} / 2)))$(le32 $((${#extra_v} / 2))) $ima_v$extra_v 2007 2107 33184"
 
 cp $IMA/binary_runtime_measurements $T/list.bin
 banks=$(ls /sys/class/tpm/tpm0/ | sed -n 's/^pcr-//p' | sort | tr '\n' ' ')

@@ -4,7 +4,7 @@
 # built-in template by template=, a custom default format, signatures and
 # digests in security.ima, a portable security.evm, a path over 255
 # bytes, ToMToU and open_writers) run on the module gives exactly the
-# entries upstream IMA of the same kernel gave (tests/upstream/
+# entries upstream IMA of the same kernel (without EVM: see below) gave (tests/upstream/
 # entries-6.12.txt, from tests/upstream/capture.sh): same template
 # digests, so the same template data, field by field.
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +16,13 @@ fmt=$(PRINT_FMT=1 bash $S/scenario.sh -)
 ima_load "ima_template_fmt=$fmt" ima_hash=sha256 || bail "cannot load ima_ns.ko"
 T=$(mktemp -d)
 bash $S/scenario.sh $IMA >$T/got
-mapfile -t got <$T/got
+# The capture's kernel had no CONFIG_EVM (empty xattr fields); the module
+# has EVM. Its xattr fields are compared emptied, the template digest
+# recomputed over the emptied data (without_evm.py); every other byte is
+# compared as listed. (The fields themselves: ima_ns_templates.sh.)
+python3 $S/without_evm.py $IMA/binary_runtime_measurements $IMA/ascii_runtime_measurements $T/got >$T/got.noevm ||
+	bail "without_evm.py"
+mapfile -t got <$T/got.noevm
 tap_check "as many entries as upstream (${#want[@]})" test ${#got[@]} = ${#want[@]}
 for i in "${!want[@]}"; do
 	read -r _ digest template _ name _ <<<"${want[$i]}"

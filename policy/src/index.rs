@@ -20,7 +20,7 @@
 use crate::algo::HashAlgos;
 use crate::decision::{evaluate_with, ActionMask, Decision};
 use crate::event::Event;
-use crate::rule::{Func, LsmField, Rule, SubjectGid, SubjectId};
+use crate::rule::{Action, Func, LsmField, Rule, SubjectGid, SubjectId};
 
 impl Rule {
     /// Whether the rule can match some event of hook `func` (the first test
@@ -151,6 +151,11 @@ pub struct PolicySummary {
     /// algorithms allowed when writing `security.ima`
     /// (`ima_setxattr_allowed_hash_algorithms`).
     pub setxattr_algos: Option<HashAlgos>,
+    /// Bit `Func::index()` is set when an `appraise` rule names that
+    /// `func=`: upstream's `ima_appraise_flag()` bits (`IMA_APPRAISE_MODULES`,
+    /// `_FIRMWARE`, `_POLICY`, `_KEXEC`), which decide what
+    /// `ima_load_data()` refuses.
+    pub appraise_funcs: u32,
 }
 
 impl PolicySummary {
@@ -162,6 +167,9 @@ impl PolicySummary {
                 if r.may_match_func(f) {
                     s.funcs |= 1 << f.index();
                 }
+            }
+            if let (Action::Appraise, Some(f)) = (r.action, r.func) {
+                s.appraise_funcs |= 1 << f.index();
             }
             if r.func == Some(Func::SetxattrCheck) {
                 if s.setxattr_algos.is_none() {
@@ -192,5 +200,10 @@ impl PolicySummary {
     /// Whether an event of hook `func` can match any rule.
     pub fn may_match_func(&self, func: Func) -> bool {
         self.funcs & 1 << func.index() != 0
+    }
+
+    /// Whether an `appraise` rule names `func=func`.
+    pub fn appraises_func(&self, func: Func) -> bool {
+        self.appraise_funcs & 1 << func.index() != 0
     }
 }

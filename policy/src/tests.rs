@@ -1147,6 +1147,16 @@ fn index_gives_the_same_decisions_and_summary_tells_needs() {
     assert!(s.may_match_func(Func::BprmCheck) && !s.may_match_func(Func::FileCheck));
     assert!(!s.needs_cap_setuid);
     assert_eq!(PolicySummary::of(&[]), PolicySummary::default());
+    // ima_appraise_flag(): appraise rules naming a func, nothing else.
+    let s = PolicySummary::of(&rules(&[
+        "appraise func=MODULE_CHECK appraise_type=imasig",
+        "measure func=FIRMWARE_CHECK",
+        "dont_appraise func=KEXEC_KERNEL_CHECK",
+        "appraise fowner=0",
+    ]));
+    assert!(s.appraises_func(Func::ModuleCheck));
+    assert!(!s.appraises_func(Func::FirmwareCheck) && !s.appraises_func(Func::KexecKernelCheck));
+    assert_eq!(s.appraise_funcs, 1 << Func::ModuleCheck.index());
 }
 
 #[test]
