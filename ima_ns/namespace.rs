@@ -158,7 +158,7 @@ impl ImaNamespace {
             model: ima_model::ModelConfig::default(),
             ..parent.config()
         };
-        Self::build(id, Some(parent), config, KVec::new(), Anchor::Virtual)
+        Self::build(id, Some(parent), config, Rules::new(), Anchor::Virtual)
     }
 
     fn build(
@@ -336,7 +336,7 @@ impl ImaNamespace {
             config.template.name(),
             config.model
         );
-        for rule in self.policy.current().rules() {
+        for rule in self.policy.current().iter() {
             let _ = write!(blob, "{rule}");
         }
         let digest = blob.finish(parent.algo())?;

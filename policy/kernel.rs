@@ -1,68 +1,24 @@
 //! The policy in force in a namespace and updates written to `policy`.
 //!
 //! Readers (every hook) take a reference to the current rule set; a
-//! writer builds a complete new set off to the side and swaps it in when
-//! the `policy` file is closed after an error-free write, as upstream does.
+//! writer builds the complete new set off to the side while its writes
+//! are parsed (`rule_set::Update`) and swaps it in when the `policy` file
+//! is closed after an error-free write, as upstream does. An update that
+//! runs out of memory fails the `write()` that hit it; the swap at close
+//! allocates nothing.
+
+#[path = "rule_set.rs"]
+mod rule_set;
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use ima_policy::{
-    evaluate_indexed, Action, ActionMask, Decision, Event, Func, FuncIndex, PolicySummary, Rule,
-};
+use ima_policy::{Action, Func, PolicyRule, Rule};
 use kernel::new_spinlock;
 use kernel::prelude::*;
 use kernel::sync::{Arc, SpinLock};
+pub(crate) use rule_set::{RuleSet, Segment, Update};
 
 /// Rules as parsed, before they are installed.
-pub(crate) type Rules = KVec<Rule>;
-
-/// An installed, immutable rule set, indexed by func so an event walks
-/// only the rules that can match its hook.
-pub(crate) struct RuleSet {
-    rules: Rules,
-    index: FuncIndex,
-    storage: KVec<u32>,
-    summary: PolicySummary,
-}
-
-impl RuleSet {
-    pub(crate) fn new(rules: Rules) -> Result<Self> {
-        let mut storage = KVec::from_elem(0u32, FuncIndex::storage_len(&rules), GFP_KERNEL)?;
-        let index = FuncIndex::build(&rules, &mut storage).ok_or(ENOMEM)?;
-        Ok(Self {
-            summary: PolicySummary::of(&rules),
-            rules,
-            index,
-            storage,
-        })
-    }
-
-    pub(crate) fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-
-    pub(crate) fn summary(&self) -> &PolicySummary {
-        &self.summary
-    }
-
-    /// The decision for every action class some rule can take
-    /// (`ima_match_policy(.., ima_policy_flag, ..)`), without appraisal
-    /// when `ima_appraise=off`. LSM label conditions never hold: such
-    /// rules are refused at load.
-    pub(crate) fn evaluate(&self, event: &Event<'_>) -> Decision {
-        let mut wanted = self.summary.actions;
-        if !crate::appraise::enabled() {
-            wanted = ActionMask::from_bits(wanted.bits() & !ActionMask::APPRAISE.bits());
-        }
-        evaluate_indexed(
-            &self.rules,
-            &self.index,
-            &self.storage,
-            event,
-            wanted,
-            &mut |_, _| false,
-        )
-    }
-}
+pub(crate) type Rules = Segment;
 
 #[pin_data]
 pub(crate) struct PolicyStore {
@@ -114,9 +70,20 @@ impl PolicyStore {
         Ok(())
     }
 
+    /// Starts the update of the writer holding the slot: it extends the
+    /// custom policy in force, or replaces the boot-time default.
+    fn begin_update(&self) -> Result<Update> {
+        let base = if self.default.load(Ordering::Acquire) {
+            None
+        } else {
+            Some(self.current())
+        };
+        Update::new(base)
+    }
+
     /// Releases the writer slot (unless `write_policy=0` locks the policy
     /// after an update); installs `pending` if given.
-    pub(crate) fn end_write(&self, pending: Option<Rules>) -> Result {
+    pub(crate) fn end_write(&self, pending: Option<Update>) -> Result {
         let result = match pending {
             Some(p) => self.install(p),
             None => Ok(()),
@@ -127,22 +94,26 @@ impl PolicyStore {
         result
     }
 
-    fn install(&self, pending: Rules) -> Result {
-        let rules = if self.default.load(Ordering::Acquire) {
-            pending
-        } else {
-            let old = self.current();
-            let old = old.rules();
-            let mut all = KVec::with_capacity(old.len() + pending.len(), GFP_KERNEL)?;
-            all.extend_from_slice(old, GFP_KERNEL)?;
-            all.extend_from_slice(&pending, GFP_KERNEL)?;
-            all
+    /// Swaps `update` in. Allocates nothing: it cannot fail for lack of
+    /// memory, only if the policy changed under the writer (which the
+    /// writer slot rules out).
+    fn install(&self, update: Update) -> Result {
+        let mut current = self.current.lock();
+        let unchanged = match update.base() {
+            Some(base) => Arc::ptr_eq(base, &*current),
+            None => self.default.load(Ordering::Acquire),
         };
-        let new = Arc::new(RuleSet::new(rules)?, GFP_KERNEL)?;
+        if !unchanged {
+            drop(current);
+            pr_err!("the policy changed while an update was written\n");
+            return Err(EBUSY);
+        }
+        let new = update.finish()?;
         self.appraise_funcs
             .fetch_or(new.summary().appraise_funcs, Ordering::AcqRel);
-        let old = core::mem::replace(&mut *self.current.lock(), new);
+        let old = core::mem::replace(&mut *current, new);
         self.default.store(false, Ordering::Release);
+        drop(current);
         drop(old); // outside the lock
         Ok(())
     }
@@ -218,7 +189,7 @@ pub(crate) fn builtin_selection(param: &str) -> core::result::Result<Rules, &str
     if selection.fail_securely {
         pr_notice!("ima_policy=fail_securely: no effect (there are no unverifiable-signature filesystems to fail)\n");
     }
-    let mut rules = KVec::new();
+    let mut rules = Segment::new();
     builtin(selection.lines(), &mut rules).map_err(|_| "(out of memory)")?;
     Ok(rules)
 }
@@ -234,7 +205,7 @@ fn builtin<'a>(lines: impl Iterator<Item = &'a str>, rules: &mut Rules) -> Resul
         if let Some(why) = unenforceable(&rule) {
             pr_notice!("built-in rule \"{}\" inactive: {}\n", line.trim(), why);
         }
-        rules.push(rule, GFP_KERNEL)?;
+        rules.push(&rule)?;
     }
     Ok(())
 }
@@ -251,9 +222,10 @@ pub(crate) fn read_policy() -> bool {
     unsafe { *core::ptr::addr_of!(crate::bindings::ima_ns_param_read_policy) }
 }
 
-/// One open writer's pending rules.
+/// One open writer's pending update.
 pub(crate) struct PolicyWriter {
-    pub(crate) rules: Rules,
+    /// Created by the first write.
+    update: Option<Update>,
     /// A write failed: the whole update is dropped at close.
     pub(crate) failed: bool,
 }
@@ -261,25 +233,36 @@ pub(crate) struct PolicyWriter {
 impl PolicyWriter {
     pub(crate) const fn new() -> Self {
         Self {
-            rules: KVec::new(),
+            update: None,
             failed: false,
         }
     }
 
-    /// Parses one write: complete lines, the last one possibly without a
-    /// newline. On the first bad rule the write fails with `EINVAL` and the
-    /// update is poisoned.
-    pub(crate) fn write(&mut self, text: &[u8]) -> Result {
-        let res = self.parse(text);
+    /// The update to install: `None` if no rule was written.
+    pub(crate) fn into_update(self) -> Option<Update> {
+        self.update.filter(|u| u.len() != 0)
+    }
+
+    /// Parses one write into the update of `store`: complete lines, the
+    /// last one possibly without a newline. On the first bad rule (or
+    /// failed allocation) the write fails with `EINVAL` (`ENOMEM`) and
+    /// the update is poisoned.
+    pub(crate) fn write(&mut self, store: &PolicyStore, text: &[u8]) -> Result {
+        let res = self.parse(store, text);
         if res.is_err() {
             self.failed = true;
+            // Nothing of a poisoned update is kept.
+            self.update = None;
         }
         res
     }
 
-    fn parse(&mut self, text: &[u8]) -> Result {
+    fn parse(&mut self, store: &PolicyStore, text: &[u8]) -> Result {
         if self.failed {
             return Err(EINVAL);
+        }
+        if self.update.is_none() {
+            self.update = Some(store.begin_update()?);
         }
         if text.first() == Some(&b'/') {
             return self.load_file(text);
@@ -288,13 +271,20 @@ impl PolicyWriter {
     }
 
     fn parse_rules(&mut self, text: &[u8]) -> Result {
+        let update = self.update.as_mut().ok_or(EINVAL)?;
         let text = core::str::from_utf8(text).map_err(|_| {
             pr_err!("policy is not valid UTF-8\n");
             EINVAL
         })?;
         for line in ima_policy::policy_lines(text) {
             if let Some(rule) = parse_enforceable(line)? {
-                self.rules.push(rule, GFP_KERNEL)?;
+                update.push(&rule).inspect_err(|e| {
+                    pr_err!(
+                        "policy update abandoned after {} rules: {:?}\n",
+                        update.len(),
+                        e
+                    );
+                })?;
             }
         }
         Ok(())

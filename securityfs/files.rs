@@ -216,7 +216,6 @@ pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::Policy => ns
             .policy
             .current()
-            .rules()
             .iter()
             .try_for_each(|rule| write!(out, "{rule}")),
         Kind::Vpcr => {
@@ -288,7 +287,7 @@ impl Writer {
     /// Handles one `write()` of the `policy` file: whole lines, appended
     /// to the pending update under the writer's lock.
     pub(crate) fn write_policy(&self, text: &[u8]) -> Result {
-        self.policy.lock().write(text)
+        self.policy.lock().write(&self.ns.policy, text)
     }
 
     /// Marks the pending update as failed (a write could not be read).
@@ -385,11 +384,12 @@ impl Writer {
         let pending = if w.failed {
             pr_err!("policy update failed; the policy in force is unchanged\n");
             None
-        } else if w.rules.is_empty() {
-            pr_err!("policy update has no rules; the policy in force is unchanged\n");
-            None
         } else {
-            Some(w.rules)
+            let update = w.into_update();
+            if update.is_none() {
+                pr_err!("policy update has no rules; the policy in force is unchanged\n");
+            }
+            update
         };
         let installing = pending.is_some();
         let result = if self.spec.scope == Scope::ForChildren {
@@ -403,7 +403,13 @@ impl Writer {
         // Audited as ima_release_policy() does (AUDIT_INTEGRITY_STATUS).
         match result {
             Ok(()) if installing => {
-                pr_info!("namespace {}: policy update completed\n", ns.id);
+                let set = ns.policy.current();
+                pr_info!(
+                    "namespace {}: policy update completed ({} rules, {} bytes)\n",
+                    ns.id,
+                    set.len(),
+                    set.footprint()
+                );
                 crate::audit::status("policy_update", "completed", true, ns.id);
             }
             Ok(()) => crate::audit::status("policy_update", "failed", false, ns.id),

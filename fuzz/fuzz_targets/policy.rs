@@ -4,7 +4,7 @@
 //! be matched against an event without panicking.
 #![no_main]
 
-use ima_policy::{evaluate, parse_line, AppraiseType, Event, Func, FuncIndex, Rule};
+use ima_policy::{evaluate, parse_line, AppraiseType, CompactRule, Event, Func, FuncIndex, Rule};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut rules: Vec<Rule> = Vec::new();
+    let mut stored_rules = Vec::new();
     for line in ima_policy::policy_lines(text) {
         match parse_line(line) {
             Err(e) => assert!(line.contains(e.token), "{line:?}: {e:?}"),
@@ -27,6 +28,10 @@ fuzz_target!(|data: &[u8]| {
                         "{line:?}"
                     );
                 }
+                let text = vec![0u8; CompactRule::<Vec<u8>>::text_len(&rule)];
+                let stored = CompactRule::new(&rule, text).expect("text_len is exact");
+                assert_eq!(stored.to_string(), shown);
+                stored_rules.push(stored);
                 rules.push(rule);
             }
         }
@@ -50,5 +55,14 @@ fuzz_target!(|data: &[u8]| {
             &mut |_, _| false,
         );
         assert_eq!(linear, indexed);
+        let stored = ima_policy::evaluate_indexed(
+            &stored_rules,
+            &index,
+            &storage,
+            &e,
+            ima_policy::ActionMask::ALL,
+            &mut |_, _| false,
+        );
+        assert_eq!(linear, stored);
     }
 });

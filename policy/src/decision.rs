@@ -3,7 +3,7 @@
 
 use crate::algo::HashAlgos;
 use crate::event::Event;
-use crate::rule::{Func, LsmField, Rule};
+use crate::rule::{Func, LsmField, PolicyRule};
 use crate::template::Template;
 use crate::validate::{
     flags, IMA_CHECK_BLACKLIST, IMA_DIGSIG_REQUIRED, IMA_MODSIG_ALLOWED, IMA_PERMIT_DIRECTIO,
@@ -75,8 +75,8 @@ pub enum AppraiseSubaction {
 
 impl AppraiseSubaction {
     /// `get_subaction()`.
-    fn of(rule: &Rule, func: Func) -> Self {
-        if rule.func.is_none() {
+    fn of(rule: &impl PolicyRule, func: Func) -> Self {
+        if rule.core().func.is_none() {
             return Self::File;
         }
         match func {
@@ -164,16 +164,19 @@ impl Decision {
 
 /// Evaluates `rules` in order for every action class, treating LSM label
 /// conditions as not holding (see [`evaluate_with`]).
-pub fn evaluate<'a>(rules: impl IntoIterator<Item = &'a Rule>, event: &Event<'_>) -> Decision {
+pub fn evaluate<'a, R: PolicyRule + 'a>(
+    rules: impl IntoIterator<Item = &'a R>,
+    event: &Event<'_>,
+) -> Decision {
     evaluate_with(rules, event, ActionMask::ALL, &mut |_, _| false)
 }
 
 /// `ima_match_policy()`: walks `rules` in order, considering only rules
 /// whose action is in `wanted`; the first matching rule of each class
 /// decides that class, and the walk stops once every wanted class is
-/// decided. `lsm` decides LSM label conditions ([`Rule::matches_with`]).
-pub fn evaluate_with<'a>(
-    rules: impl IntoIterator<Item = &'a Rule>,
+/// decided. `lsm` decides LSM label conditions ([`PolicyRule::matches_with`]).
+pub fn evaluate_with<'a, R: PolicyRule + 'a>(
+    rules: impl IntoIterator<Item = &'a R>,
     event: &Event<'_>,
     wanted: ActionMask,
     lsm: &mut impl FnMut(LsmField, &str) -> bool,
@@ -187,15 +190,16 @@ pub fn evaluate_with<'a>(
     let mut actmask = wanted.bits() | wanted.bits() << 1;
     let mut action = 0u32;
     let mut d = Decision::default();
-    for rule in rules {
+    for stored in rules {
+        let rule = stored.core();
         let a = rule.action.bits();
-        if a & actmask == 0 || !rule.matches_with(event, lsm) {
+        if a & actmask == 0 || !stored.matches_with(event, lsm) {
             continue;
         }
-        action |= flags(rule) & NONACTION;
+        action |= flags(stored) & NONACTION;
         action |= a & DO_MASK;
         if a & ActionMask::APPRAISE.bits() != 0 {
-            d.appraise_subaction = Some(AppraiseSubaction::of(rule, event.func));
+            d.appraise_subaction = Some(AppraiseSubaction::of(stored, event.func));
             action &= !ActionMask::HASH.bits();
             if rule.appraise_algos.is_some() {
                 d.allowed_algos = rule.appraise_algos;

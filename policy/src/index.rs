@@ -1,6 +1,14 @@
 //! Evaluation through a per-func index, and a summary of what a rule set
 //! looks at. The crate does not allocate: the caller owns the index
-//! storage (a `u32` per entry) next to its rule set.
+//! storage (one `u32` per rule) next to its rule set.
+//!
+//! Each rule is in exactly one index list: that of its `func=`, or
+//! [`ANY_FILE_LIST`] for a rule without one. An event walks its func's
+//! list merged in rule order with [`ANY_FILE_LIST`] (file hooks) or alone
+//! (`KEY_CHECK`, `CRITICAL_DATA`), and `POST_SETATTR` walks every rule
+//! ([`event_lists`], [`candidate_numbers`]). So an index costs 4 bytes a
+//! rule, can grow one rule at a time, and lists can be kept in any
+//! storage (the kernel keeps them in chunks).
 //!
 //! ```
 //! use ima_policy::{parse_line, evaluate, evaluate_indexed, ActionMask, Event, Func, FuncIndex};
@@ -8,11 +16,10 @@
 //!     parse_line("measure func=BPRM_CHECK").unwrap().unwrap(),
 //!     parse_line("dont_measure fsmagic=0x9fa0").unwrap().unwrap(),
 //! ];
-//! let mut storage = [0u32; 32];
-//! let n = FuncIndex::storage_len(&rules);
-//! let index = FuncIndex::build(&rules, &mut storage[..n]).unwrap();
+//! let mut storage = [0u32; 2];
+//! let index = FuncIndex::build(&rules, &mut storage).unwrap();
 //! let e = Event { func: Func::BprmCheck, ..Default::default() };
-//! let d = evaluate_indexed(&rules, &index, &storage[..n], &e, ActionMask::ALL, &mut |_, _| false);
+//! let d = evaluate_indexed(&rules, &index, &storage, &e, ActionMask::ALL, &mut |_, _| false);
 //! assert_eq!(d, evaluate(&rules, &e));
 //! assert!(d.measure);
 //! ```
@@ -20,103 +27,208 @@
 use crate::algo::HashAlgos;
 use crate::decision::{evaluate_with, ActionMask, Decision};
 use crate::event::Event;
-use crate::rule::{Action, Func, LsmField, Rule, SubjectGid, SubjectId};
+use crate::rule::{Action, Func, LsmField, PolicyRule, SubjectGid, SubjectId, TextField};
 
-impl Rule {
-    /// Whether the rule can match some event of hook `func` (the first test
-    /// of `ima_match_rules()`). A rule without `func=` can match every file
-    /// hook but not `KEY_CHECK` or `CRITICAL_DATA`; every rule can match
-    /// `POST_SETATTR`.
-    pub fn may_match_func(&self, func: Func) -> bool {
-        match func {
-            Func::PostSetattr => true,
-            Func::KeyCheck | Func::CriticalData => self.func == Some(func),
-            _ => self.func.is_none_or(|f| f == func),
+/// The number of index lists: one per [`Func`] value and
+/// [`ANY_FILE_LIST`].
+pub const INDEX_LISTS: usize = Func::COUNT + 1;
+
+/// The index list of rules without `func=`: candidates for every file
+/// hook.
+pub const ANY_FILE_LIST: usize = Func::COUNT;
+
+/// Whether `rule` can match some event of hook `func` (the first test of
+/// `ima_match_rules()`). A rule without `func=` can match every file hook
+/// but not `KEY_CHECK` or `CRITICAL_DATA`; every rule can match
+/// `POST_SETATTR`.
+pub fn may_match_func(rule: &impl PolicyRule, func: Func) -> bool {
+    let own = rule.core().func;
+    match func {
+        Func::PostSetattr => true,
+        Func::KeyCheck | Func::CriticalData => own == Some(func),
+        _ => own.is_none_or(|f| f == func),
+    }
+}
+
+/// The index list `rule` belongs to: below [`INDEX_LISTS`].
+pub fn index_list(rule: &impl PolicyRule) -> usize {
+    rule.core().func.map_or(ANY_FILE_LIST, Func::index)
+}
+
+/// The index lists an event of hook `func` walks, merged in rule order:
+/// its own and, for file hooks, [`ANY_FILE_LIST`]. `None` for
+/// `POST_SETATTR`, which walks every rule. Exactly the rules for which
+/// [`may_match_func`] holds are in these lists.
+pub fn event_lists(func: Func) -> Option<(usize, Option<usize>)> {
+    match func {
+        Func::PostSetattr => None,
+        Func::KeyCheck | Func::CriticalData => Some((func.index(), None)),
+        _ => Some((func.index(), Some(ANY_FILE_LIST))),
+    }
+}
+
+/// Two ascending sequences of rule numbers merged into one (the lists of
+/// an index are disjoint).
+#[derive(Clone, Debug)]
+pub struct Merge<I> {
+    a: I,
+    b: Option<I>,
+    next_a: Option<u32>,
+    next_b: Option<u32>,
+}
+
+impl<I: Iterator<Item = u32>> Merge<I> {
+    /// Merges `a` with `b`, if given.
+    pub fn new(mut a: I, mut b: Option<I>) -> Self {
+        let next_a = a.next();
+        let next_b = b.as_mut().and_then(Iterator::next);
+        Self {
+            a,
+            b,
+            next_a,
+            next_b,
         }
+    }
+}
+
+impl<I: Iterator<Item = u32>> Iterator for Merge<I> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let take_a = match (self.next_a, self.next_b) {
+            (None, None) => return None,
+            (Some(x), Some(y)) => x <= y,
+            (a, _) => a.is_some(),
+        };
+        if take_a {
+            core::mem::replace(&mut self.next_a, self.a.next())
+        } else {
+            let next = self.b.as_mut().and_then(Iterator::next);
+            core::mem::replace(&mut self.next_b, next)
+        }
+    }
+}
+
+/// The rule numbers an event of hook `func` walks, in order.
+#[derive(Clone, Debug)]
+pub enum Candidates<I> {
+    /// Every rule (`POST_SETATTR`).
+    All(core::ops::Range<u32>),
+    /// The merged lists of [`event_lists`].
+    Lists(Merge<I>),
+}
+
+impl<I: Iterator<Item = u32>> Iterator for Candidates<I> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            Self::All(r) => r.next(),
+            Self::Lists(m) => m.next(),
+        }
+    }
+}
+
+/// The candidates of hook `func` in a set of `len` rules whose index
+/// list `i` is `list(i)` (ascending rule numbers): evaluating only these
+/// gives the same [`Decision`] as evaluating all.
+pub fn candidate_numbers<I: Iterator<Item = u32>>(
+    func: Func,
+    len: u32,
+    mut list: impl FnMut(usize) -> I,
+) -> Candidates<I> {
+    match event_lists(func) {
+        None => Candidates::All(0..len),
+        Some((own, other)) => Candidates::Lists(Merge::new(list(own), other.map(list))),
     }
 }
 
 /// The numbers of the rules that can match events of hook `func`, in
-/// order: evaluating only these gives the same [`Decision`].
-pub fn candidates(rules: &[Rule], func: Func) -> impl Iterator<Item = usize> + '_ {
+/// order, by walking every rule: evaluating only these gives the same
+/// [`Decision`].
+pub fn candidates<R: PolicyRule>(rules: &[R], func: Func) -> impl Iterator<Item = usize> + '_ {
     rules
         .iter()
         .enumerate()
-        .filter(move |(_, r)| r.may_match_func(func))
+        .filter(move |(_, r)| may_match_func(*r, func))
         .map(|(i, _)| i)
 }
 
-/// Per-func candidate lists ([`candidates`]) stored back to back in a
-/// caller-provided `[u32]`. `POST_SETATTR` has no list: every rule is a
-/// candidate, and [`evaluate_indexed`] walks them all.
+/// The index lists ([`index_list`]) of a slice of rules stored back to
+/// back in a caller-provided `[u32]` of one entry per rule.
 ///
 /// # Invariants
 ///
-/// `bounds` is non-decreasing; `bounds[i]..bounds[i + 1]` is the list of
-/// `Func::ALL[i]` in the storage it was built with.
+/// `bounds` is non-decreasing; `bounds[i]..bounds[i + 1]` is list `i` in
+/// the storage it was built with, in ascending order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct FuncIndex {
-    bounds: [u32; Func::ALL.len() + 1],
+    bounds: [u32; INDEX_LISTS + 1],
 }
 
 impl FuncIndex {
-    /// The number of `u32` entries [`FuncIndex::build`] needs for `rules`
-    /// (at most 12 per rule).
-    pub fn storage_len(rules: &[Rule]) -> usize {
-        Func::ALL
-            .into_iter()
-            .map(|f| candidates(rules, f).count())
-            .sum()
+    /// The number of `u32` entries [`FuncIndex::build`] needs for `rules`:
+    /// one per rule.
+    pub fn storage_len<R>(rules: &[R]) -> usize {
+        rules.len()
     }
 
-    /// Fills `storage` with the per-func lists of `rules`. `None` if
+    /// Fills `storage` with the index lists of `rules`. `None` if
     /// `storage` is shorter than [`FuncIndex::storage_len`] or there are
     /// more rules than fit a `u32`.
-    pub fn build(rules: &[Rule], storage: &mut [u32]) -> Option<Self> {
+    pub fn build<R: PolicyRule>(rules: &[R], storage: &mut [u32]) -> Option<Self> {
         u32::try_from(rules.len()).ok()?;
+        let storage = storage.get_mut(..rules.len())?;
         let mut index = Self::default();
-        let mut n = 0usize;
-        for (i, func) in Func::ALL.into_iter().enumerate() {
-            for rule in candidates(rules, func) {
-                *storage.get_mut(n)? = rule as u32;
-                n += 1;
-            }
-            // INVARIANT: n only grows, and fits u32 (rules.len() * 12 is
-            // bounded by the storage slice the caller could allocate).
-            index.bounds[i + 1] = u32::try_from(n).ok()?;
+        for r in rules {
+            index.bounds[index_list(r) + 1] += 1;
         }
+        for i in 0..INDEX_LISTS {
+            index.bounds[i + 1] += index.bounds[i];
+        }
+        let mut next = index.bounds;
+        for (n, r) in rules.iter().enumerate() {
+            let slot = &mut next[index_list(r)];
+            *storage.get_mut(*slot as usize)? = n as u32;
+            *slot += 1;
+        }
+        // INVARIANT: prefix sums of the list sizes, filled in rule order.
         Some(index)
     }
 
-    /// The candidate rule numbers for `func` (empty for `POST_SETATTR`,
-    /// whose candidates are all rules).
-    pub fn candidates<'s>(&self, storage: &'s [u32], func: Func) -> &'s [u32] {
-        let Some(i) = Func::ALL.iter().position(|&f| f == func) else {
+    /// Index list `i` (empty if out of range).
+    pub fn list<'s>(&self, storage: &'s [u32], i: usize) -> &'s [u32] {
+        let (Some(&lo), Some(&hi)) = (self.bounds.get(i), self.bounds.get(i + 1)) else {
             return &[];
         };
-        let (lo, hi) = (self.bounds[i] as usize, self.bounds[i + 1] as usize);
-        storage.get(lo..hi).unwrap_or(&[])
+        storage.get(lo as usize..hi as usize).unwrap_or(&[])
+    }
+
+    /// The candidate rule numbers for `func`, in order ([`candidate_numbers`]).
+    pub fn candidates<'s>(
+        &self,
+        storage: &'s [u32],
+        func: Func,
+    ) -> Candidates<core::iter::Copied<core::slice::Iter<'s, u32>>> {
+        let len = self.bounds[INDEX_LISTS];
+        candidate_numbers(func, len, |i| self.list(storage, i).iter().copied())
     }
 }
 
 /// [`evaluate_with`] over the candidates of `event.func` only: the same
 /// decision as walking all `rules`, given `index` was built from `rules`
 /// into `storage`.
-pub fn evaluate_indexed(
-    rules: &[Rule],
+pub fn evaluate_indexed<R: PolicyRule>(
+    rules: &[R],
     index: &FuncIndex,
     storage: &[u32],
     event: &Event<'_>,
     wanted: ActionMask,
     lsm: &mut impl FnMut(LsmField, &str) -> bool,
 ) -> Decision {
-    if event.func == Func::PostSetattr {
-        return evaluate_with(rules, event, wanted, lsm);
-    }
     let picked = index
         .candidates(storage, event.func)
-        .iter()
-        .filter_map(|&i| rules.get(i as usize));
+        .filter_map(|i| rules.get(i as usize));
     evaluate_with(picked, event, wanted, lsm)
 }
 
@@ -160,41 +272,68 @@ pub struct PolicySummary {
 
 impl PolicySummary {
     /// Summarizes `rules` (`ima_update_policy_flags()` and more).
-    pub fn of(rules: &[Rule]) -> Self {
+    pub fn of<R: PolicyRule>(rules: &[R]) -> Self {
         let mut s = Self::default();
         for r in rules {
-            for f in Func::ALL {
-                if r.may_match_func(f) {
-                    s.funcs |= 1 << f.index();
-                }
-            }
-            if let (Action::Appraise, Some(f)) = (r.action, r.func) {
-                s.appraise_funcs |= 1 << f.index();
-            }
-            if r.func == Some(Func::SetxattrCheck) {
-                if s.setxattr_algos.is_none() {
-                    s.setxattr_algos = r.appraise_algos;
-                }
-                continue;
-            }
-            let a = r.action.bits();
-            if a & ActionMask::ALL.bits() != 0 {
-                s.actions = s.actions | ActionMask::from_bits(a);
-            }
-            s.needs_cap_setuid |= matches!(r.subject, Some(SubjectId::Euid(_)));
-            s.needs_cap_setgid |= matches!(r.group, Some(SubjectGid::Egid(_)));
-            s.needs_gid |= r.group.is_some();
-            s.needs_fowner |= r.fowner.is_some();
-            s.needs_fgroup |= r.fgroup.is_some();
-            s.needs_fsname |= r.fsname.is_some();
-            s.needs_fsuuid |= r.fsuuid.is_some();
-            s.needs_lsm |= r.needs_lsm();
-            s.needs_func_data |= r.keyrings.is_some() || r.label.is_some();
-        }
-        if !rules.is_empty() {
-            s.funcs |= 1 << Func::PostSetattr.index();
+            s.add(r);
         }
         s
+    }
+
+    /// Adds `r`, appended after the rules summarized so far.
+    pub fn add(&mut self, r: &impl PolicyRule) {
+        let s = self;
+        let c = r.core();
+        for f in Func::ALL {
+            if may_match_func(r, f) {
+                s.funcs |= 1 << f.index();
+            }
+        }
+        s.funcs |= 1 << Func::PostSetattr.index();
+        if let (Action::Appraise, Some(f)) = (c.action, c.func) {
+            s.appraise_funcs |= 1 << f.index();
+        }
+        if c.func == Some(Func::SetxattrCheck) {
+            if s.setxattr_algos.is_none() {
+                s.setxattr_algos = c.appraise_algos;
+            }
+            return;
+        }
+        let a = c.action.bits();
+        if a & ActionMask::ALL.bits() != 0 {
+            s.actions = s.actions | ActionMask::from_bits(a);
+        }
+        s.needs_cap_setuid |= matches!(c.subject, Some(SubjectId::Euid(_)));
+        s.needs_cap_setgid |= matches!(c.group, Some(SubjectGid::Egid(_)));
+        s.needs_gid |= c.group.is_some();
+        s.needs_fowner |= c.fowner.is_some();
+        s.needs_fgroup |= c.fgroup.is_some();
+        s.needs_fsuuid |= c.fsuuid.is_some();
+        if r.has_text() {
+            s.needs_fsname |= r.text(TextField::FsName).is_some();
+            s.needs_lsm |= r.needs_lsm();
+            s.needs_func_data |=
+                r.text(TextField::Keyrings).is_some() || r.text(TextField::Label).is_some();
+        }
+    }
+
+    /// The summary of the rules of `self` followed by those of `later`.
+    pub fn then(self, later: &Self) -> Self {
+        Self {
+            actions: self.actions | later.actions,
+            funcs: self.funcs | later.funcs,
+            needs_cap_setuid: self.needs_cap_setuid | later.needs_cap_setuid,
+            needs_cap_setgid: self.needs_cap_setgid | later.needs_cap_setgid,
+            needs_gid: self.needs_gid | later.needs_gid,
+            needs_fowner: self.needs_fowner | later.needs_fowner,
+            needs_fgroup: self.needs_fgroup | later.needs_fgroup,
+            needs_fsname: self.needs_fsname | later.needs_fsname,
+            needs_fsuuid: self.needs_fsuuid | later.needs_fsuuid,
+            needs_lsm: self.needs_lsm | later.needs_lsm,
+            needs_func_data: self.needs_func_data | later.needs_func_data,
+            setxattr_algos: self.setxattr_algos.or(later.setxattr_algos),
+            appraise_funcs: self.appraise_funcs | later.appraise_funcs,
+        }
     }
 
     /// Whether an event of hook `func` can match any rule.

@@ -13,15 +13,21 @@
 //!   line, as upstream), [`parse_line`] each; a [`ParseError`] is `EINVAL`,
 //!   its `token` and `reason` go to the log. (A write starting with `/` is
 //!   a file to load, as upstream: the shell's business.)
-//! - Reading `policy`: `Display` of each [`Rule`] is one line of
-//!   `ima_policy_show()`, newline included.
+//! - Storing: a parsed [`Rule`] is about 2 KiB (its strings inline, at
+//!   their caps); keep [`CompactRule`]s instead (the 104-byte
+//!   [`RuleCore`] plus the rule's strings, packed into a buffer the shell
+//!   allocates, empty for most rules).
+//! - Reading `policy`: `Display` of each [`Rule`] or [`CompactRule`] is
+//!   one line of `ima_policy_show()`, newline included.
 //! - Hooks: build an [`Event`] (`..Default::default()` for what the hook
 //!   or the policy does not need, see [`PolicySummary`]) and call
 //!   [`evaluate`] (all actions, LSM conditions never hold),
 //!   [`evaluate_with`] (the actions asked for, LSM callback), or
 //!   [`evaluate_indexed`] with a [`FuncIndex`] built once per installed
-//!   rule set into caller-owned storage of [`FuncIndex::storage_len`]
-//!   entries. The [`Decision`] has every action class plus pcr, template,
+//!   rule set into caller-owned storage of one `u32` per rule; a shell
+//!   keeping the index lists ([`index_list`]) in its own storage walks
+//!   them with [`candidate_numbers`]. All of these take any
+//!   [`PolicyRule`]. The [`Decision`] has every action class plus pcr, template,
 //!   allowed hash algorithms and the signature/verity/direct-I/O flags.
 //!
 //! # Strings
@@ -30,8 +36,9 @@
 //! values are rejected with a [`ParseError`] naming the token:
 //! `fsname=` [`FSNAME_MAX`] (32) bytes, `keyrings=` and `label=`
 //! [`OPT_LIST_MAX`] (255) bytes including the `|` separators, each LSM
-//! label [`LSM_LABEL_MAX`] (255) bytes. Upstream has no such caps. A rule
-//! is about 2 KiB.
+//! label [`LSM_LABEL_MAX`] (255) bytes. Upstream has no such caps. A
+//! parsed rule is about 2 KiB; a [`CompactRule`] 128 bytes with a
+//! `Vec`-like buffer, plus the strings the rule has.
 //!
 //! # LSM label conditions
 //!
@@ -53,7 +60,7 @@
 //! `keyrings=`) and `CONFIG_IMA_APPRAISE_MODSIG=y` (`imasig|modsig`).
 //! `appraise_algos=` accepts every name of upstream's `hash_algo_name[]`
 //! ([`HASH_ALGO_NAMES`]); upstream also requires the crypto API to have the
-//! algorithm, which the shell can check on [`Rule::appraise_algos`].
+//! algorithm, which the shell can check on [`RuleCore::appraise_algos`].
 //! `template=` accepts the built-in templates by name or format string
 //! ([`Template`]), not templates defined with `ima_template_fmt=`.
 //!
@@ -77,6 +84,7 @@
 
 mod algo;
 mod builtin;
+mod compact;
 mod decision;
 mod event;
 mod index;
@@ -89,14 +97,19 @@ mod validate;
 
 pub use algo::{HashAlgos, HASH_ALGO_NAMES};
 pub use builtin::{BuiltinSelection, APPRAISE_TCB, CRITICAL_DATA, ORIGINAL_TCB, SECURE_BOOT, TCB};
+pub use compact::CompactRule;
 pub use decision::{evaluate, evaluate_with, ActionMask, AppraiseSubaction, Decision};
 pub use event::{Event, MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
-pub use index::{candidates, evaluate_indexed, FuncIndex, PolicySummary};
+pub use index::{
+    candidate_numbers, candidates, evaluate_indexed, event_lists, index_list, may_match_func,
+    Candidates, FuncIndex, Merge, PolicySummary, ANY_FILE_LIST, INDEX_LISTS,
+};
 pub use inline_str::InlineStr;
 pub use parse::{parse_line, policy_lines, ParseError};
 pub use rule::{
-    Action, AppraiseType, FsName, Func, IdCond, IdOp, LsmField, LsmLabel, Mask, OptList, Rule,
-    SubjectGid, SubjectId, Uuid, FSNAME_MAX, LSM_LABEL_MAX, OPT_LIST_MAX,
+    Action, AppraiseType, FsName, Func, IdCond, IdOp, LsmField, LsmLabel, Mask, OptList,
+    PolicyRule, Rule, RuleCore, SubjectGid, SubjectId, TextField, Uuid, FSNAME_MAX, LSM_LABEL_MAX,
+    OPT_LIST_MAX,
 };
 pub use template::Template;
 

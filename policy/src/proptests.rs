@@ -380,3 +380,150 @@ fn indexed_evaluation_equals_linear() {
         }
     }
 }
+
+fn compact(rule: &Rule) -> CompactRule<Vec<u8>> {
+    let text = std::vec![0u8; CompactRule::<Vec<u8>>::text_len(rule)];
+    CompactRule::new(rule, text).unwrap()
+}
+
+/// A compact rule shows, reads back, flags and matches like the rule it
+/// was made from; only rules with strings carry text.
+#[test]
+fn compact_rule_behaves_like_its_rule() {
+    let mut r = Rng(7);
+    let mut with_text = 0;
+    for _ in 0..3000 {
+        let rule = random_rule(&mut r);
+        if rule.validate().is_err() {
+            continue;
+        }
+        let c = compact(&rule);
+        assert_eq!(c.to_rule(), rule);
+        assert_eq!(format!("{c}"), format!("{rule}"));
+        assert_eq!(c.has_text(), rule.has_text());
+        assert_eq!(c.text_bytes().is_empty(), !rule.has_text());
+        with_text += usize::from(c.has_text());
+        for f in TextField::ALL {
+            assert_eq!(c.text(f), rule.text(f));
+        }
+        assert_eq!(c.needs_lsm(), rule.needs_lsm());
+        assert_eq!(crate::validate::flags(&c), crate::validate::flags(&rule));
+        for _ in 0..10 {
+            let e = random_event(&mut r);
+            let mut calls = (Vec::new(), Vec::new());
+            let a = rule.matches_with(&e, &mut |f, l| {
+                calls.0.push((f, String::from(l)));
+                l.len() % 2 == 0
+            });
+            let b = c.matches_with(&e, &mut |f, l| {
+                calls.1.push((f, String::from(l)));
+                l.len() % 2 == 0
+            });
+            assert_eq!(a, b, "{rule} {e:?}");
+            assert_eq!(calls.0, calls.1);
+        }
+    }
+    assert!(with_text > 100);
+    // The wrong buffer size is refused, not truncated.
+    let rule = parse_line("measure fsname=ext4").unwrap().unwrap();
+    assert!(CompactRule::new(&rule, std::vec![0u8; 3]).is_none());
+    assert!(CompactRule::new(&rule, std::vec![0u8; 7]).is_none());
+    let long = format!(
+        "measure subj_type={} obj_user={}",
+        "t".repeat(255),
+        "u".repeat(255)
+    );
+    let rule = parse_line(&long).unwrap().unwrap();
+    assert_eq!(compact(&rule).to_rule(), rule);
+}
+
+/// The kernel's layout, modelled: rule sets made of segments (one per
+/// update, sharing earlier ones), each segment's rules and index lists
+/// grown one rule at a time in chunks. Walking every segment's candidates
+/// gives the linear decision; the merged summaries give the summary of
+/// all the rules.
+#[test]
+fn segmented_index_equals_linear() {
+    struct Segment {
+        rules: Vec<CompactRule<Vec<u8>>>,
+        lists: [Vec<Vec<u32>>; INDEX_LISTS],
+        summary: PolicySummary,
+    }
+    const CHUNK: usize = 3;
+    impl Segment {
+        fn push(&mut self, rule: &Rule) {
+            let n = self.rules.len() as u32;
+            let list = &mut self.lists[index_list(rule)];
+            match list.last_mut() {
+                Some(chunk) if chunk.len() < CHUNK => chunk.push(n),
+                _ => list.push(std::vec![n]),
+            }
+            self.rules.push(compact(rule));
+            self.summary.add(rule);
+        }
+        fn candidates(&self, func: Func) -> impl Iterator<Item = &CompactRule<Vec<u8>>> {
+            candidate_numbers(func, self.rules.len() as u32, |i| {
+                self.lists[i].iter().flatten().copied()
+            })
+            .map(|i| &self.rules[i as usize])
+        }
+    }
+    let mut r = Rng(1234);
+    for _ in 0..200 {
+        let mut all: Vec<Rule> = Vec::new();
+        let mut segments = Vec::new();
+        for _ in 0..1 + r.below(4) {
+            let mut seg = Segment {
+                rules: Vec::new(),
+                lists: Default::default(),
+                summary: PolicySummary::default(),
+            };
+            for _ in 0..r.below(25) {
+                let mut rule = random_rule(&mut r);
+                if r.pct(70) {
+                    rule.fsname = None;
+                    rule.fsuuid = None;
+                    rule.fowner = None;
+                    rule.fgroup = None;
+                    rule.fsmagic = None;
+                }
+                if rule.validate().is_ok() {
+                    seg.push(&rule);
+                    all.push(rule);
+                }
+            }
+            segments.push(seg);
+        }
+        let summary = segments
+            .iter()
+            .fold(PolicySummary::default(), |s, seg| s.then(&seg.summary));
+        assert_eq!(summary, PolicySummary::of(&all));
+        for _ in 0..40 {
+            let e = random_event(&mut r);
+            let wanted = r.pick(&[ActionMask::ALL, ActionMask::MEASURE]);
+            let mut yes = |_: LsmField, l: &str| l.len().is_multiple_of(2);
+            let lin = evaluate_with(&all, &e, wanted, &mut yes);
+            let seg = evaluate_with(
+                segments.iter().flat_map(|s| s.candidates(e.func)),
+                &e,
+                wanted,
+                &mut yes,
+            );
+            assert_eq!(lin, seg, "{e:?}");
+            let walked: Vec<_> = segments.iter().flat_map(|s| s.candidates(e.func)).collect();
+            let want: Vec<_> = all.iter().filter(|r| may_match_func(*r, e.func)).collect();
+            assert_eq!(walked.len(), want.len());
+        }
+    }
+}
+
+#[test]
+fn merge_interleaves_ascending_lists() {
+    let m = |a: &[u32], b: Option<&[u32]>| {
+        Merge::new(a.iter().copied(), b.map(|b| b.iter().copied())).collect::<Vec<_>>()
+    };
+    assert_eq!(m(&[0, 3, 4], Some(&[1, 2, 5, 9])), [0, 1, 2, 3, 4, 5, 9]);
+    assert_eq!(m(&[], Some(&[1, 2])), [1, 2]);
+    assert_eq!(m(&[7], None), [7]);
+    assert_eq!(m(&[], None), [] as [u32; 0]);
+}

@@ -351,14 +351,12 @@ impl OptList {
 /// A filesystem UUID (`uuid_t`), bytes in the order they are written.
 pub type Uuid = [u8; 16];
 
-/// One policy rule.
+/// A rule's fixed-size part: every condition and option but its strings.
 ///
-/// `repr(C)` with the fields every match tests first: the inline strings
-/// make a rule about 2 KiB, and this keeps a non-matching rule to one or
-/// two cache lines.
+/// Small (about a hundred bytes) and `Copy`: stored rule sets keep it
+/// inline and the rare strings out of line ([`CompactRule`](crate::CompactRule)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(C)]
-pub struct Rule {
+pub struct RuleCore {
     /// Action taken when the rule matches.
     pub action: Action,
     /// `func=`.
@@ -389,6 +387,39 @@ pub struct Rule {
     pub permit_directio: bool,
     /// `appraise_algos=` (only on `appraise`).
     pub appraise_algos: Option<HashAlgos>,
+}
+
+impl RuleCore {
+    /// A core with `action` and no conditions.
+    pub const fn new(action: Action) -> Self {
+        Self {
+            action,
+            func: None,
+            mask: None,
+            fsmagic: None,
+            fsuuid: None,
+            subject: None,
+            group: None,
+            fowner: None,
+            fgroup: None,
+            pcr: None,
+            template: None,
+            appraise_type: None,
+            digest_verity: false,
+            appraise_algos: None,
+            permit_directio: false,
+        }
+    }
+}
+
+/// One policy rule as [`parse_line`](crate::parse_line) returns it: its
+/// [`RuleCore`] (whose fields read and write through `Deref`) and its
+/// strings inline, at their caps. About 2 KiB: a parse result, not a
+/// storage format; store rules as [`CompactRule`](crate::CompactRule)s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Rule {
+    /// Everything but the strings.
+    pub core: RuleCore,
     /// `fsname=`.
     pub fsname: Option<FsName>,
     /// `keyrings=` (only with `func=KEY_CHECK`).
@@ -399,47 +430,105 @@ pub struct Rule {
     pub lsm: [Option<LsmLabel>; 6],
 }
 
+impl core::ops::Deref for Rule {
+    type Target = RuleCore;
+    fn deref(&self) -> &RuleCore {
+        &self.core
+    }
+}
+
+impl core::ops::DerefMut for Rule {
+    fn deref_mut(&mut self) -> &mut RuleCore {
+        &mut self.core
+    }
+}
+
 impl Rule {
     /// A rule with `action` and no conditions: it matches every file event.
     pub const fn new(action: Action) -> Self {
         Self {
-            action,
-            func: None,
-            mask: None,
-            fsmagic: None,
+            core: RuleCore::new(action),
             fsname: None,
-            fsuuid: None,
-            subject: None,
-            group: None,
-            fowner: None,
-            fgroup: None,
             lsm: [None; 6],
             keyrings: None,
             label: None,
-            pcr: None,
-            template: None,
-            appraise_type: None,
-            digest_verity: false,
-            appraise_algos: None,
-            permit_directio: false,
         }
+    }
+}
+
+/// A string-valued condition of a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TextField {
+    /// `fsname=`.
+    FsName,
+    /// `keyrings=`.
+    Keyrings,
+    /// `label=`.
+    Label,
+    /// An LSM label condition.
+    Lsm(LsmField),
+}
+
+impl TextField {
+    /// Every text field.
+    pub const ALL: [TextField; 9] = [
+        Self::FsName,
+        Self::Keyrings,
+        Self::Label,
+        Self::Lsm(LsmField::ObjUser),
+        Self::Lsm(LsmField::ObjRole),
+        Self::Lsm(LsmField::ObjType),
+        Self::Lsm(LsmField::SubjUser),
+        Self::Lsm(LsmField::SubjRole),
+        Self::Lsm(LsmField::SubjType),
+    ];
+
+    /// A dense number below 9 (the tag in [`CompactRule`](crate::CompactRule)'s packed text).
+    pub const fn tag(self) -> u8 {
+        match self {
+            Self::FsName => 0,
+            Self::Keyrings => 1,
+            Self::Label => 2,
+            Self::Lsm(f) => 3 + f as u8,
+        }
+    }
+}
+
+/// A rule in whatever form it is kept: its [`RuleCore`] and its strings.
+/// Matching ([`PolicyRule::matches_with`]), showing (`Display`) and
+/// evaluation work on any implementation, so a [`Rule`] and the
+/// [`CompactRule`](crate::CompactRule) made from it behave the same.
+pub trait PolicyRule {
+    /// The fixed-size part.
+    fn core(&self) -> &RuleCore;
+
+    /// The value of `field`, if the rule has one.
+    fn text(&self, field: TextField) -> Option<&str>;
+
+    /// Whether the rule has any string condition (`false` lets matching
+    /// skip the lookups).
+    fn has_text(&self) -> bool {
+        TextField::ALL.iter().any(|&f| self.text(f).is_some())
     }
 
     /// The rule's LSM label condition `field`, if any.
-    pub fn lsm_label(&self, field: LsmField) -> Option<&str> {
-        self.lsm[field as usize].as_ref().map(|l| l.as_str())
+    fn lsm_label(&self, field: LsmField) -> Option<&str> {
+        self.text(TextField::Lsm(field))
     }
 
     /// Whether the rule has LSM label conditions, which only the kernel
-    /// can evaluate (see [`Rule::matches_with`]).
-    pub fn needs_lsm(&self) -> bool {
-        self.lsm.iter().any(Option::is_some)
+    /// can evaluate (see [`PolicyRule::matches_with`]).
+    fn needs_lsm(&self) -> bool {
+        self.has_text() && LsmField::ALL.iter().any(|&f| self.lsm_label(f).is_some())
     }
 
     /// Whether the rule applies to `e` (`ima_match_rules()`), treating
     /// every LSM label condition as not holding: a rule for which
-    /// [`Rule::needs_lsm`] is true never matches here.
-    pub fn matches(&self, e: &Event<'_>) -> bool {
+    /// [`PolicyRule::needs_lsm`] is true never matches here.
+    fn matches(&self, e: &Event<'_>) -> bool
+    where
+        Self: Sized,
+    {
         self.matches_with(e, &mut |_, _| false)
     }
 
@@ -448,97 +537,133 @@ impl Rule {
     /// and label; the rule matches only if it returns true for all of them.
     /// It is the kernel's `security_filter_rule_match()` (with the inode's
     /// secid for `obj_*`, the task's for `subj_*`).
-    pub fn matches_with(
-        &self,
-        e: &Event<'_>,
-        lsm: &mut impl FnMut(LsmField, &str) -> bool,
-    ) -> bool {
-        let post_setattr = e.func == Func::PostSetattr;
-        if self.func.is_some_and(|f| f != e.func) && !post_setattr {
-            return false;
-        }
-        if matches!(e.func, Func::KeyCheck | Func::CriticalData) {
-            return self.func == Some(e.func) && self.matches_func_data(e);
-        }
-        if let Some(m) = self.mask {
-            let ok = if m.inverted {
-                m.bits & e.mask != 0
-            } else {
-                m.bits == e.mask
-            };
-            if !ok && !post_setattr {
-                return false;
-            }
-        }
-        if self.fsmagic.is_some_and(|m| m != e.fsmagic) {
-            return false;
-        }
-        if self.fsname.is_some_and(|n| n.as_bytes() != e.fsname) {
-            return false;
-        }
-        if self.fsuuid.is_some_and(|u| u != e.fsuuid) {
-            return false;
-        }
-        match self.subject {
-            Some(SubjectId::Uid(c)) if !c.holds(e.uid) => return false,
-            Some(SubjectId::Euid(c)) => {
-                let ok = if e.cap_setuid {
-                    c.holds(e.euid) || c.holds(e.suid) || c.holds(e.uid)
-                } else {
-                    c.holds(e.euid)
-                };
-                if !ok {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-        match self.group {
-            Some(SubjectGid::Gid(c)) if !c.holds(e.gid) => return false,
-            Some(SubjectGid::Egid(c)) => {
-                let ok = if e.cap_setgid {
-                    c.holds(e.egid) || c.holds(e.sgid) || c.holds(e.gid)
-                } else {
-                    c.holds(e.egid)
-                };
-                if !ok {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-        if self.fowner.is_some_and(|c| !c.holds(e.fowner)) {
-            return false;
-        }
-        if self.fgroup.is_some_and(|c| !c.holds(e.fgroup)) {
-            return false;
-        }
-        for field in LsmField::ALL {
-            if let Some(label) = &self.lsm[field as usize] {
-                if !lsm(field, label.as_str()) {
-                    return false;
-                }
-            }
-        }
-        true
+    fn matches_with(&self, e: &Event<'_>, lsm: &mut impl FnMut(LsmField, &str) -> bool) -> bool
+    where
+        Self: Sized,
+    {
+        matches_with(self, e, lsm)
+    }
+}
+
+impl PolicyRule for Rule {
+    fn core(&self) -> &RuleCore {
+        &self.core
     }
 
-    /// `ima_match_rule_data()`: for `KEY_CHECK` and `CRITICAL_DATA`.
-    fn matches_func_data(&self, e: &Event<'_>) -> bool {
-        if let Some(SubjectId::Uid(c)) = self.subject {
-            if !c.holds(e.uid) {
+    fn text(&self, field: TextField) -> Option<&str> {
+        match field {
+            TextField::FsName => self.fsname.as_ref().map(|s| s.as_str()),
+            TextField::Keyrings => self.keyrings.as_ref().map(OptList::as_str),
+            TextField::Label => self.label.as_ref().map(OptList::as_str),
+            TextField::Lsm(f) => self.lsm[f as usize].as_ref().map(|s| s.as_str()),
+        }
+    }
+
+    fn has_text(&self) -> bool {
+        self.fsname.is_some()
+            || self.keyrings.is_some()
+            || self.label.is_some()
+            || self.lsm.iter().any(Option::is_some)
+    }
+}
+
+fn matches_with(
+    r: &impl PolicyRule,
+    e: &Event<'_>,
+    lsm: &mut impl FnMut(LsmField, &str) -> bool,
+) -> bool {
+    let c = r.core();
+    let post_setattr = e.func == Func::PostSetattr;
+    if c.func.is_some_and(|f| f != e.func) && !post_setattr {
+        return false;
+    }
+    if matches!(e.func, Func::KeyCheck | Func::CriticalData) {
+        return c.func == Some(e.func) && matches_func_data(r, e);
+    }
+    if let Some(m) = c.mask {
+        let ok = if m.inverted {
+            m.bits & e.mask != 0
+        } else {
+            m.bits == e.mask
+        };
+        if !ok && !post_setattr {
+            return false;
+        }
+    }
+    if c.fsmagic.is_some_and(|m| m != e.fsmagic) {
+        return false;
+    }
+    let text = r.has_text();
+    if text
+        && r.text(TextField::FsName)
+            .is_some_and(|n| n.as_bytes() != e.fsname)
+    {
+        return false;
+    }
+    if c.fsuuid.is_some_and(|u| u != e.fsuuid) {
+        return false;
+    }
+    match c.subject {
+        Some(SubjectId::Uid(c)) if !c.holds(e.uid) => return false,
+        Some(SubjectId::Euid(c)) => {
+            let ok = if e.cap_setuid {
+                c.holds(e.euid) || c.holds(e.suid) || c.holds(e.uid)
+            } else {
+                c.holds(e.euid)
+            };
+            if !ok {
                 return false;
             }
         }
-        let list = match e.func {
-            Func::KeyCheck => self.keyrings,
-            Func::CriticalData => self.label,
-            _ => return false,
-        };
-        match (list, e.func_data) {
-            (None, _) => true,
-            (Some(_), None) => false,
-            (Some(list), Some(name)) => list.contains(name),
+        _ => {}
+    }
+    match c.group {
+        Some(SubjectGid::Gid(c)) if !c.holds(e.gid) => return false,
+        Some(SubjectGid::Egid(c)) => {
+            let ok = if e.cap_setgid {
+                c.holds(e.egid) || c.holds(e.sgid) || c.holds(e.gid)
+            } else {
+                c.holds(e.egid)
+            };
+            if !ok {
+                return false;
+            }
         }
+        _ => {}
+    }
+    if c.fowner.is_some_and(|c| !c.holds(e.fowner)) {
+        return false;
+    }
+    if c.fgroup.is_some_and(|c| !c.holds(e.fgroup)) {
+        return false;
+    }
+    if text {
+        for field in LsmField::ALL {
+            if let Some(label) = r.lsm_label(field) {
+                if !lsm(field, label) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// `ima_match_rule_data()`: for `KEY_CHECK` and `CRITICAL_DATA`.
+fn matches_func_data(r: &impl PolicyRule, e: &Event<'_>) -> bool {
+    if let Some(SubjectId::Uid(c)) = r.core().subject {
+        if !c.holds(e.uid) {
+            return false;
+        }
+    }
+    let list = match e.func {
+        Func::KeyCheck => r.text(TextField::Keyrings),
+        Func::CriticalData => r.text(TextField::Label),
+        _ => return false,
+    };
+    match (list, e.func_data) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(list), Some(name)) => list.as_bytes().split(|&b| b == b'|').any(|i| i == name),
     }
 }

@@ -1105,13 +1105,20 @@ fn index_gives_the_same_decisions_and_summary_tells_needs() {
     let mut storage = std::vec![0u32; n];
     assert!(FuncIndex::build(&p, &mut storage[..n - 1]).is_none());
     let index = FuncIndex::build(&p, &mut storage).unwrap();
-    assert_eq!(index.candidates(&storage, Func::KeyCheck), [0]);
-    assert_eq!(index.candidates(&storage, Func::BprmCheck), [1, 2]);
-    assert_eq!(index.candidates(&storage, Func::SetxattrCheck), [1, 3, 4]);
-    assert_eq!(
-        index.candidates(&storage, Func::PostSetattr),
-        [] as [u32; 0]
-    );
+    let cands = |func| {
+        index
+            .candidates(&storage, func)
+            .collect::<std::vec::Vec<_>>()
+    };
+    assert_eq!(cands(Func::KeyCheck), [0]);
+    assert_eq!(cands(Func::BprmCheck), [1, 2]);
+    assert_eq!(cands(Func::SetxattrCheck), [1, 3, 4]);
+    // POST_SETATTR walks every rule.
+    assert_eq!(cands(Func::PostSetattr), [0, 1, 2, 3, 4, 5, 6]);
+    // One index entry per rule, each in one list.
+    assert_eq!(n, p.len());
+    assert_eq!(index.list(&storage, ANY_FILE_LIST), [1]);
+    assert_eq!(index.list(&storage, Func::SetxattrCheck.index()), [3, 4]);
     assert_eq!(
         candidates(&p, Func::FileCheck).collect::<std::vec::Vec<_>>(),
         [1, 5]
@@ -1146,7 +1153,7 @@ fn index_gives_the_same_decisions_and_summary_tells_needs() {
     let s = PolicySummary::of(&rules(&["measure func=BPRM_CHECK"]));
     assert!(s.may_match_func(Func::BprmCheck) && !s.may_match_func(Func::FileCheck));
     assert!(!s.needs_cap_setuid);
-    assert_eq!(PolicySummary::of(&[]), PolicySummary::default());
+    assert_eq!(PolicySummary::of::<Rule>(&[]), PolicySummary::default());
     // ima_appraise_flag(): appraise rules naming a func, nothing else.
     let s = PolicySummary::of(&rules(&[
         "appraise func=MODULE_CHECK appraise_type=imasig",
@@ -1183,10 +1190,14 @@ fn hand_built_rules_are_validated() {
 
 #[test]
 fn rule_size_stays_bounded() {
-    // Inline strings dominate; keep an eye on the footprint per rule.
+    // A parsed rule holds its strings inline (a parse result); a stored
+    // rule is its core plus a pointer to the strings it has.
     let size = core::mem::size_of::<Rule>();
-    std::println!("size_of::<Rule>() = {size}");
+    let core = core::mem::size_of::<RuleCore>();
+    let stored = core::mem::size_of::<CompactRule<std::vec::Vec<u8>>>();
+    std::println!("size_of: Rule {size}, RuleCore {core}, CompactRule<Vec<u8>> {stored}");
     assert!(size <= 2200, "{size}");
+    assert!(stored <= 128, "{stored}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Which rules are consistent (`ima_validate_rule()`), on upstream's rule
 //! flags so the checks read as upstream's.
 
-use crate::rule::{Action, AppraiseType, Func, Rule, SubjectGid, SubjectId};
+use crate::rule::{Action, AppraiseType, Func, PolicyRule, Rule, SubjectGid, SubjectId, TextField};
 use crate::{MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
 
 // `ima_rule_entry.flags` bits (ima_policy.c and ima.h).
@@ -56,7 +56,8 @@ fn fail(slot: Slot, reason: &'static str) -> Result<(), Violation> {
 }
 
 /// Upstream's `entry->flags` for `r`.
-pub(crate) fn flags(r: &Rule) -> u32 {
+pub(crate) fn flags(rule: &impl PolicyRule) -> u32 {
+    let r = rule.core();
     let mut f = 0;
     let mut set = |cond: bool, bit: u32| {
         if cond {
@@ -72,9 +73,9 @@ pub(crate) fn flags(r: &Rule) -> u32 {
     set(r.fowner.is_some(), IMA_FOWNER);
     set(r.fsuuid.is_some(), IMA_FSUUID);
     set(r.pcr.is_some(), IMA_PCR);
-    set(r.fsname.is_some(), IMA_FSNAME);
-    set(r.keyrings.is_some(), IMA_KEYRINGS);
-    set(r.label.is_some(), IMA_LABEL);
+    set(rule.text(TextField::FsName).is_some(), IMA_FSNAME);
+    set(rule.text(TextField::Keyrings).is_some(), IMA_KEYRINGS);
+    set(rule.text(TextField::Label).is_some(), IMA_LABEL);
     set(r.appraise_algos.is_some(), IMA_VALIDATE_ALGOS);
     set(matches!(r.group, Some(SubjectGid::Gid(_))), IMA_GID);
     set(matches!(r.group, Some(SubjectGid::Egid(_))), IMA_EGID);
