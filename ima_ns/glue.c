@@ -682,34 +682,6 @@ int ima_ns_hooks_enable(void)
 
 /* --- helpers for static inlines and macros */
 
-void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
-{
-	struct inode *inode = file_inode(file);
-	vfsuid_t owner = i_uid_into_vfsuid(file_mnt_idmap(file), inode);
-	vfsgid_t group = i_gid_into_vfsgid(file_mnt_idmap(file), inode);
-
-	out->inode = inode;
-	out->fsmagic = inode->i_sb->s_magic;
-	out->fowner = from_kuid(&init_user_ns, vfsuid_into_kuid(owner));
-	out->fgroup = from_kgid(&init_user_ns, vfsgid_into_kgid(group));
-	out->fsname = inode->i_sb->s_type->name;
-	memcpy(out->fsuuid, &inode->i_sb->s_uuid, sizeof(out->fsuuid));
-	out->regular = S_ISREG(inode->i_mode);
-	out->readable = file->f_mode & FMODE_READ;
-	out->writable = file->f_mode & FMODE_WRITE;
-	out->last_writer = atomic_read(&inode->i_writecount) == 1;
-	out->ino = inode->i_ino;
-	out->dev_major = MAJOR(inode->i_sb->s_dev);
-	out->dev_minor = MINOR(inode->i_sb->s_dev);
-	out->mode = inode->i_mode;
-	out->iuid = i_uid_read(inode);
-	out->igid = i_gid_read(inode);
-	out->open_for_write = inode_is_open_for_write(inode);
-	out->created = file->f_mode & FMODE_CREATED;
-	out->size = i_size_read(inode);
-	out->xattrs = inode->i_opflags & IOP_XATTR;
-}
-
 /* What rules test about an inode with no open file (new files). */
 void ima_ns_inode_facts(struct mnt_idmap *idmap, struct inode *inode,
 			struct ima_ns_file_facts *out)
@@ -726,6 +698,25 @@ void ima_ns_inode_facts(struct mnt_idmap *idmap, struct inode *inode,
 	out->regular = S_ISREG(inode->i_mode);
 	out->ino = inode->i_ino;
 	out->mode = inode->i_mode;
+}
+
+/* What rules and templates test about an open file. */
+void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
+{
+	struct inode *inode = file_inode(file);
+
+	ima_ns_inode_facts(file_mnt_idmap(file), inode, out);
+	out->readable = file->f_mode & FMODE_READ;
+	out->writable = file->f_mode & FMODE_WRITE;
+	out->last_writer = atomic_read(&inode->i_writecount) == 1;
+	out->dev_major = MAJOR(inode->i_sb->s_dev);
+	out->dev_minor = MINOR(inode->i_sb->s_dev);
+	out->iuid = i_uid_read(inode);
+	out->igid = i_gid_read(inode);
+	out->open_for_write = inode_is_open_for_write(inode);
+	out->created = file->f_mode & FMODE_CREATED;
+	out->size = i_size_read(inode);
+	out->xattrs = inode->i_opflags & IOP_XATTR;
 }
 
 void ima_ns_task_facts(struct ima_ns_task_facts *out)

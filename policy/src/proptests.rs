@@ -68,6 +68,20 @@ fn opt_list(r: &mut Rng) -> OptList {
 }
 
 /// A rule with random fields, biased towards valid combinations.
+/// A random rule, with fewer conditions most of the time, so rules match
+/// now and then.
+fn matchable_rule(r: &mut Rng) -> Rule {
+    let mut rule = random_rule(r);
+    if r.pct(70) {
+        rule.fsname = None;
+        rule.fsuuid = None;
+        rule.fowner = None;
+        rule.fgroup = None;
+        rule.fsmagic = None;
+    }
+    rule
+}
+
 fn random_rule(r: &mut Rng) -> Rule {
     let action = r.pick(&Action::ALL);
     let mut rule = Rule::new(action);
@@ -345,15 +359,7 @@ fn indexed_evaluation_equals_linear() {
         let n = r.below(60) as usize;
         let mut rules = Vec::new();
         while rules.len() < n {
-            let mut rule = random_rule(&mut r);
-            // Fewer conditions, so rules match now and then.
-            if r.pct(70) {
-                rule.fsname = None;
-                rule.fsuuid = None;
-                rule.fowner = None;
-                rule.fgroup = None;
-                rule.fsmagic = None;
-            }
+            let rule = matchable_rule(&mut r);
             if rule.validate().is_ok() {
                 rules.push(rule);
             }
@@ -479,14 +485,7 @@ fn segmented_index_equals_linear() {
                 summary: PolicySummary::default(),
             };
             for _ in 0..r.below(25) {
-                let mut rule = random_rule(&mut r);
-                if r.pct(70) {
-                    rule.fsname = None;
-                    rule.fsuuid = None;
-                    rule.fowner = None;
-                    rule.fgroup = None;
-                    rule.fsmagic = None;
-                }
+                let rule = matchable_rule(&mut r);
                 if rule.validate().is_ok() {
                     seg.push(&rule);
                     all.push(rule);
