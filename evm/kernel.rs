@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! EVM in the module (upstream's `evm_main.c`, `evm_crypto.c`,
 //! `evm_secfs.c`): `security.evm` verified before appraisal trusts
 //! `security.ima`, metadata changes refused on files that do not verify,

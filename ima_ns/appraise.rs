@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Appraisal (upstream's `ima_appraise.c`) in every namespace whose policy
 //! asks for it: the file's digest, collected in the algorithm its
 //! `security.ima` names, against that value: a hash, or a signature

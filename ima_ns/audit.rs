@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Integrity audit records: `AUDIT_INTEGRITY_DATA` (1800) for appraisal
 //! failures and refused `security.ima` writes, `AUDIT_INTEGRITY_STATUS`
 //! (1804) for policy updates, `AUDIT_INTEGRITY_RULE` (1805) for the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A spinlock that is also taken from softirq context.
 //!
 //! `task_free` runs from an RCU callback, in softirq, so every process

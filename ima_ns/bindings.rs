@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Bindings to the C functions and types the `kernel` crate does not cover
 //! in 6.12 (securityfs, seq_file, TPM, shash), plus our own `glue.h`.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! File hashing with the kernel crypto API (accelerated, FPU-safe).
 
 use crate::bindings;

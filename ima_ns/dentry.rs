@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A dentry a hook or an open file lends us, with the calls EVM makes on
 //! it: its inode's metadata, raw xattr reads, and `security.evm` writes.
 

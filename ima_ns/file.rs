@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A borrowed `struct file`, as hooks receive it.
 
 use crate::bindings;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Entry points for the hook trampolines in `glue.c`.
 //!
 //! Each runs in the LSM hook's context with the arguments the LSM framework

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Per-inode integrity state (upstream's `iint`): which namespaces measured
 //! an inode, its digests, and the change cookie it had then. One cache for
 //! all namespaces, so a file is hashed once per algorithm until it changes,

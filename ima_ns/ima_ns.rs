@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! ima_ns.ko: the Integrity Measurement Architecture as a loadable Rust
 //! module, built toward per-namespace policies and measurement lists.
 //!

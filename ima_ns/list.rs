@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The measurement list: append-only, extended in list order into its
 //! anchor (the TPM for the host, a virtual PCR for a child namespace),
 //! readable while it grows.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The measurement path (upstream's `process_measurement()`), across the
 //! namespace tree: every namespace from the task's up to the host whose
 //! policy asks for the event records it; the file is hashed at most once

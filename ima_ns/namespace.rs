@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! IMA namespaces: the tree, configuration before activation, anchoring in
 //! the parent's list, and lifetime.
 //!

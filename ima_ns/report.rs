@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Events of namespaces in external mode, as records for their agents
 //! (the format is `ima_model`'s): who acted, on what, with which digests.
 //!

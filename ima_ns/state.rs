@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The module's global state: the host namespace, the registry of child
 //! namespaces, the task map, the inode cache and the hash transforms.
 //!

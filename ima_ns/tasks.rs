@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Which IMA namespace each task is in, and which it holds for children.
 //!
 //! A module cannot reserve a task security blob, so this is a tree keyed

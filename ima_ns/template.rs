@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Which template an entry is written in, and what a file event gives the
 //! template fields beyond its digest and name: `security.ima`,
 //! `security.evm`, the inode's owner and mode, and the xattrs EVM protects

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A wait queue whose sleepers wait for a condition, with a timeout, and
 //! that `poll()` can wait on: the kernel crate's `CondVar` (6.12) offers
 //! neither a killable timed wait nor a `poll_wait()` hook.

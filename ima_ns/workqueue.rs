@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The module's own workqueue: namespace teardown runs here, so it can
 //! sleep, and unloading drains it.
 

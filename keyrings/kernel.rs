@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! IMA and EVM keyrings: the host's `.ima` and `.evm`, one `.ima_ns<id>`
 //! and `.evm_ns<id>` per namespace, and signature verification against
 //! them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The external-model channel of one namespace: event records queued for
 //! its agent (`namespaces/<id>/events`), verdicts coming back
 //! (`namespaces/<id>/verdicts`), and the hooks that wait for them.

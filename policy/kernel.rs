@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The policy in force in a namespace and updates written to `policy`.
 //!
 //! Readers (every hook) take a reference to the current rule set; a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! What each file under `/sys/kernel/security/ima/` is, whose namespace it
 //! shows, who may open it, and what reads show and writes do.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `/sys/kernel/security/ima/`: the files upstream IMA serves, in its
 //! formats, each showing the opener's namespace; plus the namespace files
 //! (`ns_*`, `vpcr`, `for_children/`, `namespaces/<id>/`).

@@ -12,7 +12,7 @@
 # cannot be done at all.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 23
+tap_plan 25
 T=$(mktemp -d)
 CW="python3 $(dirname "$0")/concurrent_writes.py"
 
@@ -119,6 +119,15 @@ evmx_ok() {
 		[ "$(grep -c '^security.test1$' $EX)" = 1 ] && [ -z "$(sort $EX | uniq -d)" ]
 }
 tap_check "evm_xattrs, 8 threads on one fd: a new name added exactly once, the rest EEXIST" evmx_ok
+
+# --- EVM's flags (the opener's namespace's): bits only ever add up, 0 is
+# EINVAL; EVM_INIT_X509 and metadata writes, never the setup lock
+EF=$IMA/../integrity/evm/evm
+for mode in shared separate; do
+	$CW value $EF $mode 8 20 2 4 0 >$T/evm-$mode
+	evm_ok() { grep -qxE 'errnos=(EINVAL)?' $T/evm-$mode && [ "$(cat $EF)" = 6 ]; }
+	tap_check "evm, 8 threads ($mode fds): the flags are the union of the accepted writes (6)" evm_ok
+done
 
 # --- ns_unshare: each thread holds its own namespace for children
 live=$(cat $IMA/ns_live)

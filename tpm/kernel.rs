@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The kernel TPM driver: default chip, its PCR banks, read and extend.
 
 use crate::bindings;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The kernel's `enum hash_algo`, as a `security.ima` value names it.
 
 use ima_policy::HASH_ALGO_NAMES;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Appraisal's pure core: what a `security.ima` value says
 //! (`enum evm_ima_xattr_type`, `struct signature_v2_hdr`), which hash the
 //! file must be collected with (`ima_get_hash_algo()`), the decision of
@@ -10,6 +11,7 @@
 //! Everything here takes untrusted bytes (any file's xattr) and never
 //! panics on them (fuzzed: `fuzz/fuzz_targets/xattr.rs`).
 #![no_std]
+#![forbid(unsafe_code)]
 
 mod algo;
 mod verify;

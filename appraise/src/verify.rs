@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The appraisal decision of `xattr_verify()` and of the no-xattr path of
 //! `ima_appraise_measurement()` (ima_appraise.c, 6.12), up to the
 //! signature check, which needs the keyring: that is the caller's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `security.ima` values: `enum evm_ima_xattr_type`, `struct
 //! signature_v2_hdr`, `struct ima_file_id` (security/integrity/integrity.h).
 

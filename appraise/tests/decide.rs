@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `security.ima` parsing and the appraisal decision, against a value made
 //! by `evmctl ima_sign` and hand-made values for each upstream branch.
 

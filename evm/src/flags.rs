@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The securityfs `evm` file (`evm_read_key()`, `evm_write_key()`):
 //! `evm_initialized`'s bits and the rules for setting them.
 

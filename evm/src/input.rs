@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The bytes an EVM HMAC or signature covers (`evm_calc_hmac_or_hash()`,
 //! `hmac_add_misc()`): the value of each protected xattr the file has, in
 //! the list's order, then `struct h_misc`, then the filesystem UUID for

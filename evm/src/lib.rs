@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! EVM's pure core (upstream's `security/integrity/evm/`, 6.12): what a
 //! `security.evm` value says, which bytes its HMAC or signature covers
 //! (the protected xattrs in upstream's order, then `struct h_misc` and the
@@ -11,6 +12,7 @@
 //! untrusted bytes and never panics on them (fuzzed:
 //! `fuzz/fuzz_targets/evm.rs`).
 #![no_std]
+#![forbid(unsafe_code)]
 
 mod flags;
 mod input;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Which metadata changes EVM lets through (`evm_protect_xattr()`,
 //! `evm_inode_setxattr()`, `evm_inode_setattr()`), given the file's
 //! current EVM status. The refusal is `EPERM`, with the audit `op=` of

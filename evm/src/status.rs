@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `enum integrity_status` as EVM reports it, and what appraisal makes of
 //! it (`ima_appraise_measurement()`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `security.evm` values (`enum evm_ima_xattr_type`, `struct evm_xattr`,
 //! `struct signature_v2_hdr`), judged as `evm_verify_hmac()` judges them
 //! before computing anything.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The protected xattrs (`evm_config_default_xattrnames[]`) and writes to
 //! securityfs `evm_xattrs` (`evm_write_xattrs()`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Host tests of EVM's pure core against upstream's behaviour (6.12).
 
 use ima_evm::*;

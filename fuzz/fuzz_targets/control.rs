@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Fuzzes the parsers behind the other writable control files, with any
 //! bytes a writer can send: `for_children/template` (`Template::lookup`,
 //! `Template::parse_fmt`), `for_children/hash` (`HashAlgo::from_name`),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Fuzzes what EVM does with bytes others control: `security.evm` values
 //! (anyone with the disk), writes to securityfs `evm` and `evm_xattrs`
 //! (root). No panic; a classified value keeps its bytes; the flags only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Fuzzes `parse_line()` with what a writer of the `policy` file can send:
 //! every line parses or is rejected naming a token of the line; an
 //! accepted rule is consistent, reads back from its canonical form and can

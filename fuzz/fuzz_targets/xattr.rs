@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Fuzzes what appraisal does with a file's `security.ima`, which anyone
 //! who can write the file's xattrs (or the disk) controls: classifying,
 //! choosing the hash algorithm, parsing signature headers, deciding. No

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `for_children/model`: who decides about a namespace's events.
 //!
 //! ```text

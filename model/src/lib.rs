@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! External modeling of an IMA namespace: the settings a namespace is
 //! given in `for_children/model`, the event records its agent reads from
 //! `namespaces/<id>/events`, and the verdicts it writes to
@@ -43,6 +44,7 @@
 //! A verdict is one line, `<seq> allow` or `<seq> deny`.
 
 #![no_std]
+#![forbid(unsafe_code)]
 
 mod config;
 mod record;

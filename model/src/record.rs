@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Event records (see the crate documentation for the format).
 
 use core::fmt;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `namespaces/<id>/verdicts`: an agent's answers, one per line.
 
 /// An answer to the event with sequence number `seq`.

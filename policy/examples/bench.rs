@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Host benchmark: ns per event for linear vs. indexed evaluation, with
 //! policies of 1 to 100 000 rules that the event matches none of, over
 //! parsed rules and over the compact form the kernel stores.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Hash algorithm names (`hash_algo_name[]`, crypto/hash_info.c) and the
 //! `appraise_algos=` set built from them.
 

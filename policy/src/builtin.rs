@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Built-in policies selectable with `ima_policy=` / `ima_tcb`, written as
 //! policy lines in the order upstream's ima_policy.c lists the rules.
 //!

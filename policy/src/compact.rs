@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A rule as a rule set stores it: the fixed-size [`RuleCore`] inline and
 //! the rare strings packed out of line, in a buffer the caller allocates
 //! (empty, so no allocation, for a rule without strings).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Walking the rules for one event (`ima_match_policy()`) and what comes
 //! out of it.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! An event as the policy sees it: the arguments of `ima_match_policy()`
 //! reduced to plain values.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Evaluation through a per-func index, and a summary of what a rule set
 //! looks at. The crate does not allocate: the caller owns the index
 //! storage (one `u32` per rule) next to its rule set.

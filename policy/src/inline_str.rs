@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A fixed-capacity string stored inline, for rule values without `alloc`.
 
 use core::fmt;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The IMA policy language of Linux 6.12: parsing, validation, canonical
 //! form, matching.
 //!
@@ -81,6 +82,7 @@
 //! shows `appraise_type=sigv3` before `digest_type=verity` and its parser
 //! wants them the other way round.
 #![no_std]
+#![forbid(unsafe_code)]
 
 mod algo;
 mod builtin;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Parsing policy lines (`ima_parse_add_rule()` / `ima_parse_rule()`).
 //!
 //! Upstream's quirks are kept, since a policy must mean the same here as in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Randomised properties of the parser, the canonical form and the
 //! evaluators, with a small deterministic generator (no dependencies,
 //! reproducible).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A parsed policy rule (`struct ima_rule_entry`) and how it matches an
 //! event (`ima_match_rules()`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The canonical form `ima_policy_show()` prints.
 
 use crate::rule::{IdCond, IdOp, LsmField, PolicyRule, Rule, SubjectGid, SubjectId, TextField};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The built-in template names `template=` accepts (`builtin_templates[]`,
 //! security/integrity/ima/ima_template.c).
 

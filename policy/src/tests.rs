@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Unit tests: every token, every rejection, upstream's documented
 //! examples and built-in policies, matching and evaluation.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Which rules are consistent (`ima_validate_rule()`), on upstream's rule
 //! flags so the checks read as upstream's.
 

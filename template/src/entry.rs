@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! One measurement-list entry and its two list formats.
 
 use crate::field::c_str;

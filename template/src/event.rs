@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! What an event gives the template fields to encode: upstream's
 //! `struct ima_event_data`, as plain borrowed values.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Template fields: their ids, how each encodes an event
 //! (`ima_event*_init()` in `ima_template_lib.c`) and how the ASCII list
 //! shows it (`ima_show_template_*()`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The duplicate index of a measurement list (upstream's `ima_htable`):
 //! which (template digest, PCR) pairs the list holds, found in O(1).
 //!

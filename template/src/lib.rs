@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! IMA templates: how a measurement is encoded, hashed and listed.
 //!
 //! Byte for byte what upstream's `ima_template.c`, `ima_template_lib.c`,
@@ -42,6 +43,7 @@
 //! assert!(line.ends_with(" d-ng|n-ng|iuid sha256:ed7002b439e9ac845f22357d822bac1444730fbdb6016d3ec9432297b9ec9f73 /bin/true 0\n"));
 //! ```
 #![no_std]
+#![forbid(unsafe_code)]
 
 mod entry;
 mod event;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A short string stored inline: a template's name or format string.
 
 use core::fmt;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Where encoded bytes go: a seq_file, a buffer being filled, a counter.
 
 /// The sink refused bytes (its buffer is full).

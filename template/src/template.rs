@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Template descriptors (`ima_template.c`): the built-in templates, custom
 //! formats from `ima_template_fmt=`, encoding an event into template data,
 //! and the template digest (`ima_calc_field_array_hash()`).

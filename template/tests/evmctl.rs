@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Cross-check with ima-evm-utils: `evmctl ima_measurement` parses our
 //! binary lists, recomputes every entry's template digest in the SHA-1
 //! and SHA-256 banks from the template data, replays PCR 10 and compares

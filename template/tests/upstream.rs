@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Entries written by upstream IMA itself: `tests/upstream/entries-6.12.txt`
 //! is the ascii list a Linux 6.12 kernel with upstream IMA wrote for
 //! `tests/upstream/scenario.sh` (see `tests/upstream/capture.sh`). Each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Byte vectors for every built-in template.
 //!
 //! Expected bytes are assembled by hand here (not through the encoder),

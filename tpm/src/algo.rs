@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Hash algorithms IMA can use for file digests and PCR banks.
 
 /// A hash algorithm, with the identifiers the kernel and the TPM use for it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Fixed-size digests and a hasher over every supported algorithm.
 
 use crate::HashAlgo;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! PCR arithmetic: extend and boot_aggregate, as the TPM and upstream IMA
 //! compute them.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Command-line parsing: `ima-ns [--sysfs DIR] COMMAND [OPTIONS] [ARGS]`.
 //!
 //! Options take their value as the next argument or after `=`. `--sysfs`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The tool's error: what failed, the OS error, and a hint at the fix.
 //!
 //! Printed as `ima-ns: <what>: <strerror> (<hint>)`; the exit status is the

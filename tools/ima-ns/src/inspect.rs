@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `ima-ns list`, `show` and `id`: reading namespaces through securityfs.
 //!
 //! A privileged reader sees each descendant namespace as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `ima-ns run --key`: certificates into a pending namespace's keyring.
 //!
 //! The module names the keyring `.ima_ns<ID>` and lets the task holding

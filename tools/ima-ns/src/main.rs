@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `ima-ns`: runs a command in a new IMA namespace of ima_ns.ko and inspects
 //! namespaces, through the module's securityfs files.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `ima-ns model`: a reference agent for namespaces in external mode.
 //!
 //! It reads the namespace's event records (`namespaces/<id>/events`) and

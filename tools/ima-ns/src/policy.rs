@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! A policy for the pending namespace: read from a file or stdin, cut into
 //! writes the `policy` file protocol accepts.
 //!

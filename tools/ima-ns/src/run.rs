@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! `ima-ns run`: a command as the first member of a new IMA namespace.
 //!
 //! The module's interface works like `unshare(CLONE_NEWTIME)`: writing

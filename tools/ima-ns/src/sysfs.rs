@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The module's securityfs directory (`/sys/kernel/security/ima/`).
 //!
 //! Every file access of the tool goes through [`Sysfs`], which turns OS

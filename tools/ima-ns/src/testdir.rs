@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! Temporary directories standing in for securityfs in unit tests.
 
 use std::fs;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 //! The `ima-ns` binary against fake securityfs trees: exit statuses and
 //! messages as a caller sees them.
 
