@@ -90,7 +90,7 @@ tap_check "a policy file with a bad rule: EINVAL, none of its rules applied" \
 
 # --- CREDS_CHECK: the rules see the credentials exec gives, not the
 # caller's: uid 1000 running a setuid-root binary matches euid=0. (Upstream
-# 6.12 evaluates CREDS_CHECK before exec applies setuid; see README.)
+# 6.12 evaluates CREDS_CHECK before exec applies setuid; see Documentation/policy.md.)
 cp /bin/true $SCRATCH/suid-true
 cp /bin/true $SCRATCH/plain-true
 chmod 4755 $SCRATCH/suid-true

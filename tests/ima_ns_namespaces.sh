@@ -59,7 +59,7 @@ tap_check "evmctl ima_measurement validates the list against the vpcr" \
 tap_check "its binary_runtime_measurements_sha512 holds sha512 template digests replaying to the sha512 vpcr" \
 	bash -c "python3 $IMA_NS_TOP/tests/replay.py --bank sha512 $T/list-sha512.bin | head -n 1 | grep -qxF \"\$(grep '^sha512 ' $T/vpcr)\""
 
-# Anchors in the host list: digests of documented blobs (README).
+# Anchors in the host list: digests of documented blobs (Documentation/namespaces.md).
 start=$(printf 'ima-ns start\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\npolicy\n%s\n' "$id" "$(cat $T/policy)" | sha256sum | cut -d' ' -f1)
 ns_wait_live 0 || diag "namespaces still live: $(cat $IMA/ns_live)"
 end=$(printf 'ima-ns end\nid %s\n%s\n' "$id" "$(cat $T/vpcr)" | sha256sum | cut -d' ' -f1)
