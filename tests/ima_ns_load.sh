@@ -150,7 +150,7 @@ insmod $IMA_NS_TOP/tests/modules/ima_ns_trigger.ko leak=1
 kmemleak_report do_init_module >$T/control
 rmmod ima_ns_trigger
 echo clear >$KMEMLEAK
-tap_check "kmemleak reports the 64 bytes the test module leaks on purpose (control)" \
+tap_check "kmemleak reports the 64-byte objects the test module leaks on purpose (control)" \
 	grep -q 'size 64' $T/control
 module_range
 
