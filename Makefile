@@ -9,31 +9,45 @@
 #   make bench-upstream  the same workloads with no IMA, upstream IMA (tcb) and ima_ns.ko (tcb)
 #   make stress     load + faults test for STRESS_SECONDS (default 600) with kmemleak
 #
-# KDIR defaults to the cached test-kernel build; pass KDIR= to use another.
+# IMA_NS_KERNEL picks the kernel flavor (qemu/env.sh): test (6.12, debug;
+# the default), distro (7.3, IMA built in) or upstream (6.12 + IMA).
+# KDIR defaults to that flavor's cached build; pass KDIR= to use another
+# (a distribution's headers, see Documentation/requirements.md).
+# The module is built in build/<flavor>/tree, a copy of the sources: Kbuild
+# writes objects beside them, and each kernel needs its own.
 
 IMA_NS_CACHE ?= $(HOME)/.cache/ima-ns
-export IMA_NS_CACHE
+IMA_NS_KERNEL ?= test
+export IMA_NS_CACHE IMA_NS_KERNEL
 KDIR ?= $(shell bash qemu/build-kernel.sh)
 LLVM ?= -19
-KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \
-	HOSTRUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
-	BINDGEN=$(IMA_NS_CACHE)/tools/bin/bindgen
+BINDGEN ?= $(shell bash -c '. qemu/env.sh && echo $$BINDGEN_DIR/bin/bindgen')
+OUT := $(CURDIR)/build/$(IMA_NS_KERNEL)
+TREE := $(OUT)/tree
+KMAKE = $(MAKE) -C $(KDIR) M=$(TREE) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \
+	HOSTRUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc BINDGEN=$(BINDGEN)
 
-DEPS := $(CURDIR)/build/rustdeps
+DEPS := $(OUT)/rustdeps
 
-.PHONY: all modules deps bindings check lint run test bench bench-upstream stress clean
+.PHONY: all tree modules deps bindings check lint run test bench bench-upstream stress clean
 
 all: modules
 
-deps:
-	bash rustdeps/build.sh $(KDIR) $(DEPS)
+# rsync keeps mtimes, so an unchanged file is not rebuilt.
+tree:
+	mkdir -p $(TREE)
+	rsync -a --exclude=/.git --exclude=/Documentation --exclude=/fuzz \
+		--exclude-from=.gitignore ./ $(TREE)/
 
-bindings:
-	bash ima_ns/gen-bindings.sh $(KDIR)
+deps: tree
+	bash $(TREE)/rustdeps/build.sh $(KDIR) $(DEPS)
+
+bindings: tree
+	bash $(TREE)/ima_ns/gen-bindings.sh $(KDIR)
 
 modules: deps bindings tests/uring_openat
 	$(KMAKE) IMA_NS_RUSTFLAGS="$$(cat $(DEPS)/externs)" modules
-	$(KMAKE) M=$(CURDIR)/tests/modules modules
+	$(KMAKE) M=$(TREE)/tests/modules modules
 
 # A test helper for the guest, which runs the host's userspace read-only.
 tests/uring_openat: tests/uring_openat.c
@@ -64,6 +78,4 @@ stress:
 	bash qemu/stress.sh $(STRESS_SECONDS)
 
 clean:
-	-$(KMAKE) clean
-	-$(KMAKE) M=$(CURDIR)/tests/modules clean
-	rm -rf build rustdeps/rustdeps.o_shipped ima_ns/bindings_generated.rs tests/uring_openat
+	rm -rf build tests/uring_openat

@@ -26,12 +26,7 @@ if [ -f "$build/.ima-ns-built" ]; then
 	exit 0
 fi
 
-if [ ! -f "$src/Makefile" ]; then
-	echo "build-kernel: unpacking linux-source-6.12 into $src" >&2
-	rm -rf "$src.tmp" && mkdir -p "$src.tmp"
-	tar -C "$src.tmp" -xf /usr/src/linux-source-6.12.tar.xz
-	mv "$src.tmp/linux-source-6.12" "$src" && rmdir "$src.tmp"
-fi
+bash "$IMA_NS_TOP/qemu/fetch-linux-source.sh"
 
 mkdir -p "$build"
 kmake() { make -C "$src" O="$build" "${KMAKE_VARS[@]}" "$@"; }

@@ -17,6 +17,8 @@ mount -t ext4 /dev/vda /run/scratch
 hostname ima-ns-guest
 
 export IMA_NS_TOP=/run/ima-ns IMA_NS_SCRATCH=/run/scratch
+IMA_NS_KERNEL=$(cat /run/host/kernel)
+export IMA_NS_KERNEL
 cd "$IMA_NS_TOP"
 bash -c "$(cat /run/host/cmd)" >/run/host/output 2>&1 </dev/null
 echo $? >/run/host/status.tmp

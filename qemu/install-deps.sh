@@ -13,7 +13,7 @@ packages=(
 	# guest and test tools
 	qemu-system-x86 swtpm swtpm-tools busybox-static
 	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs attr fsverity
-	python3 util-linux xxd
+	python3 util-linux xxd rsync
 )
 
 missing=()
@@ -28,9 +28,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 		--no-install-recommends "${missing[@]}"
 fi
 
-# Debian's bindgen (0.60) is too old for the 6.12 Rust bindings.
-if ! "$IMA_NS_CACHE/tools/bin/bindgen" --version 2>/dev/null | grep -q 0.69.5; then
-	echo "install-deps: building bindgen-cli 0.69.5"
-	cargo install bindgen-cli --version 0.69.5 --locked \
-		--root "$IMA_NS_CACHE/tools"
-fi
+# Debian's bindgen (0.60) is too old: 6.12 builds with 0.69.5, 7.3 needs
+# at least 0.71.1. Each goes into its own directory (env.sh BINDGEN_DIR).
+for v in 0.69.5 0.71.1; do
+	dir=$IMA_NS_CACHE/tools/bindgen-$v
+	if ! "$dir/bin/bindgen" --version 2>/dev/null | grep -q "$v"; then
+		echo "install-deps: building bindgen-cli $v"
+		cargo install bindgen-cli --version "$v" --locked --root "$dir"
+	fi
+done

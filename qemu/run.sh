@@ -52,8 +52,10 @@ trap cleanup EXIT
 # The guest command. The repo is shared read-only on its own and mounted at
 # /run/ima-ns: its host path may be hidden in the guest (under /tmp).
 printf '%q ' "$@" >"$run/cmd"
-# The kernel build, for tests that load its bzImage (kexec_file_load).
+# The kernel build, for tests that load its bzImage (kexec_file_load), and
+# its flavor, which picks the module build the tests load.
 echo "$kdir" >"$run/kdir"
+echo "$IMA_NS_KERNEL" >"$run/kernel"
 
 tpm_args=()
 if $tpm; then

@@ -209,8 +209,8 @@ tap_check "... audited: type=1800 op=collect_data cause=failed-mprotect res=0" \
 	log_has "type=1800 .*op=collect_data cause=failed-mprotect comm=.* name=\"$D/unsigned\" .*res=0 errno=0 ima_ns=0"
 
 # --- MODULE_CHECK
-cp $IMA_NS_TOP/tests/modules/ima_ns_trigger.ko $D/signed.ko && sign rsa $D/signed.ko
-cp $IMA_NS_TOP/tests/modules/ima_ns_trigger.ko $D/unsigned.ko
+cp $MODDIR/tests/modules/ima_ns_trigger.ko $D/signed.ko && sign rsa $D/signed.ko
+cp $MODDIR/tests/modules/ima_ns_trigger.ko $D/unsigned.ko
 ima_policy_write "appraise func=MODULE_CHECK appraise_type=imasig" || bail "module policy"
 tap_check "MODULE_CHECK: an unsigned module is refused (EACCES)" expect EACCES insmod $D/unsigned.ko
 tap_check "MODULE_CHECK: the signed module loads" expect ok insmod $D/signed.ko

@@ -9,7 +9,7 @@
 tap_plan 24
 T=$(mktemp -d)
 EV="python3 $IMA_NS_TOP/tests/func_events.py"
-TRIGGER=$IMA_NS_TOP/tests/modules/ima_ns_trigger.ko
+TRIGGER=$MODDIR/tests/modules/ima_ns_trigger.ko
 [ -f $TRIGGER ] || bail "tests/modules/ima_ns_trigger.ko not built"
 
 # Fields of the entries named $1: "template digest [buf]".

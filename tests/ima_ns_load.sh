@@ -144,7 +144,7 @@ tap_check "kmemleak: nothing the module allocated is unreferenced (module loaded
 # The control: a leak planted by the test module is reported (then
 # cleared, so it cannot be mistaken for the module's later).
 MOD_LO="" MOD_HI=""
-insmod $IMA_NS_TOP/tests/modules/ima_ns_trigger.ko leak=1
+insmod $MODDIR/tests/modules/ima_ns_trigger.ko leak=1
 # Its init code is freed after the load, so the backtrace names only
 # the loader: any fresh 64-byte object leaked under do_init_module.
 kmemleak_report do_init_module >$T/control

@@ -4,7 +4,10 @@
 
 IMA=/sys/kernel/security/ima
 SCRATCH=${IMA_NS_SCRATCH:-/run/scratch}
-KO=${IMA_NS_TOP:?}/ima_ns.ko
+# The module built for the kernel the guest runs (Makefile: build/<flavor>/tree).
+IMA_NS_KERNEL=${IMA_NS_KERNEL:-test}
+MODDIR=${IMA_NS_TOP:?}/build/$IMA_NS_KERNEL/tree
+KO=$MODDIR/ima_ns.ko
 LIVEPATCH=/sys/kernel/livepatch/ima_ns
 
 _tap_n=0
