@@ -108,13 +108,11 @@ pub(crate) fn init() -> Result<BuiltinIma> {
         pcr,
         host,
     };
+    // EINVAL for all: insmod shows it as "Invalid parameters" (ENOENT
+    // would read "Unknown symbol in module"); the log says which and why.
     let s = ima_coexist::resolve(&params, Facts { builtin_ima }).map_err(|e: ParamError| {
         pr_err!("{}\n", e);
-        if e.is_missing() {
-            ENOENT
-        } else {
-            EINVAL
-        }
+        EINVAL
     })?;
     // The chosen strings are copied: a given directory name lives in the
     // parameter buffer, which `set_dir` writes.
@@ -198,7 +196,8 @@ pub(crate) fn critical_data(name: &[u8], blob: &[u8]) -> Result {
 
 /// Host mode `ima`: records the load in built-in IMA's list, which also
 /// proves its policy records label `ima-ns` (else namespaces could start
-/// and end unseen by the host's verifier: the load is refused).
+/// and end unseen by the host's verifier: the load is refused, `EINVAL`,
+/// which insmod shows as "Invalid parameters").
 pub(crate) fn record_load() -> Result {
     let s = get();
     let mut blob = crate::list::DataBuf(KVec::new());
@@ -213,11 +212,13 @@ pub(crate) fn record_load() -> Result {
             kernel::time::Ktime::ktime_get().to_ns()
         ),
     );
-    critical_data(b"ima-ns:load", &blob.0).inspect_err(|e| {
-        if *e == ENOENT {
+    critical_data(b"ima-ns:load", &blob.0).map_err(|e| {
+        if e == ENOENT {
             pr_err!("host=ima: built-in IMA's policy does not measure label ima-ns; add the rule \"measure func=CRITICAL_DATA label=ima-ns\" (or boot with ima_policy=critical_data), or load with host=own\n");
+            EINVAL
         } else {
             pr_err!("host=ima: recording the load in built-in IMA's list failed: {:?}\n", e);
+            e
         }
     })
 }

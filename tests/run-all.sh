@@ -37,8 +37,9 @@ out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
 run_one() { # SCRIPT INDEX
 	local t=$1 o=$out_dir/$2 args start
-	# A script may ask for a different machine ("# qemu-args: -n").
-	read -r -a args <<<"$(sed -n 's/^# qemu-args: //p' "$t")"
+	# A script may ask for a different machine ("# qemu-args: -n"), also
+	# for one kernel flavor only ("# qemu-args-distro: -a ima_policy=tcb").
+	read -r -a args <<<"$(sed -n "s/^# qemu-args: //p; s/^# qemu-args-${IMA_NS_KERNEL:-test}: //p" "$t" | xargs)"
 	start=$SECONDS
 	bash qemu/run.sh -t 1500 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
 	echo $? >"$o.rc"

@@ -131,14 +131,6 @@ pub enum ParamError {
     HostImaMissing,
 }
 
-impl ParamError {
-    /// Whether the kernel lacks something (`ENOENT`) rather than the
-    /// parameter being wrong (`EINVAL`).
-    pub const fn is_missing(self) -> bool {
-        matches!(self, Self::HostImaMissing)
-    }
-}
-
 impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
