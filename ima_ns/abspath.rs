@@ -104,7 +104,7 @@ fn absolute(file: &File<'_>, buf: &mut [u8]) -> Option<Range<usize>> {
     let base = buf.as_mut_ptr();
     // SAFETY: the file is valid (`File` invariant); its `f_path` is fixed
     // for the life of the file.
-    let path = unsafe { core::ptr::addr_of!((*file.as_ptr()).f_path) };
+    let path = unsafe { crate::compat::file_path(file.as_ptr()) };
     let f = D_ABSOLUTE_PATH.load(Ordering::Acquire);
     let p = if f != 0 {
         // SAFETY: `f` is the entry of `d_absolute_path()` (checked against

@@ -344,6 +344,11 @@ pub(crate) fn write_hash(file: &File<'_>, algo: KernelHashAlgo, digest: &[u8]) -
 fn failure(n: &ImaNamespace, hashed: &mut Hashed<'_>, op: &str, cause: &str, detail: &str) {
     let file = hashed.file();
     let name = hashed.name().unwrap_or(b"");
+    let verdict = if mode() == Mode::Enforce {
+        "denied"
+    } else {
+        "allowed: ima_appraise is not enforce"
+    };
     pr_notice!(
         "namespace {}: {} cause={}{} name=\"{}\" ({})\n",
         n.id,
@@ -351,11 +356,7 @@ fn failure(n: &ImaNamespace, hashed: &mut Hashed<'_>, op: &str, cause: &str, det
         cause,
         detail,
         kernel::str::BStr::from_bytes(name),
-        if mode() == Mode::Enforce {
-            "denied"
-        } else {
-            "allowed: ima_appraise is not enforce"
-        }
+        verdict
     );
     crate::audit::integrity_data(Some(file), name, op, cause, n.id);
 }

@@ -53,7 +53,7 @@ impl<T> BhSpinLock<T> {
     pub(crate) fn new(
         value: T,
         name: &'static kernel::str::CStr,
-        key: &'static kernel::sync::LockClassKey,
+        key: crate::compat::LockKey,
     ) -> impl PinInit<Self> {
         pin_init!(Self { lock <- SpinLock::new(value, name, key) })
     }
@@ -74,7 +74,7 @@ impl<T> Deref for BhGuard<'_, T> {
     }
 }
 
-impl<T> DerefMut for BhGuard<'_, T> {
+impl<T: Unpin> DerefMut for BhGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.guard
     }

@@ -21,6 +21,9 @@
 )]
 
 use kernel::ffi;
+// bindgen 0.71 (7.x) derives pin-init's `MaybeZeroable` on every struct.
+#[cfg(kernel_7)]
+use pin_init::MaybeZeroable;
 
 type __kernel_size_t = usize;
 type __kernel_ssize_t = isize;

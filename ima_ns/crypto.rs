@@ -105,7 +105,7 @@ impl ShashDesc<'_> {
             // SAFETY: the descriptor is initialised (type invariant);
             // `chunk` is valid for its length, which fits u32.
             kernel::error::to_result(unsafe {
-                bindings::crypto_shash_update(self.ptr(), chunk.as_ptr(), chunk.len() as u32)
+                bindings::ima_ns_shash_update(self.ptr(), chunk.as_ptr(), chunk.len() as u32)
             })?;
         }
         Ok(())
@@ -117,7 +117,7 @@ impl ShashDesc<'_> {
         // SAFETY: the descriptor is initialised; `out` has room for the
         // digest (type invariant).
         kernel::error::to_result(unsafe {
-            bindings::crypto_shash_final(self.ptr(), out.as_mut_ptr())
+            bindings::ima_ns_shash_final(self.ptr(), out.as_mut_ptr())
         })?;
         Ok((out, self.shash.digest_size()))
     }

@@ -92,9 +92,7 @@ impl<'a> Dentry<'a> {
             };
             match xattr_result(n) {
                 Ok(Some(n)) => {
-                    // SAFETY: `n <= size` bytes were written; `u8` needs
-                    // no drop.
-                    unsafe { value.set_len(n.min(size)) };
+                    crate::compat::truncate_copy(&mut value, n.min(size));
                     return Ok(Some(value));
                 }
                 Ok(None) => return Ok(None),

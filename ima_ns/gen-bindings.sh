@@ -10,7 +10,7 @@ out=$here/bindings_generated.rs
 allow=(
 	--allowlist-function 'ima_ns_.*'
 	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|O_WRONLY|O_NONBLOCK|ENODATA|EOPNOTSUPP|ENOKEY|EKEYREJECTED|__this_module'
-	--allowlist-function 'kernel_read|crypto_shash_update|crypto_shash_final'
+	--allowlist-function 'kernel_read'
 	--allowlist-function 'tpm_default_chip|tpm_pcr_extend|tpm_pcr_read|put_device'
 	--allowlist-function 'securityfs_create_dir|securityfs_create_file|securityfs_remove'
 	--allowlist-function 'seq_open|seq_read|seq_lseek|seq_release|seq_write'
@@ -26,14 +26,17 @@ allow=(
 
 cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$KDIR/rust/bindings/.bindings_generated.rs.cmd")
 cmd=${cmd%%; sed *}                                   # drop the kernel's post-processing
-read -r -a words <<<"$cmd"
+# The kernel's own build wrote this command for a shell: let a shell split
+# and unquote it (Kbuild escapes '#' as $(pound) in .cmd files).
+cmd=${cmd//\$(pound)/#}
+eval "words=($cmd)"
 args=()
 for w in "${words[@]:2}"; do                        # skip bindgen and its input
 	case "$w" in
 	-Wp,-MMD,*) ;;                                     # no dep file
+	--with-attribute-custom-enum=*) ;;                 # CFI encodings (7.x): not for our enums
 	rust/bindings/bindings_generated.rs) args+=("$out.tmp") ;;
 	--) args+=("${allow[@]}" --) ;;
-	\'*\') args+=("${w:1:${#w}-2}") ;;                   # unquote '.*'
 	*) args+=("$w") ;;
 	esac
 done

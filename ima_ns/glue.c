@@ -44,6 +44,7 @@
 #include <crypto/public_key.h>
 #include <linux/audit.h>
 
+#include "compat.h"
 #include "glue.h"
 
 MODULE_INFO(livepatch, "Y");
@@ -865,8 +866,8 @@ void ima_ns_cred_subject(const struct cred *cred, bool want_caps,
 	out->sgid = from_kgid(&init_user_ns, cred->sgid);
 	/* As ima_match_rules(): current's capabilities, whatever cred is. */
 	if (want_caps) {
-		out->cap_setuid = has_capability_noaudit(current, CAP_SETUID);
-		out->cap_setgid = has_capability_noaudit(current, CAP_SETGID);
+		out->cap_setuid = ima_ns_current_has_cap(CAP_SETUID);
+		out->cap_setgid = ima_ns_current_has_cap(CAP_SETGID);
 	}
 }
 
@@ -958,6 +959,17 @@ int ima_ns_shash_init(struct shash_desc *desc, struct crypto_shash *tfm)
 {
 	desc->tfm = tfm;
 	return crypto_shash_init(desc);
+}
+
+/* Exported functions in 6.12, static inline wrappers of finup in 7.x. */
+int ima_ns_shash_update(struct shash_desc *desc, const u8 *data, unsigned int len)
+{
+	return crypto_shash_update(desc, data, len);
+}
+
+int ima_ns_shash_final(struct shash_desc *desc, u8 *out)
+{
+	return crypto_shash_final(desc, out);
 }
 
 const void *ima_ns_current_task(void)
@@ -1103,8 +1115,7 @@ int ima_ns_verify_signature(struct key *keyring, u32 keyid, const char *hash_alg
 		goto out;
 	}
 	pks.hash_algo = hash_algo;
-	pks.digest = (u8 *)digest;
-	pks.digest_size = digest_len;
+	ima_ns_pks_set_digest(&pks, digest, digest_len);
 	pks.s = (u8 *)sig;
 	pks.s_size = sig_len;
 	ret = verify_signature(key, &pks);
@@ -1190,7 +1201,7 @@ void ima_ns_audit_msg(int type, struct inode *inode, const char *fname,
 	if (inode) {
 		audit_log_format(ab, " dev=");
 		ima_ns_audit_untrusted(ab, inode->i_sb->s_id);
-		audit_log_format(ab, " ino=%lu", inode->i_ino);
+		audit_log_format(ab, " ino=%llu", (unsigned long long)inode->i_ino);
 	}
 	audit_log_format(ab, " res=%d errno=0 ima_ns=%llu", !result, ns);
 	audit_log_end(ab);
@@ -1351,8 +1362,7 @@ struct dentry *ima_ns_securityfs_integrity_dir(struct dentry *sibling, bool *cre
 	*created = !IS_ERR(d);
 	if (*created || PTR_ERR(d) != -EEXIST)
 		return d;
-	d = lookup_one_len_unlocked("integrity", sibling->d_parent,
-				    strlen("integrity"));
+	d = ima_ns_lookup_noperm("integrity", sibling->d_parent);
 	if (!IS_ERR(d) && d_is_negative(d)) {
 		dput(d);
 		return ERR_PTR(-ENOENT);

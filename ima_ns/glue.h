@@ -142,6 +142,8 @@ struct crypto_shash *ima_ns_shash_alloc(const char *name);
 void ima_ns_shash_free(struct crypto_shash *tfm);
 size_t ima_ns_shash_descsize(struct crypto_shash *tfm);
 int ima_ns_shash_init(struct shash_desc *desc, struct crypto_shash *tfm);
+int ima_ns_shash_update(struct shash_desc *desc, const u8 *data, unsigned int len);
+int ima_ns_shash_final(struct shash_desc *desc, u8 *out);
 
 /*
  * Appraisal (ima_ns/appraise.rs, keyrings/kernel.rs). Keyrings: NULL and

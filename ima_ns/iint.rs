@@ -258,9 +258,7 @@ fn retain<T: Copy>(v: &mut KVec<T>, keep: impl Fn(&T) -> bool) {
             kept += 1;
         }
     }
-    // SAFETY: `kept <= len`, the first `kept` elements are initialised,
-    // and the elements dropped from the end are `Copy` (no destructor).
-    unsafe { v.set_len(kept) };
+    crate::compat::truncate_copy(v, kept);
 }
 
 /// One inode's state; the mutex serialises its measurement, so concurrent

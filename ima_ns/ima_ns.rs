@@ -17,6 +17,7 @@ mod audit;
 mod bh;
 mod bindings;
 mod coexist;
+mod compat;
 mod crypto;
 mod dentry;
 #[path = "../evm/kernel.rs"]
@@ -48,10 +49,20 @@ use ima_tpm::HashAlgo;
 use namespace::ImaNamespace;
 use state::ImaState;
 
+// 7.x renamed `author` (see compat.rs for the other differences).
+#[cfg(not(kernel_7))]
 module! {
     type: ImaNsModule,
     name: "ima_ns",
     author: "ima-ns developers",
+    description: "Integrity Measurement Architecture with IMA namespaces",
+    license: "GPL",
+}
+#[cfg(kernel_7)]
+module! {
+    type: ImaNsModule,
+    name: "ima_ns",
+    authors: ["ima-ns developers"],
     description: "Integrity Measurement Architecture with IMA namespaces",
     license: "GPL",
 }

@@ -13,7 +13,6 @@ use ima_tpm::{Digest, HashAlgo};
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::Mutex;
-use kernel::time::Ktime;
 
 /// PCR IMA extends by default (`CONFIG_IMA_MEASURE_PCR_IDX`): a child
 /// namespace's entries name it, and its virtual PCR stands for it. The
@@ -323,9 +322,9 @@ impl MeasurementList {
         match &self.anchor {
             Anchor::Tpm(Some(tpm)) => {
                 let values = m.extend_values(&self.bank_algos)?;
-                let start = Ktime::ktime_get();
+                let start = crate::compat::Instant::now();
                 let r = tpm.extend(m.pcr, &values);
-                let ns = (Ktime::ktime_get() - start).to_ns().max(0) as u64;
+                let ns = start.elapsed_ns().max(0) as u64;
                 self.extends.fetch_add(1, Ordering::Relaxed);
                 self.extend_ns.fetch_add(ns, Ordering::Relaxed);
                 self.extend_ns_max.fetch_max(ns, Ordering::Relaxed);

@@ -506,7 +506,7 @@ impl Drop for NsRef {
     fn drop(&mut self) {
         // SAFETY: taken once, here; `self.0` is not used afterwards.
         let arc = unsafe { ManuallyDrop::take(&mut self.0) };
-        if let Some(last) = arc.into_unique_or_drop() {
+        if let Some(last) = Arc::into_unique_or_drop(arc) {
             let last = Arc::from(last);
             match workqueue::queue() {
                 // Cannot be queued already: this was the last reference.

@@ -51,7 +51,7 @@ impl Keyring {
     /// or secondary trusted keys.
     pub(crate) fn new(purpose: Purpose, id: u64, restrict_trusted: bool) -> Result<Self> {
         let display = NameDisplay(purpose, id);
-        let name = CString::try_from_fmt(kernel::fmt!("{display}"))?;
+        let name = CString::try_from_fmt(format_args!("{display}"))?;
         let mut err = 0;
         // SAFETY: `name` is NUL-terminated; `err` is a valid out-pointer.
         let k = unsafe {

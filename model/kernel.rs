@@ -12,6 +12,7 @@
 //! counts it and tells the agent with an `ima-ns-lost` line; in enforce
 //! mode the event waits for room, and on timeout gets the fail mode.
 
+use crate::compat::Disp;
 use crate::waitq::{WaitQueue, Woken};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
@@ -195,7 +196,7 @@ impl Channel {
             FailMode::Deny => Verdict::Deny,
             FailMode::Allow => Verdict::Allow,
         };
-        let start = kernel::time::Ktime::ktime_get();
+        let start = crate::compat::Instant::now();
         let pending = loop {
             let mut inner = self.inner.lock();
             let reply = enforce && self.agent.load(Ordering::Acquire);
@@ -232,7 +233,7 @@ impl Channel {
                 break pending;
             }
             // Full. Observe: drop it, visibly. Enforce: wait for room.
-            let elapsed = kernel::time::ktime_ms_delta(kernel::time::Ktime::ktime_get(), start);
+            let elapsed = start.elapsed_ms();
             let left = i64::from(timeout_ms) - elapsed;
             if !reply || left <= 0 {
                 let seq = inner.lose();
@@ -251,7 +252,7 @@ impl Channel {
                     ns_id,
                     seq,
                     timeout_ms,
-                    fail
+                    Disp(fail)
                 );
                 return Ok(failed);
             }
@@ -273,7 +274,7 @@ impl Channel {
             }
             return Ok(Verdict::Allow);
         };
-        let elapsed = kernel::time::ktime_ms_delta(kernel::time::Ktime::ktime_get(), start);
+        let elapsed = start.elapsed_ms();
         let left = (i64::from(timeout_ms) - elapsed).max(1) as u32;
         let woken = self.wq.wait(
             || pending.state.load(Ordering::Acquire) != WAITING,
@@ -302,23 +303,24 @@ impl Channel {
                     "namespace {}: agent gone before answering event {}: fail mode {}\n",
                     ns_id,
                     pending.seq,
-                    fail
+                    Disp(fail)
                 );
                 failed
             }
             _ => {
                 self.stats.timeouts.fetch_add(1, Ordering::Relaxed);
+                let killed = if woken == Woken::Signal {
+                    " (killed)"
+                } else {
+                    ""
+                };
                 pr_warn!(
                     "namespace {}: no verdict for event {} in {} ms{}: fail mode {}\n",
                     ns_id,
                     pending.seq,
                     timeout_ms,
-                    if woken == Woken::Signal {
-                        " (killed)"
-                    } else {
-                        ""
-                    },
-                    fail
+                    killed,
+                    Disp(fail)
                 );
                 failed
             }
@@ -333,7 +335,7 @@ impl Channel {
             pr_warn!(
                 "namespace {}: enforcing with no agent connected: fail mode {} until one reads events\n",
                 ns_id,
-                fail
+                Disp(fail)
             );
         }
         failed

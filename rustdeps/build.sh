@@ -7,7 +7,8 @@
 # cargo build the crates (and sha1/sha2 and their deps) with exactly those
 # flags. Kbuild then gets:
 #   OUT/externs              --extern/-L flags for the module crate
-#   rustdeps/rustdeps.o_shipped   all the crates' code, one relocatable object
+#   rustdeps/rustdeps.o      all the crates' code, one relocatable object, which
+#                            Kbuild links as a prebuilt object (7.x has no _shipped)
 set -euo pipefail
 KDIR=$(cd "$1" && pwd)
 OUT=$2
@@ -23,7 +24,19 @@ cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$OUT/probe/.probe.o.cmd")
 cmd=${cmd%% ; *}
 read -r -a words <<<"$cmd"
 flags=()
+prev=
 for w in "${words[@]}"; do
+	# The library path of the kernel's core/kernel crates: `./rust/` in
+	# 6.12 (relative to KDIR), `-L <absolute path>` in 7.3.
+	if [ "$prev" = -L ]; then
+		case "$w" in
+		/*) flags+=(-L "$w") ;;
+		./*) flags+=(-L "$KDIR/${w#./}") ;;
+		esac
+		prev=
+		continue
+	fi
+	prev=$w
 	case "$w" in
 	-C*|-Z*|--sysroot=*)
 		case "$w" in
@@ -31,7 +44,6 @@ for w in "${words[@]}"; do
 		*) flags+=("$w") ;;
 		esac ;;
 	@./*) flags+=("@$KDIR/${w#@./}") ;;
-	./rust/) flags+=(-L "$KDIR/rust") ;;
 	esac
 done
 
@@ -52,8 +64,8 @@ for rlib in "$rel"/deps/*.rlib; do
 	mkdir -p "$d" && (cd "$d" && llvm-ar-19 x "$rlib")
 done
 ld.lld-19 -r -o "$OUT/rustdeps.o" $(find "$OUT/objs" -name '*.o' | sort)
-cmp -s "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o_shipped" ||
-	cp "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o_shipped"
+cmp -s "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o" ||
+	cp "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o"
 {
 	for c in ima_policy ima_template ima_tpm ima_model ima_appraise ima_evm ima_coexist; do printf -- '--extern %s=%s ' "$c" "$rel/lib$c.rlib"; done
 	printf -- '-L dependency=%s\n' "$rel/deps"

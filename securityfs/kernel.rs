@@ -21,7 +21,6 @@ use ima_template::{Entry, Overflow, Sink};
 use ima_tpm::HashAlgo;
 use kernel::ffi::c_char;
 use kernel::prelude::*;
-use kernel::uaccess::UserSlice;
 
 /// A seq_file being filled by a `show` callback.
 struct SeqSink(*mut bindings::seq_file);
@@ -275,7 +274,7 @@ unsafe extern "C" fn ima_write(
     // At most a page per write, as upstream; writers loop for the rest.
     let chunk = len.min(kernel::page::PAGE_SIZE - 1);
     let mut text = KVec::new();
-    if let Err(e) = UserSlice::new(buf as usize, chunk).read_all(&mut text, GFP_KERNEL) {
+    if let Err(e) = crate::compat::user_slice(buf as usize, chunk).read_all(&mut text, GFP_KERNEL) {
         if w.spec.kind == Kind::Policy {
             w.poison();
         }
@@ -342,7 +341,7 @@ unsafe extern "C" fn events_read(
 ) -> isize {
     // SAFETY: VFS calls read on an open `events` file.
     let (ns, flags) = unsafe { (events_ns(file), (*file).f_flags) };
-    let mut out = UserSlice::new(buf as usize, len).writer();
+    let mut out = crate::compat::user_slice(buf as usize, len).writer();
     match ns.model.read(&mut out, flags & bindings::O_NONBLOCK != 0) {
         Ok(n) => n as isize,
         Err(e) => e.to_errno() as isize,

@@ -211,14 +211,14 @@ unsafe extern "C" fn namespaces_iterate(
     let Some(reader) = Reader::current() else {
         return 0; // unloading: nothing to show
     };
-    // SAFETY: the VFS passes a valid context for the call.
-    let pos = unsafe { (*ctx).pos };
+    // SAFETY: the VFS passes a valid context for the call. A copy keeps
+    // every field the kernel version has (`count` and `dt_flags_mask` in
+    // 7.x) but the actor.
+    let mut inner = unsafe { core::ptr::read(ctx) };
+    inner.actor = Some(filter_actor);
     // INVARIANT: `ctx` first, `outer` valid for this call.
     let mut f = Filter {
-        ctx: bindings::dir_context {
-            actor: Some(filter_actor),
-            pos,
-        },
+        ctx: inner,
         outer: ctx,
         reader,
     };

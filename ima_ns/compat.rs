@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+//! What differs between the `kernel` crates of Linux 6.12 and 7.x, in one
+//! place: the rest of the module is written once for both.
+//!
+//! Kbuild sets `--cfg kernel_7` on a 7.x tree (see `Kbuild`); every
+//! `cfg(kernel_7)` of the module is in this file, `bindings.rs` and the
+//! crate root's `module!`.
+
+use crate::bindings;
+use kernel::prelude::*;
+use kernel::uaccess::UserSlice;
+
+/// Shows a value of the pure crates (which implement
+/// `core::fmt::Display`) in `pr_*!`: 7.x formats through its own
+/// `kernel::fmt::Display`, which a foreign type cannot implement.
+pub(crate) struct Disp<T>(pub(crate) T);
+
+#[cfg(not(kernel_7))]
+impl<T: core::fmt::Display> core::fmt::Display for Disp<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[cfg(kernel_7)]
+impl<T: core::fmt::Display> kernel::fmt::Display for Disp<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// The lock-class key argument of the `kernel` crate's lock constructors:
+/// pinned in 7.x.
+#[cfg(not(kernel_7))]
+pub(crate) type LockKey = &'static kernel::sync::LockClassKey;
+#[cfg(kernel_7)]
+pub(crate) type LockKey = Pin<&'static kernel::sync::LockClassKey>;
+
+/// A monotonic clock reading.
+#[derive(Clone, Copy)]
+pub(crate) struct Instant(
+    #[cfg(not(kernel_7))] kernel::time::Ktime,
+    #[cfg(kernel_7)] kernel::time::Instant<kernel::time::Monotonic>,
+);
+
+impl Instant {
+    pub(crate) fn now() -> Self {
+        #[cfg(not(kernel_7))]
+        return Self(kernel::time::Ktime::ktime_get());
+        #[cfg(kernel_7)]
+        return Self(kernel::time::Instant::now());
+    }
+
+    /// Nanoseconds since `self`.
+    pub(crate) fn elapsed_ns(&self) -> i64 {
+        #[cfg(not(kernel_7))]
+        return (kernel::time::Ktime::ktime_get() - self.0).to_ns();
+        #[cfg(kernel_7)]
+        return self.0.elapsed().as_nanos();
+    }
+
+    /// Milliseconds since `self`.
+    pub(crate) fn elapsed_ms(&self) -> i64 {
+        self.elapsed_ns() / 1_000_000
+    }
+}
+
+/// Shortens `v` to `len` elements; `T: Copy`, so nothing is dropped.
+pub(crate) fn truncate_copy<T: Copy>(v: &mut KVec<T>, len: usize) {
+    #[cfg(not(kernel_7))]
+    if len < v.len() {
+        // SAFETY: `len < v.len()`: the first `len` elements are
+        // initialised, and those cut off are `Copy` (no destructor).
+        unsafe { v.set_len(len) };
+    }
+    #[cfg(kernel_7)]
+    v.truncate(len);
+}
+
+/// A user-memory range, for the file operations' `buf, len`.
+pub(crate) fn user_slice(addr: usize, len: usize) -> UserSlice {
+    #[cfg(not(kernel_7))]
+    return UserSlice::new(addr, len);
+    #[cfg(kernel_7)]
+    return UserSlice::new(kernel::uaccess::UserPtr::from_addr(addr), len);
+}
+
+/// `&file->f_path` (inside an anonymous union in 7.x).
+///
+/// # Safety
+///
+/// `file` points to a valid `struct file`.
+pub(crate) unsafe fn file_path(file: *const bindings::file) -> *const bindings::path {
+    #[cfg(not(kernel_7))]
+    // SAFETY: `file` is valid, as the caller promises.
+    return unsafe { core::ptr::addr_of!((*file).f_path) };
+    #[cfg(kernel_7)]
+    // SAFETY: `file` is valid, as the caller promises.
+    return unsafe { core::ptr::addr_of!((*file).__bindgen_anon_1.f_path) };
+}
