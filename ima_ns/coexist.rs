@@ -111,7 +111,7 @@ pub(crate) fn init() -> Result<BuiltinIma> {
     // EINVAL for all: insmod shows it as "Invalid parameters" (ENOENT
     // would read "Unknown symbol in module"); the log says which and why.
     let s = ima_coexist::resolve(&params, Facts { builtin_ima }).map_err(|e: ParamError| {
-        pr_err!("{}\n", e);
+        pr_err!("{}\n", crate::compat::Disp(e));
         EINVAL
     })?;
     // The chosen strings are copied: a given directory name lives in the
@@ -194,6 +194,18 @@ pub(crate) fn critical_data(name: &[u8], blob: &[u8]) -> Result {
     }
 }
 
+/// [`critical_data`] for an event that may happen more than once a boot
+/// (a load, the hooks going off): built-in IMA lists the same bytes under
+/// the same name only once, so the time since boot is appended.
+pub(crate) fn critical_data_event(name: &[u8], text: &[u8]) -> Result {
+    let mut blob = crate::list::DataBuf(KVec::with_capacity(text.len() + 40, GFP_KERNEL)?);
+    blob.0.extend_from_slice(text, GFP_KERNEL)?;
+    // SAFETY: no preconditions.
+    let now = unsafe { bindings::ima_ns_boottime_ns() };
+    core::fmt::Write::write_fmt(&mut blob, format_args!("\nboottime_ns {now}\n")).map_err(|_| ENOMEM)?;
+    critical_data(name, &blob.0)
+}
+
 /// Host mode `ima`: records the load in built-in IMA's list, which also
 /// proves its policy records label `ima-ns` (else namespaces could start
 /// and end unseen by the host's verifier: the load is refused, `EINVAL`,
@@ -201,18 +213,17 @@ pub(crate) fn critical_data(name: &[u8], blob: &[u8]) -> Result {
 pub(crate) fn record_load() -> Result {
     let s = get();
     let mut blob = crate::list::DataBuf(KVec::new());
-    // The time since boot makes each load's entry distinct.
-    let _ = core::fmt::Write::write_fmt(
+    core::fmt::Write::write_fmt(
         &mut blob,
         format_args!(
-            "ima-ns load\nhost {}\ndir {}\nkeyring_prefix {}\nloaded_ns {}\n",
+            "ima-ns load\nhost {}\ndir {}\nkeyring_prefix {}",
             s.host.name(),
             s.dir(),
             s.keyring_prefix(),
-            kernel::time::Ktime::ktime_get().to_ns()
         ),
-    );
-    critical_data(b"ima-ns:load", &blob.0).map_err(|e| {
+    )
+    .map_err(|_| ENOMEM)?;
+    critical_data_event(b"ima-ns:load", &blob.0).map_err(|e| {
         if e == ENOENT {
             pr_err!("host=ima: built-in IMA's policy does not measure label ima-ns; add the rule \"measure func=CRITICAL_DATA label=ima-ns\" (or boot with ima_policy=critical_data), or load with host=own\n");
             EINVAL

@@ -739,6 +739,11 @@ int ima_ns_builtin_critical_data(const char *name, const void *buf, size_t len)
 	return ima_ns_critical_data("ima-ns", name, buf, len, false, NULL, 0);
 }
 
+u64 ima_ns_boottime_ns(void)
+{
+	return ktime_get_boottime_ns();
+}
+
 void ima_ns_publish_settings(const char *dir, const char *keyring_prefix,
 			     int pcr, const char *host)
 {

@@ -306,6 +306,8 @@ void ima_ns_builtin_ima_release(void);
  * label ima-ns (or no IMA), else its error.
  */
 int ima_ns_builtin_critical_data(const char *name, const void *buf, size_t len);
+/* ktime_get_boottime_ns(): makes repeated critical-data events distinct. */
+u64 ima_ns_boottime_ns(void);
 /* Shows the settings in use under /sys/module/ima_ns/parameters. */
 void ima_ns_publish_settings(const char *dir, const char *keyring_prefix,
 			     int pcr, const char *host);

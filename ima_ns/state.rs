@@ -154,7 +154,7 @@ impl ImaState {
     /// With `host=ima`, the host's go to built-in IMA's list instead.
     pub(crate) fn record_buffer(&self, ns: &ImaNamespace, name: &[u8], bytes: &[u8]) -> Result {
         if ns.is_host() && crate::coexist::get().host_is_builtin() {
-            return crate::coexist::critical_data(name, bytes);
+            return crate::coexist::critical_data_event(name, bytes);
         }
         let digest = self.hashers.get(ns.algo())?.hash_buf(bytes)?;
         let mut event = EventData::new(&digest, name);
