@@ -140,7 +140,12 @@ impl kernel::Module for ImaNsModule {
             return Err(EINVAL);
         }
         abspath::resolve();
-        // Declared first, dropped last: everything below may queue work.
+        // Before anything touches the TPM: a directory that cannot be made
+        // (taken by built-in IMA) refuses the load with no PCR extended.
+        // Its files answer ENODEV until the state is published below.
+        let dir = securityfs::ImaDir::create()?;
+        // Declared before the state, dropped after it: everything below
+        // may queue work.
         let queue = workqueue::OwnedQueue::new()?;
         let tpm = tpm::Tpm::default_chip()?;
         let has_tpm = tpm.is_some();
@@ -156,7 +161,6 @@ impl kernel::Module for ImaNsModule {
         // `drop`, which runs only after the hooks are disabled (the
         // livepatch holds a module reference while enabled).
         unsafe { state::publish(&st) };
-        let dir = securityfs::ImaDir::create().inspect_err(|_| state::withdraw())?;
         if coexist::get().host_is_builtin() {
             coexist::record_load().inspect_err(|_| state::withdraw())?;
         }
