@@ -106,6 +106,33 @@ char ima_ns_param_x509[256] = "";
 module_param_string(ima_x509, ima_ns_param_x509, sizeof(ima_ns_param_x509), 0444);
 MODULE_PARM_DESC(ima_x509, "DER X.509 certificate loaded into the host's .ima keyring at load");
 
+/*
+ * Coexistence with built-in IMA: empty (or pcr=-1) means "choose": the
+ * defaults depend on whether the kernel has IMA (coexist/src/lib.rs).
+ * Rust reads these once at init; the chosen values are written back, so
+ * /sys/module/ima_ns/parameters shows what the module uses.
+ */
+char ima_ns_param_securityfs_dir[33] = "";
+module_param_string(securityfs_dir, ima_ns_param_securityfs_dir,
+		    sizeof(ima_ns_param_securityfs_dir), 0444);
+MODULE_PARM_DESC(securityfs_dir,
+	"securityfs directory (default: ima when free, else ima-ns)");
+
+char ima_ns_param_keyring_prefix[17] = "";
+module_param_string(keyring_prefix, ima_ns_param_keyring_prefix,
+		    sizeof(ima_ns_param_keyring_prefix), 0444);
+MODULE_PARM_DESC(keyring_prefix,
+	"keyring names are <prefix>ima, <prefix>evm, <prefix>ima_ns<id> (default: '.' without built-in IMA, else '.ima_ns.')");
+
+int ima_ns_param_pcr = -1;
+module_param_named(pcr, ima_ns_param_pcr, int, 0444);
+MODULE_PARM_DESC(pcr, "PCR of the host list, 8-15 (default: 10 without built-in IMA, else 15)");
+
+char ima_ns_param_host[8] = "";
+module_param_string(host, ima_ns_param_host, sizeof(ima_ns_param_host), 0444);
+MODULE_PARM_DESC(host,
+	"own: the module measures the host itself; ima: built-in IMA does, the module runs namespaces (default: own without built-in IMA, else ima)");
+
 /* --- hook trampolines: same signatures as the bpf_lsm_* stubs they replace */
 
 /* As ima_bprm_check(): BPRM_CHECK with the caller's credentials. */
@@ -544,21 +571,18 @@ static int ima_ns_kernel_module_request(char *kmod_name)
 	return 0;
 }
 
-/* The namespace an IMA or EVM keyring belongs to, from its name: ".ima"
- * and ".evm" are the host's, ".ima_ns<id>" and ".evm_ns<id>" a namespace's. Userspace cannot create keyrings
- * whose name starts with '.', so the name cannot be forged. */
+/*
+ * The namespace an IMA or EVM keyring of ours belongs to, from its name
+ * (<prefix>ima, <prefix>ima_ns<id>, ...; see keyring_prefix). The prefix
+ * starts with '.', and userspace cannot create keyrings whose name starts
+ * with '.', so the name cannot be forged.
+ */
 static bool ima_ns_keyring_owner(const struct key *key, u64 *id)
 {
 	const char *d = key->description;
 
-	if (key->type != &key_type_keyring || !d ||
-	    (strncmp(d, ".ima", 4) && strncmp(d, ".evm", 4)))
-		return false;
-	if (!d[4]) {
-		*id = 0;
-		return true;
-	}
-	return !strncmp(d + 4, "_ns", 3) && !kstrtou64(d + 7, 10, id);
+	return key->type == &key_type_keyring && d &&
+	       ima_ns_rust_keyring_owner(d, strlen(d), id);
 }
 
 /*
@@ -679,6 +703,57 @@ int ima_ns_hooks_enable(void)
 	else
 		pr_info("ima_ns: lock=1: measurement cannot be turned off, the module cannot be unloaded\n");
 	return 0;
+}
+
+/* --- built-in IMA, found at run time */
+
+typedef int (*ima_ns_critical_data_fn)(const char *event_label,
+				       const char *event_name,
+				       const void *buf, size_t buf_len,
+				       bool hash, u8 *digest, size_t digest_len);
+/* Set once at init, cleared at unload; NULL without built-in IMA. */
+static ima_ns_critical_data_fn ima_ns_critical_data;
+
+bool ima_ns_builtin_ima_probe(void)
+{
+	/*
+	 * By name, not symbol_get(ima_measure_critical_data): that would
+	 * need the declaration, a static inline without CONFIG_IMA.
+	 * vmlinux symbols take no module reference.
+	 */
+	ima_ns_critical_data = __symbol_get("ima_measure_critical_data");
+	return ima_ns_critical_data;
+}
+
+void ima_ns_builtin_ima_release(void)
+{
+	if (ima_ns_critical_data)
+		__symbol_put("ima_measure_critical_data");
+	ima_ns_critical_data = NULL;
+}
+
+int ima_ns_builtin_critical_data(const char *name, const void *buf, size_t len)
+{
+	if (!ima_ns_critical_data)
+		return -ENOENT;
+	return ima_ns_critical_data("ima-ns", name, buf, len, false, NULL, 0);
+}
+
+u64 ima_ns_boottime_ns(void)
+{
+	return ktime_get_boottime_ns();
+}
+
+void ima_ns_publish_settings(const char *dir, const char *keyring_prefix,
+			     int pcr, const char *host)
+{
+	kernel_param_lock(THIS_MODULE);
+	strscpy(ima_ns_param_securityfs_dir, dir, sizeof(ima_ns_param_securityfs_dir));
+	strscpy(ima_ns_param_keyring_prefix, keyring_prefix,
+		sizeof(ima_ns_param_keyring_prefix));
+	ima_ns_param_pcr = pcr;
+	strscpy(ima_ns_param_host, host, sizeof(ima_ns_param_host));
+	kernel_param_unlock(THIS_MODULE);
 }
 
 /* --- helpers for static inlines and macros */

@@ -33,6 +33,11 @@ extern bool ima_ns_param_read_policy;
 extern char ima_ns_param_appraise[16];
 extern bool ima_ns_param_keyring_restrict;
 extern char ima_ns_param_x509[256];
+/* Coexistence with built-in IMA (ima_ns/coexist.rs, Documentation/coexistence.md). */
+extern char ima_ns_param_securityfs_dir[33];
+extern char ima_ns_param_keyring_prefix[17];
+extern int ima_ns_param_pcr;
+extern char ima_ns_param_host[8];
 
 /* What a policy rule and the inode cache need to know about an open file. */
 struct ima_ns_file_facts {
@@ -285,6 +290,27 @@ int ima_ns_rust_setattr(struct dentry *dentry, bool changes);
 void ima_ns_rust_post_setattr(struct dentry *dentry, bool changed);
 /* Access by name to the IMA keyring of namespace id: 0 or -EACCES. */
 int ima_ns_rust_keyring_permission(u64 id);
+/* The namespace whose IMA or EVM keyring is named name[0..len], if it is one of ours. */
+bool ima_ns_rust_keyring_owner(const char *name, size_t len, u64 *id);
+
+/*
+ * Built-in IMA, found at run time (no link-time dependency: the module
+ * loads on kernels without it). probe: whether ima_measure_critical_data()
+ * is exported, taking it if so; release: gives it back (at unload).
+ */
+bool ima_ns_builtin_ima_probe(void);
+void ima_ns_builtin_ima_release(void);
+/*
+ * ima_measure_critical_data("ima-ns", name, buf, len, false, NULL, 0):
+ * 0 if built-in IMA listed it, -ENOENT if its policy has no rule for
+ * label ima-ns (or no IMA), else its error.
+ */
+int ima_ns_builtin_critical_data(const char *name, const void *buf, size_t len);
+/* ktime_get_boottime_ns(): makes repeated critical-data events distinct. */
+u64 ima_ns_boottime_ns(void);
+/* Shows the settings in use under /sys/module/ima_ns/parameters. */
+void ima_ns_publish_settings(const char *dir, const char *keyring_prefix,
+			     int pcr, const char *host);
 
 /* func values shared with Rust: upstream's enum ima_hooks. */
 #define IMA_NS_FILE_CHECK 1

@@ -571,6 +571,27 @@ fn xattr_changed(st: &ImaState, inode: *mut bindings::inode) {
     }
 }
 
+/// Whether `name[..len]` names one of the module's keyrings; its
+/// namespace in `*id`.
+#[no_mangle]
+pub(crate) extern "C" fn ima_ns_rust_keyring_owner(
+    name: *const kernel::ffi::c_char,
+    len: usize,
+    id: *mut u64,
+) -> bool {
+    // SAFETY: glue passes a key description of `len` bytes and a valid
+    // out-pointer.
+    let name = unsafe { core::slice::from_raw_parts(name.cast::<u8>(), len) };
+    match crate::keyrings::owner(name) {
+        Some(owner) => {
+            // SAFETY: as above.
+            unsafe { *id = owner };
+            true
+        }
+        None => false,
+    }
+}
+
 /// Name lookups of namespace `owner`'s IMA keyring (`key_permission`, for
 /// references the task does not possess). Atomic context possible: only
 /// the task map's spinlock is taken.

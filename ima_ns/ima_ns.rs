@@ -12,9 +12,11 @@ use kernel::prelude::*;
 
 mod abspath;
 mod appraise;
+mod anchor_sink;
 mod audit;
 mod bh;
 mod bindings;
+mod coexist;
 mod compat;
 mod crypto;
 mod dentry;
@@ -72,6 +74,8 @@ struct ImaNsModule {
     _state: Pin<KBox<ImaState>>,
     queue: workqueue::OwnedQueue,
     _dir: securityfs::ImaDir,
+    // Last: built-in IMA's critical-data entry point, used until the end.
+    _builtin: coexist::BuiltinIma,
 }
 
 /// A NUL-padded module parameter as a string.
@@ -130,8 +134,18 @@ impl kernel::Module for ImaNsModule {
             EINVAL
         })?;
 
+        let builtin = coexist::init()?;
+        if coexist::get().host_is_builtin() && !policy.is_empty() {
+            pr_err!("ima_policy={}: with host=ima the host's policy is built-in IMA's (its ima_policy= boot parameter, its policy file)\n", policy);
+            return Err(EINVAL);
+        }
         abspath::resolve();
-        // Declared first, dropped last: everything below may queue work.
+        // Before anything touches the TPM: a directory that cannot be made
+        // (taken by built-in IMA) refuses the load with no PCR extended.
+        // Its files answer ENODEV until the state is published below.
+        let dir = securityfs::ImaDir::create()?;
+        // Declared before the state, dropped after it: everything below
+        // may queue work.
         let queue = workqueue::OwnedQueue::new()?;
         let tpm = tpm::Tpm::default_chip()?;
         let has_tpm = tpm.is_some();
@@ -147,25 +161,34 @@ impl kernel::Module for ImaNsModule {
         // `drop`, which runs only after the hooks are disabled (the
         // livepatch holds a module reference while enabled).
         unsafe { state::publish(&st) };
-        let dir = securityfs::ImaDir::create().inspect_err(|_| state::withdraw())?;
+        if coexist::get().host_is_builtin() {
+            coexist::record_load().inspect_err(|_| state::withdraw())?;
+        }
         // SAFETY: glue's livepatch table is static and complete.
         kernel::error::to_result(unsafe { bindings::ima_ns_hooks_enable() }).inspect_err(|e| {
             pr_err!("enabling the hooks failed: {:?}\n", e);
             state::withdraw();
         })?;
+        let co = coexist::get();
         pr_info!(
-            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {}, appraise {}, keyring .ima{})\n",
+            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {}, appraise {}, keyring {}ima{}; securityfs {}, built-in IMA {}, host {}, PCR {})\n",
             algo.name(),
             template.name(),
             if policy.is_empty() { "none" } else { policy },
             if has_tpm { "yes" } else { "none" },
             appraise_mode,
-            if keyrings::restrict_host() { " restricted to trusted keys" } else { "" }
+            co.keyring_prefix(),
+            if keyrings::restrict_host() { " restricted to trusted keys" } else { "" },
+            co.dir(),
+            if co.builtin_ima { "yes" } else { "no" },
+            if co.host_is_builtin() { "ima (built-in IMA keeps the host list)" } else { "own" },
+            co.pcr
         );
         Ok(Self {
             _state: st,
             queue,
             _dir: dir,
+            _builtin: builtin,
         })
     }
 }

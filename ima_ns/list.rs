@@ -14,7 +14,9 @@ use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::Mutex;
 
-/// PCR IMA extends by default (`CONFIG_IMA_MEASURE_PCR_IDX`).
+/// PCR IMA extends by default (`CONFIG_IMA_MEASURE_PCR_IDX`): a child
+/// namespace's entries name it, and its virtual PCR stands for it. The
+/// host's list uses the `pcr=` setting (`ima_ns/coexist.rs`).
 pub(crate) const IMA_PCR: u32 = 10;
 
 /// The algorithm a bank's template digests are in: its own, or SHA-1
@@ -49,6 +51,7 @@ impl Measurement {
         template: TemplateRef,
         data: KVec<u8>,
         bank_algos: &[Option<HashAlgo>],
+        pcr: u32,
         violation: bool,
     ) -> Result<KBox<Self>> {
         let digest = |algo: HashAlgo| -> Result<Digest> {
@@ -72,7 +75,7 @@ impl Measurement {
         sha1_bytes.copy_from_slice(sha1.as_bytes());
         Ok(KBox::new(
             Self {
-                pcr: IMA_PCR,
+                pcr,
                 violation,
                 template,
                 data,
@@ -142,8 +145,11 @@ impl core::fmt::Write for DataBuf {
 
 /// Where a list's PCR lives.
 pub(crate) enum Anchor {
-    /// The host namespace: PCR 10 of the TPM, if the system has one.
+    /// The host namespace: PCR 10 (`pcr=`) of the TPM, if the system has one.
     Tpm(Option<Tpm>),
+    /// The host namespace with `host=ima`: built-in IMA keeps the host's
+    /// list; this one stays empty and takes no entries.
+    Builtin,
     /// A child namespace: one virtual PCR per bank of [`VIRTUAL_BANKS`],
     /// extended exactly as a TPM would.
     Virtual,
@@ -181,6 +187,8 @@ pub(crate) struct MeasurementList {
     #[pin]
     inner: Mutex<ListInner>,
     anchor: Anchor,
+    /// The PCR its entries name and extend.
+    pcr: u32,
     /// Algorithm of each bank entries carry a template digest for.
     bank_algos: KVec<Option<HashAlgo>>,
     count: AtomicUsize,
@@ -208,13 +216,19 @@ impl MeasurementList {
                     vpcr.push(Digest::zero(algo), GFP_KERNEL)?;
                 }
             }
+            Anchor::Builtin => {}
         }
+        let pcr = match anchor {
+            Anchor::Virtual => IMA_PCR,
+            _ => crate::coexist::get().pcr,
+        };
         Ok(pin_init!(Self {
             inner <- new_mutex!(
                 ListInner { entries: KVVec::new(), index: KVVec::new(), indexed: 0, vpcr },
                 "ima_ns_list"
             ),
             anchor,
+            pcr,
             bank_algos,
             count: AtomicUsize::new(0),
             tpm_errors: AtomicUsize::new(0),
@@ -228,8 +242,13 @@ impl MeasurementList {
     pub(crate) fn tpm(&self) -> Option<&Tpm> {
         match &self.anchor {
             Anchor::Tpm(tpm) => tpm.as_ref(),
-            Anchor::Virtual => None,
+            Anchor::Virtual | Anchor::Builtin => None,
         }
+    }
+
+    /// The PCR the list extends.
+    pub(crate) fn pcr(&self) -> u32 {
+        self.pcr
     }
 
     /// A new entry with template digests for this list's banks.
@@ -239,7 +258,7 @@ impl MeasurementList {
         data: KVec<u8>,
         violation: bool,
     ) -> Result<KBox<Measurement>> {
-        Measurement::new(template, data, &self.bank_algos, violation)
+        Measurement::new(template, data, &self.bank_algos, self.pcr, violation)
     }
 
     /// Whether entries carry template digests for `algo`: SHA-1 always
@@ -274,6 +293,11 @@ impl MeasurementList {
     /// Appends `m` and extends its PCR in every bank, unless an equal entry
     /// is already listed.
     pub(crate) fn append(&self, m: KBox<Measurement>) -> Result {
+        if matches!(self.anchor, Anchor::Builtin) {
+            // Nothing should get here: the host has no rules in host=ima.
+            pr_err!("host=ima: the host's list is built-in IMA's; entry not listed\n");
+            return Err(EPERM);
+        }
         let mut guard = self.inner.lock();
         let inner = &mut *guard;
         let hash = m.key_hash();
@@ -317,7 +341,7 @@ impl MeasurementList {
                     );
                 }
             }
-            Anchor::Tpm(None) => {}
+            Anchor::Tpm(None) | Anchor::Builtin => {}
             Anchor::Virtual => {
                 let values = m.extend_values(&self.bank_algos)?;
                 for (pcr, value) in inner.vpcr.iter_mut().zip(values.iter()) {
@@ -341,6 +365,7 @@ impl MeasurementList {
             }
             // As upstream without a TPM: entries listed, nothing extended.
             Anchor::Tpm(None) => return out.write_str("anchor none\n"),
+            Anchor::Builtin => return out.write_str("anchor ima\n"),
             Anchor::Tpm(Some(tpm)) => tpm,
         };
         out.write_str("anchor tpm\nbanks")?;
@@ -364,7 +389,8 @@ impl MeasurementList {
             out,
             "extend_usecs_max {}",
             self.extend_ns_max.load(Ordering::Relaxed) / 1000
-        )
+        )?;
+        writeln!(out, "pcr {}", self.pcr)
     }
 
     /// Entry `index`, if the list has it.

@@ -141,6 +141,12 @@ impl ImaNamespace {
             template,
             model: ima_model::ModelConfig::default(),
         };
+        if crate::coexist::get().host_is_builtin() {
+            // Built-in IMA keeps the host's list and policy.
+            let ns = Self::build(0, None, config, Rules::new(), Anchor::Builtin)?;
+            ns.active.store(true, Ordering::Release);
+            return Ok(ns);
+        }
         let ns = Self::build(0, None, config, rules, Anchor::Tpm(tpm))?;
         ns.active.store(true, Ordering::Release);
         ns.add_boot_aggregate()?;
@@ -340,8 +346,11 @@ impl ImaNamespace {
         for rule in self.policy.current().iter() {
             let _ = write!(blob, "{rule}");
         }
-        let digest = blob.finish(parent.algo())?;
-        parent.record(&digest, anchor_name(b"start", self.id).as_bytes())?;
+        crate::anchor_sink::record(
+            parent,
+            anchor_name(b"start", self.id).as_bytes(),
+            blob.bytes()?,
+        )?;
         self.active.store(true, Ordering::Release);
         pr_info!("namespace {} active (parent {})\n", self.id, parent.id);
         Ok(())
@@ -357,8 +366,11 @@ impl ImaNamespace {
                 for d in vpcr.iter() {
                     let _ = write!(blob, "{} {:x}\n", d.algo().name(), d);
                 }
-                let digest = blob.finish(parent.algo())?;
-                parent.record(&digest, anchor_name(b"end", self.id).as_bytes())
+                crate::anchor_sink::record(
+                    parent,
+                    anchor_name(b"end", self.id).as_bytes(),
+                    blob.bytes()?,
+                )
             });
             if let Err(e) = recorded {
                 pr_err!(
@@ -391,13 +403,14 @@ impl ImaNamespace {
                 for (i, pcr) in pcrs.iter_mut().enumerate() {
                     *pcr = tpm.pcr_read(i as u32, bank)?;
                 }
-                // A module can be reloaded; PCR 10 keeps what earlier
-                // instances extended, and this list will not replay to it.
-                let ima_pcr = tpm.pcr_read(crate::list::IMA_PCR, HashAlgo::Sha1)?;
-                if ima_pcr != Digest::zero(HashAlgo::Sha1) {
+                // A module can be reloaded; its PCR keeps what earlier
+                // instances (or, beside built-in IMA, the boot chain)
+                // extended, and this list will not replay to it.
+                let pcr = self.list.pcr();
+                if tpm.pcr_read(pcr, HashAlgo::Sha1)? != Digest::zero(HashAlgo::Sha1) {
                     pr_warn!(
-                        "PCR {} is not zero at load: it holds earlier extends (a previous load of this module?); this fresh list replays to it only after the earlier lists\n",
-                        crate::list::IMA_PCR
+                        "PCR {} is not zero at load: it holds earlier extends (a previous load of this module, or the boot chain's); this fresh list replays to it only from that value\n",
+                        pcr
                     );
                 }
                 boot_aggregate(bank, &pcrs).map_err(|_| EINVAL)?
@@ -437,11 +450,12 @@ impl Blob {
         &self.bytes
     }
 
-    fn finish(self, algo: HashAlgo) -> Result<Digest> {
+    /// The text, unless an allocation failed while writing it.
+    fn bytes(&self) -> Result<&[u8]> {
         if self.failed {
             return Err(ENOMEM);
         }
-        Ok(Digest::of(algo, &[&self.bytes]))
+        Ok(&self.bytes)
     }
 }
 

@@ -151,7 +151,11 @@ impl ImaState {
     /// Appends an `ima-buf` entry named `name` holding `bytes` to `ns`'s
     /// list: events the module itself reports (hooks off and on, an
     /// agent's model state), with the bytes a verifier needs in the list.
+    /// With `host=ima`, the host's go to built-in IMA's list instead.
     pub(crate) fn record_buffer(&self, ns: &ImaNamespace, name: &[u8], bytes: &[u8]) -> Result {
+        if ns.is_host() && crate::coexist::get().host_is_builtin() {
+            return crate::coexist::critical_data_event(name, bytes);
+        }
         let digest = self.hashers.get(ns.algo())?.hash_buf(bytes)?;
         let mut event = EventData::new(&digest, name);
         event.buf = Some(bytes);

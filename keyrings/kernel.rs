@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! IMA and EVM keyrings: the host's `.ima` and `.evm`, one `.ima_ns<id>`
-//! and `.evm_ns<id>` per namespace, and signature verification against
+//! and `.evm_ns<id>` per namespace (names after `keyring_prefix=`), and signature verification against
 //! them.
 //!
 //! The keyring lookup and `verify_signature()` are the kernel's
@@ -23,10 +23,10 @@ pub(crate) enum Purpose {
 }
 
 impl Purpose {
-    const fn prefix(self) -> &'static str {
+    const fn coexist(self) -> ima_coexist::KeyringPurpose {
         match self {
-            Self::Ima => ".ima",
-            Self::Evm => ".evm",
+            Self::Ima => ima_coexist::KeyringPurpose::Ima,
+            Self::Evm => ima_coexist::KeyringPurpose::Evm,
         }
     }
 }
@@ -122,17 +122,25 @@ pub(crate) fn may_access(current: u64, for_children: Option<(u64, bool)>, owner:
     current == owner || for_children.is_some_and(|(id, active)| id == owner && !active)
 }
 
-/// Displays a keyring's name (`.ima`, `.ima_ns<id>`, `.evm`, ...).
+/// Displays a keyring's name (`.ima`, `.ima_ns<id>`, `.evm`, ...; with
+/// `keyring_prefix=` beside built-in IMA `.ima_ns.ima`, ...).
 #[derive(Clone, Copy)]
 pub(crate) struct NameDisplay(Purpose, u64);
 
 impl core::fmt::Display for NameDisplay {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.1 {
-            0 => f.write_str(self.0.prefix()),
-            id => write!(f, "{}_ns{id}", self.0.prefix()),
-        }
+        let name = ima_coexist::KeyringName {
+            prefix: crate::coexist::get().keyring_prefix(),
+            purpose: self.0.coexist(),
+            id: self.1,
+        };
+        core::fmt::Display::fmt(&name, f)
     }
+}
+
+/// The namespace whose keyring is named `name`, if it is one of ours.
+pub(crate) fn owner(name: &[u8]) -> Option<u64> {
+    ima_coexist::keyring_owner(crate::coexist::get().keyring_prefix(), name)
 }
 
 /// `keyring_restrict=`: the host keyring takes only keys the builtin or

@@ -30,7 +30,7 @@ while getopts "t:a:q:n1" o; do
 	n) tpm=false ;;
 	1) tpm_version="" ;;
 	t) timeout_s=$OPTARG ;;
-	a) append=$OPTARG ;;
+	a) append="${append:+$append }$OPTARG" ;;
 	q) read -r -a qemu_extra <<<"$OPTARG" ;;
 	*) exit 2 ;;
 	esac

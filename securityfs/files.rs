@@ -173,6 +173,14 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
         Scope::ForChildren => st.tasks.current().1.ok_or(ENOENT)?,
         Scope::Id(id) => descendant(st, id)?,
     };
+    if write
+        && ns.is_host()
+        && matches!(spec.kind, Kind::Policy | Kind::Evm | Kind::EvmXattrs)
+        && crate::coexist::get().host_is_builtin()
+    {
+        pr_err!("host=ima: the host's policy and EVM are built-in IMA's (/sys/kernel/security/ima/policy, .../evm)\n");
+        return Err(EACCES);
+    }
     if spec.kind == Kind::Vpcr && ns.is_host() {
         // The host's PCRs are the TPM's.
         return Err(ENOENT);

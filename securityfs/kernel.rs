@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-//! `/sys/kernel/security/ima/`: the files upstream IMA serves, in its
+//! `/sys/kernel/security/ima/` (or the directory `securityfs_dir=`
+//! chose, see `ima_ns/coexist.rs`): the files upstream IMA serves, in its
 //! formats, each showing the opener's namespace; plus the namespace files
 //! (`ns_*`, `vpcr`, `for_children/`, `namespaces/<id>/`).
 //!
@@ -468,6 +469,74 @@ impl Dentries {
         Ok(())
     }
 
+    /// The module's directory: the first of `coexist::dir_candidates()`
+    /// that does not exist yet; whether it is upstream's `ima`.
+    fn top_dir(&mut self) -> Result<(*mut bindings::dentry, bool)> {
+        let mut last = ENOENT;
+        for name in crate::coexist::dir_candidates() {
+            let mut buf = [0u8; ima_coexist::MAX_DIR_LEN + 1];
+            let cname = join_cstr(&mut buf, name, "").ok_or(EINVAL)?;
+            // SAFETY: `cname` is NUL-terminated; NULL is securityfs's root.
+            let d = unsafe { bindings::securityfs_create_dir(cname.as_ptr().cast(), ptr::null_mut()) };
+            match kernel::error::from_err_ptr(d) {
+                Err(e) if e == EEXIST => {
+                    pr_info!("securityfs {} exists (built-in IMA?)\n", name);
+                    last = e;
+                }
+                Err(e) => {
+                    pr_err!("cannot create securityfs {}: {:?}\n", name, e);
+                    return Err(e);
+                }
+                Ok(d) => {
+                    let nn = NonNull::new(d).ok_or(ENOMEM)?;
+                    if let Err(e) = self.0.push(nn, GFP_KERNEL) {
+                        // SAFETY: just created, not yet tracked.
+                        unsafe { bindings::securityfs_remove(d) };
+                        return Err(e.into());
+                    }
+                    crate::coexist::set_dir(name);
+                    return Ok((d, name == ima_coexist::DIR_ALONE));
+                }
+            }
+        }
+        pr_err!("no free securityfs directory: load with securityfs_dir=<name>\n");
+        Err(last)
+    }
+
+    /// EVM's files where upstream has them, `integrity/evm/`, and its
+    /// `/sys/kernel/security/evm` link; `integrity/` may be the kernel's.
+    fn upstream_evm(&mut self, root: *mut bindings::dentry) -> Result<Option<Borrowed>> {
+        let own = |kind| Spec::new(kind, Scope::Own);
+        let mut created = false;
+        // SAFETY: `root` is a live top-level securityfs dentry; `created`
+        // is a valid out-pointer.
+        let integrity = unsafe { bindings::ima_ns_securityfs_integrity_dir(root, &mut created) };
+        let integrity = kernel::error::from_err_ptr(integrity).inspect_err(|e| {
+            pr_err!("cannot create or find securityfs integrity/: {:?}\n", e);
+        })?;
+        let borrowed = if created {
+            self.keep(c"integrity", integrity)?;
+            None
+        } else {
+            // INVARIANT: looked up with a reference, which we now own.
+            Some(Borrowed(NonNull::new(integrity).ok_or(ENOENT)?))
+        };
+        // (On errors below, `borrowed` goes before `self`: safe, as a child
+        // dentry holds its own reference to its parent.)
+        let evm = self.dir(c"evm", integrity)?;
+        self.file(c"evm", 0o660, evm, own(Kind::Evm))?;
+        self.file(c"evm_xattrs", 0o660, evm, own(Kind::EvmXattrs))?;
+        // SAFETY: both strings are NUL-terminated.
+        let link = unsafe {
+            bindings::ima_ns_securityfs_symlink(
+                c"evm".as_ptr().cast(),
+                c"integrity/evm/evm".as_ptr().cast(),
+            )
+        };
+        self.keep(c"evm", link)?;
+        Ok(borrowed)
+    }
+
     fn keep(&mut self, name: &CStr, d: *mut bindings::dentry) -> Result<*mut bindings::dentry> {
         let d = kernel::error::from_err_ptr(d).inspect_err(|e| {
             pr_err!("cannot create securityfs {:?}: {:?}\n", name, e);
@@ -516,7 +585,7 @@ impl ImaDir {
         let mut d = Dentries(KVec::new());
         let own = |kind| Spec::new(kind, Scope::Own);
         let fc = |kind| Spec::new(kind, Scope::ForChildren);
-        let root = d.dir(c"ima", ptr::null_mut())?;
+        let (root, upstream_path) = d.top_dir()?;
         d.file(c"policy", 0o600, root, own(Kind::Policy))?;
         for (name, mode, kind) in LIST_FILES {
             d.file(name, mode, root, own(kind))?;
@@ -534,34 +603,26 @@ impl ImaDir {
         d.file(c"template", 0o600, children, fc(Kind::Template))?;
         d.file(c"model", 0o600, children, fc(Kind::Model))?;
         let namespaces = d.dir(c"namespaces", root)?;
-        // EVM's files where upstream has them, and its /sys/kernel/security/evm link.
-        let mut created = false;
-        // SAFETY: `root` is a live top-level securityfs dentry; `created`
-        // is a valid out-pointer.
-        let integrity = unsafe { bindings::ima_ns_securityfs_integrity_dir(root, &mut created) };
-        let integrity = kernel::error::from_err_ptr(integrity).inspect_err(|e| {
-            pr_err!("cannot create or find securityfs integrity/: {:?}\n", e);
-        })?;
-        let borrowed = if created {
-            d.keep(c"integrity", integrity)?;
-            None
+        let upstream_evm = if upstream_path {
+            match d.upstream_evm(root) {
+                // Built-in EVM (without IMA) has them.
+                Err(e) if e == EEXIST => None,
+                r => Some(r?),
+            }
         } else {
-            // INVARIANT: looked up with a reference, which we now own.
-            Some(Borrowed(NonNull::new(integrity).ok_or(ENOENT)?))
+            None
         };
-        // (On errors below, `borrowed` goes before `d`: safe, as a child
-        // dentry holds its own reference to its parent.)
-        let evm = d.dir(c"evm", integrity)?;
-        d.file(c"evm", 0o660, evm, own(Kind::Evm))?;
-        d.file(c"evm_xattrs", 0o660, evm, own(Kind::EvmXattrs))?;
-        // SAFETY: both strings are NUL-terminated.
-        let link = unsafe {
-            bindings::ima_ns_securityfs_symlink(
-                c"evm".as_ptr().cast(),
-                c"integrity/evm/evm".as_ptr().cast(),
-            )
+        let borrowed = match upstream_evm {
+            Some(borrowed) => borrowed,
+            None => {
+                // Beside built-in IMA, whose EVM owns `integrity/evm` and
+                // `evm`: in our own directory.
+                let evm = d.dir(c"evm", root)?;
+                d.file(c"evm", 0o660, evm, own(Kind::Evm))?;
+                d.file(c"evm_xattrs", 0o660, evm, own(Kind::EvmXattrs))?;
+                None
+            }
         };
-        d.keep(c"evm", link)?;
         // Infallible from here (`drop` restores). No `<id>` exists before
         // NAMESPACES is set, so there was nothing to hide until now.
         // SAFETY: `namespaces` is live, removed only with `_files`.

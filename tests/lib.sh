@@ -2,7 +2,32 @@
 # Shared helpers for the ima-ns kselftest-style scripts (KTAP/TAP 13):
 # sourced by each tests/ima_ns_*.sh, which run as root inside the guest.
 
-IMA=/sys/kernel/security/ima
+# The module's securityfs directory, PCR and keyring prefix. Before the
+# module is loaded these are its defaults for this kernel (with built-in
+# IMA, which owns /sys/kernel/security/ima: ima-ns, PCR 15, ".ima_ns.");
+# ima_load sets them to what the module chose (ima_settings), so tests
+# use $IMA, $IMA_PCR, $IMA_KEYRING_PREFIX and $EVM_DIR, never the paths.
+PARAMS=/sys/module/ima_ns/parameters
+# Built-in IMA's own securityfs directory, if the kernel has IMA.
+BUILTIN_IMA=/sys/kernel/security/ima
+builtin_ima() { grep -qw ima_measure_critical_data /proc/kallsyms 2>/dev/null; }
+ima_settings() {
+	local dir
+	if [ -r $PARAMS/securityfs_dir ]; then
+		dir=$(cat $PARAMS/securityfs_dir)
+		IMA_PCR=$(cat $PARAMS/pcr)
+		IMA_KEYRING_PREFIX=$(cat $PARAMS/keyring_prefix)
+	elif builtin_ima; then
+		dir=ima-ns IMA_PCR=15 IMA_KEYRING_PREFIX=.ima_ns.
+	else
+		dir=ima IMA_PCR=10 IMA_KEYRING_PREFIX=.
+	fi
+	IMA=/sys/kernel/security/$dir
+	# EVM's files: upstream's place when the module has upstream's
+	# directory, else inside its own.
+	if [ "$dir" = ima ]; then EVM_DIR=/sys/kernel/security/integrity/evm; else EVM_DIR=$IMA/evm; fi
+}
+ima_settings
 SCRATCH=${IMA_NS_SCRATCH:-/run/scratch}
 # The module built for the kernel the guest runs (Makefile: build/<flavor>/tree).
 IMA_NS_KERNEL=${IMA_NS_KERNEL:-test}
@@ -44,6 +69,7 @@ bail() { echo "Bail out! $*"; exit 1; }
 # transition done).
 ima_load() {
 	insmod "$KO" "$@" || return 1
+	ima_settings
 	local i
 	for i in $(seq 100); do
 		[ "$(cat $LIVEPATCH/transition 2>/dev/null)" = 0 ] && return 0
@@ -94,13 +120,13 @@ log_has() { log_since | grep -q -- "$1"; }
 log_count() { log_since | grep -c -- "$1"; }
 
 # tpm_replay_ok LIST.BIN ALGO...: the binary list replays (replay.py)
-# to the TPM's PCR 10 in each bank ALGO.
+# to the TPM's PCR $IMA_PCR (10 unless beside built-in IMA) in each bank ALGO.
 tpm_replay_ok() {
 	local list=$1 alg tpm out
 	shift
-	out=$(python3 "$IMA_NS_TOP/tests/replay.py" "$list" "$@") || return 1
+	out=$(python3 "$IMA_NS_TOP/tests/replay.py" --pcr "$IMA_PCR" "$list" "$@") || return 1
 	for alg in "$@"; do
-		tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-$alg/10)
+		tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-$alg/$IMA_PCR)
 		grep -qx "$alg $tpm" <<<"$out" || { diag "$alg: TPM $tpm, replay $(grep "^$alg " <<<"$out")"; return 1; }
 	done
 }

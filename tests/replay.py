@@ -15,6 +15,8 @@ digest and the name zero-padded to 256 bytes, without lengths. Prints
                                   its digests must be ALGO digests of the data;
                                   prints "ALGO <pcr10 hex>" and each digest
   replay.py --entries LIST        the number of entries (digests checked)
+  replay.py --pcr N ...           any of the above, replaying PCR N's entries
+                                  instead of PCR 10's (ima_ns.ko's pcr=)
 """
 import hashlib
 import struct
@@ -47,6 +49,9 @@ def entries(data, size=20):
         yield pcr, digest, tdata
 
 
+PCR = 10
+
+
 def bank_main(algo, path):
     data = open(path, "rb").read()
     size = hashlib.new(algo).digest_size
@@ -58,7 +63,7 @@ def bank_main(algo, path):
             print(f"{algo} template digest mismatch", file=sys.stderr)
             return 1
         digests.append(digest.hex())
-        if pcr == 10:
+        if pcr == PCR:
             d = b"\xff" * size if violation else digest
             pcr10 = hashlib.new(algo, pcr10 + d).digest()
     print(algo, pcr10.hex())
@@ -68,6 +73,10 @@ def bank_main(algo, path):
 
 
 def main():
+    global PCR
+    if sys.argv[1] == "--pcr":
+        PCR = int(sys.argv[2])
+        del sys.argv[1:3]
     if sys.argv[1] == "--bank":
         return bank_main(sys.argv[2], sys.argv[3])
     count = sys.argv[1] == "--entries"
@@ -81,7 +90,7 @@ def main():
             print("template digest mismatch", file=sys.stderr)
             return 1
         n += 1
-        if pcr != 10:
+        if pcr != PCR:
             continue
         for a in algos:
             size = hashlib.new(a).digest_size

@@ -47,7 +47,9 @@ out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
 run_one() { # SCRIPT FLAVOR INDEX
 	local t=$1 f=$2 o=$out_dir/$3 args start
-	read -r -a args <<<"$(sed -n 's/^# qemu-args: //p' "$t")"
+	# A script may ask for a different machine ("# qemu-args: -n"), also
+	# for one kernel flavor only ("# qemu-args-distro: -a ima_policy=tcb").
+	read -r -a args <<<"$(sed -n "s/^# qemu-args: //p; s/^# qemu-args-$f: //p" "$t" | xargs)"
 	start=$SECONDS
 	IMA_NS_KERNEL=$f bash qemu/run.sh -t 1500 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
 	echo $? >"$o.rc"

@@ -9,8 +9,25 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
-/// Where the module's securityfs directory is unless `--sysfs` says otherwise.
+/// Where the module's securityfs directory is unless `--sysfs` says
+/// otherwise or the loaded module says it chose another name (beside
+/// built-in IMA: `ima-ns`; see [`default_sysfs`]).
 pub(crate) const DEFAULT_SYSFS: &str = "/sys/kernel/security/ima";
+
+/// The loaded module's `securityfs_dir` parameter, which shows the
+/// directory it made.
+const MODULE_DIR_PARAM: &str = "/sys/module/ima_ns/parameters/securityfs_dir";
+
+/// The module's securityfs directory: the one it made, if it is loaded,
+/// else [`DEFAULT_SYSFS`].
+pub(crate) fn default_sysfs() -> PathBuf {
+    match std::fs::read_to_string(MODULE_DIR_PARAM) {
+        Ok(dir) if !dir.trim().is_empty() && !dir.trim().contains('/') => {
+            PathBuf::from("/sys/kernel/security").join(dir.trim())
+        }
+        _ => DEFAULT_SYSFS.into(),
+    }
+}
 
 /// The hash algorithms a namespace can use (`for_children/hash`).
 pub(crate) const HASHES: [&str; 4] = ["sha1", "sha256", "sha384", "sha512"];
@@ -34,6 +51,10 @@ Commands:
         once an agent reads its events (at most 30 s). --key adds a DER
         X.509 certificate to the namespace's keyring (.ima_ns<ID>) before
         CMD starts, so appraisal trusts it from CMD's first exec.
+        When the module's directory is not named ima (beside built-in
+        IMA), CMD runs in a new mount namespace with that directory bound
+        over /sys/kernel/security/ima (and its evm/ over integrity/evm), so
+        tools inside see the namespace's view at upstream's paths.
   model learn ID --out FILE
         Be namespace ID's agent: allow every event and write the set of
         (event, executable digest, object digest) tuples to FILE.
@@ -48,7 +69,8 @@ Commands:
   id    This process's IMA namespace id (0 for the host).
 
 Options:
-  --sysfs DIR   the module's securityfs directory [/sys/kernel/security/ima]
+  --sysfs DIR   the module's securityfs directory [/sys/kernel/security/ DIR
+                from /sys/module/ima_ns/parameters/securityfs_dir, else ima]
   -h, --help    this text
 
 Exit status: 0 on success, 1 if list/show/id fail, 2 for a usage error.
@@ -441,7 +463,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocati
             Some(Arg::Opt(name, inline)) => {
                 if let Some(help) = p.common(name, inline)? {
                     return Ok(Invocation {
-                        sysfs: DEFAULT_SYSFS.into(),
+                        sysfs: default_sysfs(),
                         command: help,
                     });
                 }
@@ -468,7 +490,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocati
         }
     };
     Ok(Invocation {
-        sysfs: p.sysfs.unwrap_or_else(|| DEFAULT_SYSFS.into()),
+        sysfs: p.sysfs.unwrap_or_else(default_sysfs),
         command,
     })
 }

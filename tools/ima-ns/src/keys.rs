@@ -37,9 +37,19 @@ pub(crate) fn keyring_serial(proc_keys: &str, name: &str) -> Option<i32> {
     })
 }
 
+/// The module's keyring name prefix (`keyring_prefix`: `.` gives
+/// `.ima_ns<ID>`; beside built-in IMA `.ima_ns.` gives `.ima_ns.ima_ns<ID>`).
+fn keyring_prefix() -> String {
+    std::fs::read_to_string("/sys/module/ima_ns/parameters/keyring_prefix")
+        .ok()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".to_owned())
+}
+
 /// Adds each DER certificate in `keys` to namespace `id`'s keyring.
 pub(crate) fn add_all(id: &str, keys: &[PathBuf]) -> Result {
-    let name = format!(".ima_ns{id}");
+    let name = format!("{}ima_ns{id}", keyring_prefix());
     let proc_keys =
         std::fs::read_to_string("/proc/keys").map_err(|e| Error::io("read /proc/keys", e))?;
     let serial = keyring_serial(&proc_keys, &name)

@@ -12,9 +12,99 @@ use crate::cli::RunArgs;
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::sysfs::Sysfs;
+use std::ffi::CString;
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+
+/// Upstream's securityfs directory, where tools look for IMA's files.
+const UPSTREAM_IMA: &str = "/sys/kernel/security/ima";
+/// Upstream's EVM directory.
+const UPSTREAM_EVM: &str = "/sys/kernel/security/integrity/evm";
+
+/// Bind mounts that put the module's directory at upstream's paths in the
+/// command's own mount namespace: (source, target) pairs.
+///
+/// Only when the module's directory is not upstream's (beside built-in
+/// IMA, which owns `ima`) and the target exists: the command then sees its
+/// namespace's view at `/sys/kernel/security/ima`, while the host keeps
+/// built-in IMA's there. `ima` may be a symlink (`integrity/ima` on 7.x):
+/// a bind mount follows it and covers the directory.
+pub(crate) fn upstream_mounts(
+    sysfs: &Path,
+    upstream_ima: &Path,
+    upstream_evm: &Path,
+) -> Vec<(PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if same(sysfs, upstream_ima) || !upstream_ima.is_dir() || !sysfs.is_dir() {
+        return out;
+    }
+    out.push((sysfs.to_path_buf(), upstream_ima.to_path_buf()));
+    let evm = sysfs.join("evm");
+    if evm.is_dir() && upstream_evm.is_dir() {
+        out.push((evm, upstream_evm.to_path_buf()));
+    }
+    out
+}
+
+/// `MS_BIND`, `MS_REC`, `MS_PRIVATE` (uapi/linux/mount.h) and
+/// `CLONE_NEWNS` (uapi/linux/sched.h).
+const MS_BIND: u64 = 0x1000;
+const MS_REC: u64 = 0x4000;
+const MS_PRIVATE: u64 = 1 << 18;
+const CLONE_NEWNS: i32 = 0x0002_0000;
+
+extern "C" {
+    /// unshare(2), from the C library std links against.
+    fn unshare(flags: i32) -> i32;
+    /// mount(2).
+    fn mount(
+        source: *const std::ffi::c_char,
+        target: *const std::ffi::c_char,
+        fstype: *const std::ffi::c_char,
+        flags: u64,
+        data: *const std::ffi::c_void,
+    ) -> i32;
+}
+
+/// In the forked child, before exec: a private mount namespace with
+/// `mounts` bound. Only syscalls on prepared strings: async-signal-safe.
+fn bind_in_new_mount_ns(mounts: &[(CString, CString)]) -> std::io::Result<()> {
+    // SAFETY: plain syscalls; the strings are NUL-terminated and outlive
+    // the calls; NULL is allowed for the unused arguments.
+    unsafe {
+        if unshare(CLONE_NEWNS) != 0
+            || mount(
+                std::ptr::null(),
+                c"/".as_ptr(),
+                std::ptr::null(),
+                MS_REC | MS_PRIVATE,
+                std::ptr::null(),
+            ) != 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+        for (src, dst) in mounts {
+            if mount(
+                src.as_ptr(),
+                dst.as_ptr(),
+                std::ptr::null(),
+                MS_BIND,
+                std::ptr::null(),
+            ) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Creates and configures the pending namespace; its id if `args.print_id`.
 ///
@@ -101,9 +191,34 @@ pub(crate) fn start(sysfs: &Sysfs, args: &RunArgs, log: &mut dyn Write) -> Resul
     // path, which clones with CLONE_VM | CLONE_VFORK (clone3, std 1.95 on
     // glibc). A CLONE_VM child cannot enter a new time namespace, and the
     // module may follow that rule; a real fork is a member either way.
-    // SAFETY: the hook does nothing, so it is async-signal-safe and touches
-    // no state the fork could have left inconsistent.
-    unsafe { cmd.pre_exec(|| Ok(())) };
+    //
+    // Beside built-in IMA the hook also binds the module's directory over
+    // upstream's paths in a new mount namespace ([`upstream_mounts`]).
+    let mounts = upstream_mounts(
+        sysfs.root(),
+        Path::new(UPSTREAM_IMA),
+        Path::new(UPSTREAM_EVM),
+    )
+    .into_iter()
+    .map(|(s, d)| {
+        let c = |p: &Path| {
+            CString::new(p.as_os_str().as_bytes()).map_err(|_| Error::msg("path with NUL"))
+        };
+        Ok((c(&s)?, c(&d)?))
+    })
+    .collect::<Result<Vec<_>>>()?;
+    // SAFETY: the hook makes only syscalls on strings prepared before the
+    // fork, so it is async-signal-safe and touches no state the fork could
+    // have left inconsistent.
+    unsafe {
+        cmd.pre_exec(move || {
+            if mounts.is_empty() {
+                Ok(())
+            } else {
+                bind_in_new_mount_ns(&mounts)
+            }
+        })
+    };
     cmd.spawn().map_err(|e| {
         let status = if e.kind() == std::io::ErrorKind::NotFound {
             127
@@ -271,6 +386,28 @@ mod tests {
             msg.ends_with("(this process has no pending IMA namespace)"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn binds_only_beside_builtin_ima() {
+        let dir = TempDir::new("run-mounts");
+        dir.file("ima/policy", "");
+        dir.file("ima-ns/policy", "");
+        dir.file("ima-ns/evm/evm", "");
+        dir.file("integrity/evm/evm", "");
+        let p = dir.path();
+        let (ima, evm) = (p.join("ima"), p.join("integrity/evm"));
+        // The module has upstream's directory: nothing to bind.
+        assert!(upstream_mounts(&ima, &ima, &evm).is_empty());
+        assert_eq!(
+            upstream_mounts(&p.join("ima-ns"), &ima, &evm),
+            [
+                (p.join("ima-ns"), ima.clone()),
+                (p.join("ima-ns/evm"), evm.clone())
+            ]
+        );
+        // No built-in IMA directory to cover: nothing.
+        assert!(upstream_mounts(&p.join("ima-ns"), &p.join("none"), &evm).is_empty());
     }
 
     #[test]

@@ -49,6 +49,11 @@ impl Sysfs {
         Sysfs { root: root.into() }
     }
 
+    /// The directory.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The path of `rel` in the directory.
     pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
