@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# flavors: test distro
 # Appraisal: files signed by evmctl ima_sign (RSA and ECDSA keys made by
 # openssl, loaded with keyctl) run; tampered, unsigned, unknown-key,
 # corrupted and malformed ones are denied with EACCES and the upstream
@@ -26,8 +27,8 @@ sign() { evmctl ima_sign -a sha256 --key $T/$1.pem "$2" >/dev/null 2>&1; }
 xattr_hex() { getfattr -n security.ima -e hex "$1" 2>/dev/null | sed -n 's/^security.ima=0x//p'; }
 
 load_keys() { # the host's keys into .ima
-	keyctl padd asymmetric '' %keyring:.ima <$T/rsa.der >/dev/null &&
-		keyctl padd asymmetric '' %keyring:.ima <$T/ec.der >/dev/null
+	keyctl padd asymmetric '' %keyring:$(kr ima) <$T/rsa.der >/dev/null &&
+		keyctl padd asymmetric '' %keyring:$(kr ima) <$T/ec.der >/dev/null
 }
 
 # Root's execs of ext4 files need a signature; files owned by 4242 need a
@@ -43,7 +44,7 @@ appraise func=SETXATTR_CHECK appraise_algos=sha256,sha384,sha512"
 
 log_mark
 ima_load || bail "cannot load ima_ns.ko"
-tap_check "the module creates the host keyring .ima" sh -c "keyctl describe %keyring:.ima >/dev/null"
+tap_check "the module creates the host keyring .ima" sh -c "keyctl describe %keyring:$(kr ima) >/dev/null"
 tap_check "an RSA and an ECDSA certificate go into .ima with keyctl padd" load_keys
 tap_check "appraise, hash, audit and SETXATTR_CHECK rules load" ima_policy_write "$policy"
 tap_check "the policy update is audited: type=1804 op=policy_update cause=completed res=1 ima_ns=0" \
@@ -80,7 +81,7 @@ tap_check "... audited: type=1800 op=appraise_data cause=IMA-signature-required,
 log_mark
 new_prog stranger && sign stranger $D/stranger
 tap_check "signed with a key not in .ima: EACCES" expect EACCES $D/stranger
-tap_check "... logged with the missing key id" log_has "cause=invalid-signature (no key [0-9a-f]\{8\} in .ima) name=\"$D/stranger\""
+tap_check "... logged with the missing key id" log_has "cause=invalid-signature (no key [0-9a-f]\{8\} in $(kr ima)) name=\"$D/stranger\""
 
 log_mark
 new_prog corrupt && sign rsa $D/corrupt
@@ -231,10 +232,10 @@ new_prog nsprog && sign ns $D/nsprog
 printf '%s\n' "appraise func=BPRM_CHECK fsmagic=0xef53 appraise_type=imasig" |
 	$IMA_NS_TOOL run --policy - -- bash -c "
 	id=\$(cat $IMA/ns_id); echo \$id >$T/nsid
-	keyctl padd asymmetric '' %keyring:.ima_ns\$id <$T/ns.der >/dev/null && echo added >$T/added
+	keyctl padd asymmetric '' %keyring:${IMA_KEYRING_PREFIX}ima_ns\$id <$T/ns.der >/dev/null && echo added >$T/added
 	setpriv --reuid 1000 $D/nsprog && echo ran >$T/ran
 	setpriv --reuid 1000 $D/good >/dev/null 2>&1 || echo denied >$T/good-denied
-	keyctl padd asymmetric '' %keyring:.ima <$T/ns.der >/dev/null 2>&1 || echo hidden >$T/host-hidden
+	keyctl padd asymmetric '' %keyring:$(kr ima) <$T/ns.der >/dev/null 2>&1 || echo hidden >$T/host-hidden
 	touch $T/ready; while [ ! -e $T/go ]; do sleep 0.1; done" &
 for i in $(seq 100); do [ -e $T/ready ] && break; sleep 0.1; done
 id=$(cat $T/nsid)
@@ -242,10 +243,10 @@ tap_check "inside: keyctl padd into %keyring:.ima_ns<id>" test -e $T/added
 tap_check "inside: the binary signed with the namespace's key runs" test -e $T/ran
 tap_check "inside: a binary signed with a host key is denied (host keys are not trusted there)" test -e $T/good-denied
 tap_check "inside: the host's .ima cannot be reached by name" test -e $T/host-hidden
-tap_check "host: the namespace's keyring is not visible (/proc/keys)" sh -c "! grep -q '\.ima_ns$id' /proc/keys"
+tap_check "host: the namespace's keyring is not visible (/proc/keys)" sh -c "! grep -q '$(kr ima_ns)$id' /proc/keys"
 touch $T/go
 wait
-tap_check "host: the namespace's key is not in .ima" sh -c "! keyctl list %keyring:.ima | grep -q 'ima-ns ns'"
+tap_check "host: the namespace's key is not in .ima" sh -c "! keyctl list %keyring:$(kr ima) | grep -q 'ima-ns ns'"
 tap_check "host: the same binary is denied (root's execs need a host key)" expect EACCES $D/nsprog
 # ima-ns run --key: the creator provisions the pending namespace's keyring,
 # so appraisal trusts the key before any process inside could add it
@@ -274,9 +275,9 @@ ima_unload
 log_mark
 ima_load keyring_restrict=1 ima_x509=$T/rsa.der || bail "reload restricted"
 tap_check "keyring_restrict=1: a self-signed certificate is refused by .ima" \
-	sh -c "! keyctl padd asymmetric '' %keyring:.ima <$T/ec.der 2>/dev/null"
+	sh -c "! keyctl padd asymmetric '' %keyring:$(kr ima) <$T/ec.der 2>/dev/null"
 tap_check "ima_x509=: the certificate is loaded past the restriction" \
-	sh -c "keyctl list %keyring:.ima | grep -q 'ima-ns rsa'"
+	sh -c "keyctl list %keyring:$(kr ima) | grep -q 'ima-ns rsa'"
 ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 appraise_type=imasig" || bail "policy"
 tap_check "... and binaries it signed run" expect ok $D/good
 ima_unload

@@ -38,7 +38,7 @@ hmac_after_chmod() { chmod 750 "$1" && evm_hex "$1" | grep -q '^02'; }
 ima_change_keeps() { evmctl ima_hash -a sha512 "$1" >/dev/null 2>&1 && expect ok "$1"; }
 
 ima_load || bail "cannot load ima_ns.ko"
-keyctl padd asymmetric '' %keyring:.evm <$T/host.der >/dev/null || bail "host key into .evm"
+keyctl padd asymmetric '' %keyring:$(kr evm) <$T/host.der >/dev/null || bail "host key into .evm"
 
 # --- the securityfs files before anything is set
 tap_check "evm reads 0 (upstream: no newline) and links to integrity/evm/evm" \
@@ -103,7 +103,7 @@ tap_check "chmod of an inode-bound signed file without an HMAC key: allowed, the
 
 # --- a namespace's own .evm keyring
 cat >$T/ns.sh <<EOF
-keyctl padd asymmetric '' %keyring:.evm_ns\$(cat $IMA/ns_id) <$T/ns.der >/dev/null || exit 10
+keyctl padd asymmetric '' %keyring:${IMA_KEYRING_PREFIX}evm_ns\$(cat $IMA/ns_id) <$T/ns.der >/dev/null || exit 10
 echo 2 >$EVM || exit 11
 cat $EVM >$T/ns-evm
 $D/nsfile || exit 12
@@ -116,7 +116,7 @@ tap_check "a namespace trusts its .evm_ns<id> key: its file runs inside, the hos
 	test "$rc" = 0
 tap_check "the namespace's evm file shows its own bits" test "$(cat $T/ns-evm)" = 2
 tap_check "the key added inside is not in the host's .evm" \
-	sh -c "! keyctl show %keyring:.evm | grep -q 'ima-ns ns'"
+	sh -c "! keyctl show %keyring:$(kr evm) | grep -q 'ima-ns ns'"
 
 # --- the HMAC key
 head -c 32 /dev/urandom >$T/kmk
@@ -166,7 +166,7 @@ umount $SCRATCH && debugfs -w -R "sif /evm/sig2 mode 0100700" /dev/vda >/dev/nul
 mount -t ext4 /dev/vda $SCRATCH || bail "remount"
 ima_load || bail "reload"
 ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 fowner=0" || bail "policy"
-keyctl padd asymmetric '' %keyring:.evm <$T/host.der >/dev/null
+keyctl padd asymmetric '' %keyring:$(kr evm) <$T/host.der >/dev/null
 echo 1 >$EVM
 tap_check "after an offline mode change (debugfs) the HMAC fails: invalid-HMAC" \
 	denied_with $D/sig2 invalid-HMAC

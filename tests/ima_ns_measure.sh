@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# flavors: test distro
 # exec, mmap(PROT_EXEC) and open measure files once, with the right digest,
 # and again after they change.
 . "$(dirname "$0")/lib.sh"
@@ -11,8 +12,8 @@ measure func=MMAP_CHECK mask=MAY_EXEC
 measure func=FILE_CHECK mask=^MAY_READ fsmagic=0xef53" || bail "policy write failed"
 
 first=$(head -n 1 $IMA/ascii_runtime_measurements)
-tap_check "first entry is an ima-ng boot_aggregate in PCR 10" \
-	test "$(echo "$first" | awk '{ print $1, $3, $5 }')" = "10 ima-ng boot_aggregate"
+tap_check "first entry is an ima-ng boot_aggregate in PCR $IMA_PCR" \
+	test "$(echo "$first" | awk '{ print $1, $3, $5 }')" = "$IMA_PCR ima-ng boot_aggregate"
 
 libc=$(ldd /bin/true | awk '/libc.so/ { print $3 }')
 mkdir -p $SCRATCH/bin $SCRATCH/lib

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# flavors: test distro
 # External modeling: a namespace hands its events to a userspace agent.
 # A workload learned once runs unchanged under enforcement; a changed
 # binary or a new file access is denied at exactly that event; a silent or

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# flavors: test distro
 # IMA namespaces: a command run in a new namespace is measured in that
 # namespace's list (its first exec first), and in the host's only where the
 # host's policy asks; the list replays to the namespace's virtual PCR; the

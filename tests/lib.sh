@@ -28,6 +28,9 @@ ima_settings() {
 	if [ "$dir" = ima ]; then EVM_DIR=/sys/kernel/security/integrity/evm; else EVM_DIR=$IMA/evm; fi
 }
 ima_settings
+# kr NAME: the module's keyring NAME (ima, evm, ima_ns<id>, evm_ns<id>)
+# under its keyring prefix: ".ima" alone, ".ima_ns.ima" beside built-in IMA.
+kr() { echo "${IMA_KEYRING_PREFIX}$1"; }
 SCRATCH=${IMA_NS_SCRATCH:-/run/scratch}
 # The module built for the kernel the guest runs (Makefile: build/<flavor>/tree).
 IMA_NS_KERNEL=${IMA_NS_KERNEL:-test}
@@ -67,8 +70,12 @@ bail() { echo "Bail out! $*"; exit 1; }
 
 # Loads the module and waits until its hooks are live (livepatch
 # transition done).
+# Beside built-in IMA the module defaults to host=ima (namespaces only);
+# the tests of its own host list load it with host=own unless they say.
 ima_load() {
-	insmod "$KO" "$@" || return 1
+	local host=()
+	if builtin_ima && [[ " $* " != *" host="* ]]; then host=(host=own); fi
+	insmod "$KO" "${host[@]}" "$@" || return 1
 	ima_settings
 	local i
 	for i in $(seq 100); do
