@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# flavors: test distro
 # qemu-args-distro: -a ima_policy=tcb
 # Coexistence with built-in IMA (Documentation/coexistence.md): the
 # securityfs_dir, keyring_prefix, pcr and host= parameters, their defaults

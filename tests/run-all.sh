@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every test: host unit tests of the pure crates, a bounded fuzz run of the
-# policy parser, then each QEMU test script
-# in a boot of its own (fresh swtpm, so PCR 10 starts at zero), two at a time. Prints one
-# closing line "qemu: N passed, M failed" counting the TAP checks; a script
-# whose guest crashed, timed out or logged a kernel splat counts as failed.
+# policy parser, then each QEMU test script on each kernel flavor it names
+# (qemu/env.sh), in a boot of its own (fresh swtpm, so PCRs start at
+# zero), two at a time. Prints one closing line "qemu: N passed, M failed"
+# counting the TAP checks; a script whose guest crashed, timed out or
+# logged a kernel splat counts as failed.
+#
+# A script runs on the 6.12 debug kernel (test) unless its header names
+# flavors ("# flavors: test distro"); it may ask for a different machine
+# ("# qemu-args: -n"), also on one flavor only ("# qemu-args-distro: -a
+# ima_policy=tcb"; -a options add up). IMA_NS_FLAVORS limits the flavors (default: test
+# distro); IMA_NS_TESTS limits the scripts.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -18,7 +25,11 @@ stage() {
 	echo "# stage $name: $((SECONDS - start)) s (rc $rc)"
 	return $rc
 }
-stage setup bash qemu/setup.sh || exit 1
+read -r -a flavors <<<"${IMA_NS_FLAVORS:-test distro}"
+# One kernel build at a time: the flavors are set up in turn.
+for f in "${flavors[@]}"; do
+	IMA_NS_KERNEL=$f stage "setup-$f" bash qemu/setup.sh || exit 1
+done
 stage lint make -s lint || exit 1
 stage host-tests cargo test --workspace || exit 1
 # The parsers under libFuzzer for a bounded time: any crash fails.
@@ -35,28 +46,35 @@ qemu_start=$SECONDS
 jobs=${IMA_NS_JOBS:-2}
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
-run_one() { # SCRIPT INDEX
-	local t=$1 o=$out_dir/$2 args start
-	# A script may ask for a different machine ("# qemu-args: -n"), also
-	# for one kernel flavor only ("# qemu-args-distro: -a ima_policy=tcb").
-	read -r -a args <<<"$(sed -n "s/^# qemu-args: //p; s/^# qemu-args-${IMA_NS_KERNEL:-test}: //p" "$t" | xargs)"
+run_one() { # SCRIPT FLAVOR INDEX
+	local t=$1 f=$2 o=$out_dir/$3 args start
+	# Also options for one flavor only ("# qemu-args-distro: -a ima_policy=tcb").
+	read -r -a args <<<"$(sed -n "s/^# qemu-args: //p; s/^# qemu-args-$f: //p" "$t" | xargs)"
 	start=$SECONDS
-	bash qemu/run.sh -t 1500 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
+	IMA_NS_KERNEL=$f bash qemu/run.sh -t 1500 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
 	echo $? >"$o.rc"
-	echo "# $t: $((SECONDS - start)) s" >>"$o.out"
+	echo "# $t [$f]: $((SECONDS - start)) s" >>"$o.out"
 }
-# IMA_NS_TESTS: a subset (e.g. "tests/ima_ns_policy.sh tests/ima_ns_attack.sh").
+# The flavors a script runs on: its "# flavors:" header, else test.
+script_flavors() { sed -n 's/^# flavors: //p' "$1" | grep . || echo test; }
 read -r -a scripts <<<"${IMA_NS_TESTS:-$(echo tests/ima_ns_*.sh)}"
-for i in "${!scripts[@]}"; do
+runs=()
+for t in "${scripts[@]}"; do
+	for f in $(script_flavors "$t"); do
+		case " ${flavors[*]} " in *" $f "*) runs+=("$t $f") ;; esac
+	done
+done
+for i in "${!runs[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-	run_one "${scripts[$i]}" "$i" &
+	# shellcheck disable=SC2086 # "script flavor"
+	run_one ${runs[$i]} "$i" &
 done
 wait
 
 passed=0 failed=0 skipped=0
-for i in "${!scripts[@]}"; do
-	t=${scripts[$i]}
-	echo "# === $t"
+for i in "${!runs[@]}"; do
+	t=${runs[$i]% *}
+	echo "# === $t [${runs[$i]#* }]"
 	cat "$out_dir/$i.out"
 	rc=$(cat "$out_dir/$i.rc" 2>/dev/null || echo 1)
 	s=$(grep -c '^ok .* # SKIP' "$out_dir/$i.out")
