@@ -182,7 +182,11 @@ pub(crate) fn critical_data(name: &[u8], blob: &[u8]) -> Result {
     }
     // SAFETY: `cname` is NUL-terminated; `blob` is valid for its length.
     let r = unsafe {
-        bindings::ima_ns_builtin_critical_data(cname.as_ptr().cast(), blob.as_ptr().cast(), blob.len())
+        bindings::ima_ns_builtin_critical_data(
+            cname.as_ptr().cast(),
+            blob.as_ptr().cast(),
+            blob.len(),
+        )
     };
     match r {
         // 1 is "hashed, not listed", which only a digest request gets.
@@ -202,7 +206,8 @@ pub(crate) fn critical_data_event(name: &[u8], text: &[u8]) -> Result {
     blob.0.extend_from_slice(text, GFP_KERNEL)?;
     // SAFETY: no preconditions.
     let now = unsafe { bindings::ima_ns_boottime_ns() };
-    core::fmt::Write::write_fmt(&mut blob, format_args!("\nboottime_ns {now}\n")).map_err(|_| ENOMEM)?;
+    core::fmt::Write::write_fmt(&mut blob, format_args!("\nboottime_ns {now}\n"))
+        .map_err(|_| ENOMEM)?;
     critical_data(name, &blob.0)
 }
 

@@ -11,8 +11,8 @@
 use kernel::prelude::*;
 
 mod abspath;
-mod appraise;
 mod anchor_sink;
+mod appraise;
 mod audit;
 mod bh;
 mod bindings;

@@ -477,7 +477,8 @@ impl Dentries {
             let mut buf = [0u8; ima_coexist::MAX_DIR_LEN + 1];
             let cname = join_cstr(&mut buf, name, "").ok_or(EINVAL)?;
             // SAFETY: `cname` is NUL-terminated; NULL is securityfs's root.
-            let d = unsafe { bindings::securityfs_create_dir(cname.as_ptr().cast(), ptr::null_mut()) };
+            let d =
+                unsafe { bindings::securityfs_create_dir(cname.as_ptr().cast(), ptr::null_mut()) };
             match kernel::error::from_err_ptr(d) {
                 Err(e) if e == EEXIST => {
                     pr_info!("securityfs {} exists (built-in IMA?)\n", name);

@@ -9,7 +9,8 @@
 #
 # A script runs on the 6.12 debug kernel (test) unless its header names
 # flavors ("# flavors: test distro"); it may ask for a different machine
-# ("# qemu-args: -n"). IMA_NS_FLAVORS limits the flavors (default: test
+# ("# qemu-args: -n"), also on one flavor only ("# qemu-args-distro: -a
+# ima_policy=tcb"; -a options add up). IMA_NS_FLAVORS limits the flavors (default: test
 # distro); IMA_NS_TESTS limits the scripts.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
