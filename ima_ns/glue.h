@@ -33,6 +33,7 @@ extern bool ima_ns_param_read_policy;
 extern char ima_ns_param_appraise[16];
 extern bool ima_ns_param_keyring_restrict;
 extern char ima_ns_param_x509[256];
+extern char ima_ns_param_upstream[8];
 
 /* What a policy rule and the inode cache need to know about an open file. */
 struct ima_ns_file_facts {
@@ -240,6 +241,8 @@ int ima_ns_hooks_enable(void);
  */
 int ima_ns_rust_file_event(struct file *file, const struct cred *cred,
 			   u32 func, u32 mask, const void *buf, u64 len);
+/* execveat(AT_EXECVE_CHECK) of @file (7.x): BPRM_CHECK if following 7.3. */
+int ima_ns_rust_execve_check(struct file *file);
 /*
  * A buffer event (KEY_CHECK, CRITICAL_DATA): name is the entry's name,
  * func_data the keyring or label rules test. hash_buf: record the

@@ -122,6 +122,8 @@ impl kernel::Module for ImaNsModule {
             );
             return Err(EINVAL);
         }
+        // Before the built-in policy is parsed: its grammar depends on it.
+        let upstream = compat::choose_upstream()?;
         let rules = policy::builtin_selection(policy).map_err(|bad| {
             pr_err!(
                 "ima_policy: \"{}\" is not a built-in policy (tcb, original_tcb, appraise_tcb, secure_boot, critical_data)\n",
@@ -154,13 +156,14 @@ impl kernel::Module for ImaNsModule {
             state::withdraw();
         })?;
         pr_info!(
-            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {}, appraise {}, keyring .ima{})\n",
+            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {}, appraise {}, keyring .ima{}, upstream {})\n",
             algo.name(),
             template.name(),
             if policy.is_empty() { "none" } else { policy },
             if has_tpm { "yes" } else { "none" },
             appraise_mode,
-            if keyrings::restrict_host() { " restricted to trusted keys" } else { "" }
+            if keyrings::restrict_host() { " restricted to trusted keys" } else { "" },
+            upstream.name()
         );
         Ok(Self {
             _state: st,

@@ -57,6 +57,13 @@ impl Upstream {
         matches!(self, Self::V7_3)
     }
 
+    /// 7.3's `ima_bprm_creds_for_exec()`: a file an interpreter checks with
+    /// `execveat(AT_EXECVE_CHECK)` (6.14+) is measured and appraised as
+    /// `BPRM_CHECK`. 6.12 has no such check.
+    pub const fn checks_execve_check(self) -> bool {
+        matches!(self, Self::V7_3)
+    }
+
     /// 7.3's `dont_audit` action and `#` comments after a rule's last
     /// word; 6.12 rejects both as unknown tokens.
     pub const fn policy_7_3_grammar(self) -> bool {
@@ -85,5 +92,14 @@ mod tests {
         assert_eq!(Upstream::for_kernel_major(7), Upstream::V7_3);
         assert_eq!(Upstream::for_kernel_major(8), Upstream::V7_3);
         assert_eq!(Upstream::default(), Upstream::V6_12);
+    }
+
+    #[test]
+    fn what_each_line_does() {
+        let old = Upstream::V6_12;
+        let new = Upstream::V7_3;
+        assert!(!old.sigv3_any_file() && new.sigv3_any_file());
+        assert!(!old.policy_7_3_grammar() && new.policy_7_3_grammar());
+        assert!(!old.checks_execve_check() && new.checks_execve_check());
     }
 }
