@@ -191,7 +191,7 @@ pub(crate) fn builtin_selection(param: &str) -> core::result::Result<Rules, &str
         pr_notice!("ima_policy=fail_securely: no effect (there are no unverifiable-signature filesystems to fail)\n");
     }
     let mut rules = Segment::new();
-    builtin(selection.lines(), &mut rules).map_err(|_| "(out of memory)")?;
+    builtin(selection.lines_for(crate::compat::upstream()), &mut rules).map_err(|_| "(out of memory)")?;
     Ok(rules)
 }
 
