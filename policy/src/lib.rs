@@ -81,7 +81,7 @@
 //! but not tested there, `POST_SETATTR` events ignoring `func=`/`mask=`,
 //! and a `sigv3` rule not reading back from its shown form, since upstream
 //! shows `appraise_type=sigv3` before `digest_type=verity` and its parser
-//! wants them the other way round.
+//! wants them the other way round (7.3's takes both orders).
 #![no_std]
 #![forbid(unsafe_code)]
 
