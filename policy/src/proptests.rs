@@ -245,7 +245,7 @@ fn check_any(text: &str) {
             let shown = format!("{rule}");
             assert_eq!(
                 crate::parse_line_as(shown.strip_suffix('\n').unwrap(), crate::Upstream::V7_3),
-                Ok(Some(rule.clone())),
+                Ok(Some(*rule)),
                 "{text:?}"
             );
         }
