@@ -76,9 +76,13 @@ impl Rule {
             required: Required {
                 signature: d.digsig_required,
                 verity: d.verity_required,
+                sigv3: d.sigv3_required,
             },
             allowed_algos: d.allowed_algos,
-            key: d.appraise_subaction.map_or(0, |s| s.bits()) | u32::from(d.digsig_required),
+            // A pass under imasig is no pass under sigv3.
+            key: d.appraise_subaction.map_or(0, |s| s.bits())
+                | u32::from(d.digsig_required)
+                | u32::from(d.sigv3_required) << 1,
         })
     }
 }
@@ -187,7 +191,7 @@ fn decide(
         }
     } else {
         let default = kernel_algo(n.algo());
-        let wanted = hash_algo_for(value.as_deref(), default);
+        let wanted = hash_algo_for(value.as_deref(), default, crate::compat::upstream());
         // Digests in algorithms the module does not hash with (md5,
         // sha224, ...) are compared in the namespace's: invalid-hash.
         let (kalgo, algo) = match our_algo(wanted) {
@@ -224,6 +228,7 @@ fn decide(
             digest,
             rule.required,
             evm == ima_evm::Status::PassImmutable,
+            crate::compat::upstream(),
         ),
         (None, Ok(())) => check_missing(rule.required, state.new_file, facts.size == 0),
     };
@@ -413,7 +418,11 @@ pub(crate) fn setxattr_allowed(
     ns: &ImaNamespace,
     value: &[u8],
 ) -> core::result::Result<(), &'static str> {
-    let algo = hash_algo_for(Some(value), kernel_algo(ns.algo()));
+    let algo = hash_algo_for(
+        Some(value),
+        kernel_algo(ns.algo()),
+        crate::compat::upstream(),
+    );
     let mut ruled = false;
     for n in ns.lineage() {
         if let Some(allowed) = n.policy.current().summary().setxattr_algos {

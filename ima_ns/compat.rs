@@ -7,8 +7,50 @@
 //! crate root's `module!`.
 
 use crate::bindings;
+use core::sync::atomic::{AtomicBool, Ordering};
+use ima_policy::Upstream;
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
+
+/// The upstream line of the kernel the module was built for.
+#[cfg(not(kernel_7))]
+pub(crate) const KERNEL_LINE: Upstream = Upstream::for_kernel_major(6);
+/// The upstream line of the kernel the module was built for.
+#[cfg(kernel_7)]
+pub(crate) const KERNEL_LINE: Upstream = Upstream::for_kernel_major(7);
+
+/// `upstream=7.3` was chosen (set once in [`choose_upstream`], before any
+/// hook runs).
+static FOLLOW_7_3: AtomicBool = AtomicBool::new(false);
+
+/// Whose user-visible IMA behaviour the module follows where 6.12 and 7.3
+/// differ ([`Upstream`]): the `upstream=` parameter, else the kernel's
+/// line.
+pub(crate) fn upstream() -> Upstream {
+    if FOLLOW_7_3.load(Ordering::Relaxed) {
+        Upstream::V7_3
+    } else {
+        Upstream::V6_12
+    }
+}
+
+/// Reads `upstream=` at load and fixes [`upstream`]. `EINVAL` (logged) for
+/// a value that is neither `6.12` nor `7.3`.
+pub(crate) fn choose_upstream() -> Result<Upstream> {
+    // SAFETY: module parameters are written only while loading, before
+    // init runs.
+    let param = crate::param(unsafe { &*core::ptr::addr_of!(bindings::ima_ns_param_upstream) });
+    let chosen = if param.is_empty() {
+        KERNEL_LINE
+    } else {
+        Upstream::from_name(param).ok_or_else(|| {
+            pr_err!("upstream={} is not one of 6.12, 7.3\n", param);
+            EINVAL
+        })?
+    };
+    FOLLOW_7_3.store(chosen == Upstream::V7_3, Ordering::Relaxed);
+    Ok(chosen)
+}
 
 /// Shows a value of the pure crates (which implement
 /// `core::fmt::Display`) in `pr_*!`: 7.x formats through its own

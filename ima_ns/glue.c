@@ -133,6 +133,12 @@ module_param_string(host, ima_ns_param_host, sizeof(ima_ns_param_host), 0444);
 MODULE_PARM_DESC(host,
 	"own: the module measures the host itself; ima: built-in IMA does, the module runs namespaces (default: own without built-in IMA, else ima)");
 
+/* Whose user-visible IMA behaviour to follow (Documentation/kernel-differences.md). */
+char ima_ns_param_upstream[8] = "";
+module_param_string(upstream, ima_ns_param_upstream, sizeof(ima_ns_param_upstream), 0444);
+MODULE_PARM_DESC(upstream,
+	"follow upstream IMA 6.12 or 7.3 where they differ (default: the running kernel's line)");
+
 /* --- hook trampolines: same signatures as the bpf_lsm_* stubs they replace */
 
 /* As ima_bprm_check(): BPRM_CHECK with the caller's credentials. */
@@ -154,6 +160,23 @@ static int ima_ns_bprm_creds_from_file(struct linux_binprm *bprm,
 	return ima_ns_rust_file_event((struct file *)file, bprm->cred,
 				      IMA_NS_CREDS_CHECK, MAY_EXEC, NULL, 0);
 }
+
+#if IMA_NS_KERNEL_7
+/*
+ * As 7.3's ima_bprm_creds_for_exec(): execveat(AT_EXECVE_CHECK) asks
+ * whether a script interpreter may run a file (bprm->is_check); it is
+ * measured and appraised as BPRM_CHECK, and the interpreter enforces the
+ * answer. Plain exec is left to bprm_check_security. With upstream=6.12
+ * (ima_ns_rust_execve_check decides) nothing is done, as 6.12 has no such
+ * check.
+ */
+static int ima_ns_bprm_creds_for_exec(struct linux_binprm *bprm)
+{
+	if (!bprm->is_check)
+		return 0;
+	return ima_ns_rust_execve_check(bprm->file);
+}
+#endif
 
 /* As ima_file_mmap(): the protection asked for, then the one applied. */
 static int ima_ns_mmap_file(struct file *file, unsigned long reqprot,
@@ -224,7 +247,7 @@ static u32 ima_ns_read_func(enum kernel_read_file_id id)
 static int ima_ns_kernel_read_file(struct file *file,
 				   enum kernel_read_file_id id, bool contents)
 {
-	if (contents)
+	if (contents || ima_ns_read_deferred(id))
 		return 0;
 	return ima_ns_rust_file_event(file, NULL, ima_ns_read_func(id),
 				      MAY_READ, NULL, 0);
@@ -233,7 +256,7 @@ static int ima_ns_kernel_read_file(struct file *file,
 static int ima_ns_kernel_post_read_file(struct file *file, char *buf,
 					loff_t size, enum kernel_read_file_id id)
 {
-	if (!file || !buf || size <= 0)
+	if (!file || !buf || size <= 0 || ima_ns_read_deferred(id))
 		return 0;
 	return ima_ns_rust_file_event(file, NULL, ima_ns_read_func(id),
 				      MAY_READ, buf, size);
@@ -560,13 +583,15 @@ static int ima_ns_inode_copy_up_xattr(struct dentry *src, const char *name)
 
 /*
  * As ima_kernel_module_request(): verifying an RSA signature may ask for
- * the crypto-pkcs1pad(rsa,*) module, whose loading is appraised with an
- * RSA signature again; there is no such module, so refuse the request
- * rather than loop.
+ * the crypto-pkcs1pad(rsa,*) module (crypto-pkcs1(rsa,*) in 7.x:
+ * IMA_NS_RSA_PKCS1_MODULE), whose loading is appraised with an RSA
+ * signature again; there is no such module, so refuse the request rather
+ * than loop.
  */
 static int ima_ns_kernel_module_request(char *kmod_name)
 {
-	if (strncmp(kmod_name, "crypto-pkcs1pad(rsa,", 20) == 0)
+	if (strncmp(kmod_name, IMA_NS_RSA_PKCS1_MODULE,
+		    sizeof(IMA_NS_RSA_PKCS1_MODULE) - 1) == 0)
 		return -EINVAL;
 	return 0;
 }
@@ -604,6 +629,9 @@ static int ima_ns_key_permission(key_ref_t key_ref, const struct cred *cred,
 static struct klp_func ima_ns_funcs[] = {
 	{ .old_name = "bpf_lsm_bprm_check_security", .new_func = ima_ns_bprm_check_security },
 	{ .old_name = "bpf_lsm_bprm_creds_from_file", .new_func = ima_ns_bprm_creds_from_file },
+#if IMA_NS_KERNEL_7
+	{ .old_name = "bpf_lsm_bprm_creds_for_exec", .new_func = ima_ns_bprm_creds_for_exec },
+#endif
 	{ .old_name = "bpf_lsm_mmap_file", .new_func = ima_ns_mmap_file },
 	{ .old_name = "bpf_lsm_file_post_open", .new_func = ima_ns_file_post_open },
 	{ .old_name = "bpf_lsm_file_mprotect", .new_func = ima_ns_file_mprotect },

@@ -38,6 +38,7 @@ extern char ima_ns_param_securityfs_dir[33];
 extern char ima_ns_param_keyring_prefix[17];
 extern int ima_ns_param_pcr;
 extern char ima_ns_param_host[8];
+extern char ima_ns_param_upstream[8];
 
 /* What a policy rule and the inode cache need to know about an open file. */
 struct ima_ns_file_facts {
@@ -245,6 +246,8 @@ int ima_ns_hooks_enable(void);
  */
 int ima_ns_rust_file_event(struct file *file, const struct cred *cred,
 			   u32 func, u32 mask, const void *buf, u64 len);
+/* execveat(AT_EXECVE_CHECK) of @file (7.x): BPRM_CHECK if following 7.3. */
+int ima_ns_rust_execve_check(struct file *file);
 /*
  * A buffer event (KEY_CHECK, CRITICAL_DATA): name is the entry's name,
  * func_data the keyring or label rules test. hash_buf: record the

@@ -146,6 +146,31 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
     }
 }
 
+/// `execveat(AT_EXECVE_CHECK)` of `file` (7.x only: glue.c's
+/// `bprm_creds_for_exec` with `bprm->is_check`): a `BPRM_CHECK` event if
+/// the module follows 7.3 ([`ima_policy::Upstream::checks_execve_check`]).
+///
+/// # Safety
+///
+/// As [`ima_ns_rust_file_event`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn ima_ns_rust_execve_check(file: *mut bindings::file) -> c_int {
+    if !crate::compat::upstream().checks_execve_check() {
+        return 0;
+    }
+    // SAFETY: as the caller promises.
+    unsafe {
+        ima_ns_rust_file_event(
+            file,
+            core::ptr::null(),
+            bindings::IMA_NS_BPRM_CHECK,
+            ima_policy::MAY_EXEC,
+            core::ptr::null(),
+            0,
+        )
+    }
+}
+
 /// `buf`/`len` from C as a slice; `None` for NULL or empty.
 ///
 /// # Safety

@@ -126,6 +126,8 @@ impl kernel::Module for ImaNsModule {
             );
             return Err(EINVAL);
         }
+        // Before the built-in policy is parsed: its grammar depends on it.
+        let upstream = compat::choose_upstream()?;
         let rules = policy::builtin_selection(policy).map_err(|bad| {
             pr_err!(
                 "ima_policy: \"{}\" is not a built-in policy (tcb, original_tcb, appraise_tcb, secure_boot, critical_data)\n",
@@ -171,7 +173,7 @@ impl kernel::Module for ImaNsModule {
         })?;
         let co = coexist::get();
         pr_info!(
-            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {}, appraise {}, keyring {}ima{}; securityfs {}, built-in IMA {}, host {}, PCR {})\n",
+            "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {}, appraise {}, keyring {}ima{}, upstream {}; securityfs {}, built-in IMA {}, host {}, PCR {})\n",
             algo.name(),
             template.name(),
             if policy.is_empty() { "none" } else { policy },
@@ -179,6 +181,7 @@ impl kernel::Module for ImaNsModule {
             appraise_mode,
             co.keyring_prefix(),
             if keyrings::restrict_host() { " restricted to trusted keys" } else { "" },
+            upstream.name(),
             co.dir(),
             if co.builtin_ima { "yes" } else { "no" },
             if co.host_is_builtin() { "ima (built-in IMA keeps the host list)" } else { "own" },

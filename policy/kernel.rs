@@ -167,7 +167,7 @@ fn unenforceable(rule: &Rule) -> Option<&'static str> {
 
 /// Parses one line into a rule the module can enforce.
 fn parse_enforceable(line: &str) -> Result<Option<Rule>> {
-    match ima_policy::parse_line(line) {
+    match ima_policy::parse_line_as(line, crate::compat::upstream()) {
         Ok(Some(rule)) => match unenforceable(&rule) {
             None => Ok(Some(rule)),
             Some(why) => {
@@ -191,7 +191,8 @@ pub(crate) fn builtin_selection(param: &str) -> core::result::Result<Rules, &str
         pr_notice!("ima_policy=fail_securely: no effect (there are no unverifiable-signature filesystems to fail)\n");
     }
     let mut rules = Segment::new();
-    builtin(selection.lines(), &mut rules).map_err(|_| "(out of memory)")?;
+    builtin(selection.lines_for(crate::compat::upstream()), &mut rules)
+        .map_err(|_| "(out of memory)")?;
     Ok(rules)
 }
 
@@ -200,7 +201,9 @@ pub(crate) fn builtin_selection(param: &str) -> core::result::Result<Rules, &str
 /// enforce yet (appraisal) are kept, never fire, and are logged.
 fn builtin<'a>(lines: impl Iterator<Item = &'a str>, rules: &mut Rules) -> Result {
     for line in lines {
-        let Some(rule) = ima_policy::parse_line(line).map_err(|_| EINVAL)? else {
+        let Some(rule) =
+            ima_policy::parse_line_as(line, crate::compat::upstream()).map_err(|_| EINVAL)?
+        else {
             continue;
         };
         if let Some(why) = unenforceable(&rule) {

@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The appraisal decision of `xattr_verify()` and of the no-xattr path of
-//! `ima_appraise_measurement()` (ima_appraise.c, 6.12), up to the
+//! `ima_appraise_measurement()` (ima_appraise.c, 6.12 and 7.3), up to the
 //! signature check, which needs the keyring: that is the caller's.
+//!
+//! 7.3 ([`Upstream::V7_3`]) also verifies v3 signatures in a type 3
+//! `security.ima` (a regular file's digest, signed through its
+//! `ima_file_id`), and an `appraise_type=sigv3` rule refuses older ones
+//! (`IMA-sigv3-required`); 6.12 refuses v3 there
+//! (`invalid-signature-version`).
 
 use crate::algo::KernelHashAlgo;
 use crate::xattr::{FileId, ImaXattr, XattrType};
+use ima_policy::Upstream;
 
 /// What the matching `appraise` rule requires.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -13,6 +20,8 @@ pub struct Required {
     pub signature: bool,
     /// `digest_type=verity` (`IMA_VERITY_REQUIRED`).
     pub verity: bool,
+    /// `appraise_type=sigv3` (7.3's `IMA_SIGV3_REQUIRED`).
+    pub sigv3: bool,
 }
 
 /// `enum integrity_status`, as far as appraisal of `security.ima` goes.
@@ -79,12 +88,14 @@ fn signature_required(req: Required) -> &'static str {
 /// with [`crate::hash_algo_for`]'s algorithm `algo`, is `digest`.
 /// `evm_immutable`: EVM vouched for the value with a portable signature
 /// (`INTEGRITY_PASS_IMMUTABLE`), which stands in for an IMA signature.
+/// `upstream`: whose `xattr_verify()`.
 pub fn check_xattr<'a>(
     value: &'a [u8],
     algo: KernelHashAlgo,
     digest: &'a [u8],
     req: Required,
     evm_immutable: bool,
+    upstream: Upstream,
 ) -> Check<'a> {
     match ImaXattr::parse(value) {
         ImaXattr::Digest {
@@ -120,6 +131,9 @@ pub fn check_xattr<'a>(
             if req.signature && req.verity {
                 return done(Status::Fail, "verity-signature-required", true);
             }
+            if upstream.sigv3_any_file() {
+                return check_digsig_7_3(value, algo, digest, req);
+            }
             match value.get(1) {
                 Some(v) if *v >= 3 => done(Status::Fail, "invalid-signature-version", true),
                 // integrity_digsig_verify(): too short for a version.
@@ -138,6 +152,48 @@ pub fn check_xattr<'a>(
             }
         }
         ImaXattr::Other => done(Status::Unknown, "unknown-ima-data", false),
+    }
+}
+
+/// 7.3's `EVM_IMA_XATTR_DIGSIG` case of `xattr_verify()`, after the
+/// verity check: versions up to 3, `IMA-sigv3-required` for older ones
+/// under an `appraise_type=sigv3` rule, v3 verified over the digest of
+/// the file's `ima_file_id` (`asymmetric_verify_v3()`).
+fn check_digsig_7_3<'a>(
+    value: &'a [u8],
+    algo: KernelHashAlgo,
+    digest: &'a [u8],
+    req: Required,
+) -> Check<'a> {
+    let Some(&version) = value.get(1) else {
+        // integrity_digsig_verify(): too short for a version.
+        return done(Status::Fail, "invalid-signature", true);
+    };
+    if version > 3 {
+        return done(Status::Fail, "invalid-signature-version", true);
+    }
+    if req.sigv3 && version != 3 {
+        return done(Status::Fail, "IMA-sigv3-required", true);
+    }
+    match version {
+        // v1: MPI signatures, not supported (see check_xattr()).
+        1 => done(Status::Fail, "invalid-signature", true),
+        2 => Check::Verify {
+            value,
+            signed: Signed::Digest(digest),
+            fail_cause: "invalid-signature",
+        },
+        // calc_file_id_hash() failing is -EINVAL: a failed verification.
+        3 => match FileId::new(XattrType::DigSig, algo, digest) {
+            Some(id) => Check::Verify {
+                value,
+                signed: Signed::FileId(id),
+                fail_cause: "invalid-signature",
+            },
+            None => done(Status::Fail, "invalid-signature", true),
+        },
+        // Version 0: -EOPNOTSUPP, the status stays unknown.
+        _ => done(Status::Unknown, "unknown", true),
     }
 }
 

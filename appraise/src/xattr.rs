@@ -3,6 +3,7 @@
 //! signature_v2_hdr`, `struct ima_file_id` (security/integrity/integrity.h).
 
 use crate::algo::KernelHashAlgo;
+use ima_policy::Upstream;
 
 /// `enum evm_ima_xattr_type`: the first byte of `security.ima` (and of
 /// `security.evm`).
@@ -12,7 +13,8 @@ pub enum XattrType {
     ImaDigest = 1,
     /// `EVM_XATTR_HMAC` (2).
     EvmHmac = 2,
-    /// `EVM_IMA_XATTR_DIGSIG` (3): a v1 or v2 signature of the file digest.
+    /// `EVM_IMA_XATTR_DIGSIG` (3): a v1 or v2 signature of the file digest,
+    /// or (7.3) a v3 signature of its `ima_file_id`.
     DigSig = 3,
     /// `IMA_XATTR_DIGEST_NG` (4): algorithm byte, then the digest.
     ImaDigestNg = 4,
@@ -141,21 +143,27 @@ impl<'a> ImaXattr<'a> {
 }
 
 /// `ima_get_hash_algo()`: the algorithm the file must be hashed with to
-/// appraise it against `value`, else `default` (the namespace's hash).
-pub fn hash_algo_for(value: Option<&[u8]>, default: KernelHashAlgo) -> KernelHashAlgo {
+/// appraise it against `value`, else `default` (the namespace's hash). A
+/// type 3 signature names it in version 2, and in 7.3 also in version 3.
+pub fn hash_algo_for(
+    value: Option<&[u8]>,
+    default: KernelHashAlgo,
+    upstream: Upstream,
+) -> KernelHashAlgo {
     let Some(value) = value.filter(|v| v.len() >= 2) else {
         return default;
     };
-    let sig_algo = |version: u8| {
+    let sig_algo = |version: &[u8]| {
         // The header must be whole and followed by something.
-        if value.len() <= SIG_HEADER_LEN || value[1] != version {
+        if value.len() <= SIG_HEADER_LEN || !version.contains(&value[1]) {
             return None;
         }
         KernelHashAlgo::new(value[2])
     };
     let algo = match XattrType::of(value) {
-        Some(XattrType::ImaVeritySig) => sig_algo(3),
-        Some(XattrType::DigSig) => sig_algo(2),
+        Some(XattrType::ImaVeritySig) => sig_algo(&[3]),
+        Some(XattrType::DigSig) if upstream.sigv3_any_file() => sig_algo(&[2, 3]),
+        Some(XattrType::DigSig) => sig_algo(&[2]),
         Some(XattrType::ImaDigestNg) => KernelHashAlgo::new(value[1]),
         Some(XattrType::ImaDigest) => match value.len() {
             // An MD5 digest padded to SHA-1's 20 bytes, for compatibility.
@@ -208,11 +216,19 @@ impl FileId {
     /// The `ima_file_id` of an fs-verity digest; `None` if `digest` is not
     /// `algo`'s size or is longer than any digest.
     pub fn verity(algo: KernelHashAlgo, digest: &[u8]) -> Option<Self> {
+        Self::new(XattrType::ImaVeritySig, algo, digest)
+    }
+
+    /// The `ima_file_id` a v3 signature of type `hash_type` covers (7.3's
+    /// `calc_file_id_hash()`: the signature's own xattr type, 3 for a
+    /// regular file's digest, 6 for an fs-verity digest). `None` as
+    /// [`FileId::verity`].
+    pub fn new(hash_type: XattrType, algo: KernelHashAlgo, digest: &[u8]) -> Option<Self> {
         if digest.len() != algo.digest_size() || digest.len() > 64 {
             return None;
         }
         let mut buf = [0; 66];
-        buf[0] = XattrType::ImaVeritySig as u8;
+        buf[0] = hash_type as u8;
         buf[1] = algo.id();
         buf[2..2 + digest.len()].copy_from_slice(digest);
         Some(Self {

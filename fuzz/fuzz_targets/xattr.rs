@@ -9,22 +9,35 @@
 use ima_appraise::{
     check_xattr, hash_algo_for, Check, KernelHashAlgo, Required, SigHeader, SIG_HEADER_LEN,
 };
+use ima_policy::Upstream;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|value: &[u8]| {
-    let algo = hash_algo_for(Some(value), KernelHashAlgo::SHA256);
-    let digest = [0x5a; 64];
-    let digest = &digest[..algo.digest_size()];
     if let Ok(h) = SigHeader::parse(value) {
         assert_eq!(h.sig.len() + SIG_HEADER_LEN, value.len());
         assert!(h.hash_algo.id() < ima_appraise::HASH_ALGO_LAST);
     }
-    for (signature, verity) in [(false, false), (true, false), (true, true)] {
-        for immutable in [false, true] {
-            let req = Required { signature, verity };
-            if let Check::Verify { value: v, .. } = check_xattr(value, algo, digest, req, immutable)
-            {
-                assert_eq!(v, value);
+    for upstream in Upstream::ALL {
+        let algo = hash_algo_for(Some(value), KernelHashAlgo::SHA256, upstream);
+        let digest = [0x5a; 64];
+        let digest = &digest[..algo.digest_size()];
+        for (signature, verity, sigv3) in [
+            (false, false, false),
+            (true, false, false),
+            (true, false, true),
+            (true, true, true),
+        ] {
+            for immutable in [false, true] {
+                let req = Required {
+                    signature,
+                    verity,
+                    sigv3,
+                };
+                if let Check::Verify { value: v, .. } =
+                    check_xattr(value, algo, digest, req, immutable, upstream)
+                {
+                    assert_eq!(v, value);
+                }
             }
         }
     }

@@ -5,6 +5,14 @@
 //! Upstream's built-in signature rules set `IMA_DIGSIG_REQUIRED` without
 //! `IMA_CHECK_BLACKLIST`; as policy lines (`appraise_type=imasig`) they also
 //! check the blacklist, as every parsed rule does. They show the same.
+//!
+//! 7.3 ([`BuiltinSelection::lines_for`]) measures tmpfs except for
+//! `FILE_CHECK` (executables and mmaps on tmpfs are measured), and neither
+//! measures nor appraises configfs. Its `secure_boot` `MODULE_CHECK` rule
+//! also allows appended signatures (`imasig|modsig`), which the module
+//! does not verify: it keeps `imasig`.
+
+use crate::upstream::Upstream;
 
 /// `ima_policy=tcb`: `dont_measure_rules` then `default_measurement_rules`.
 pub const TCB: &[&str] = &[
@@ -82,6 +90,26 @@ pub const SECURE_BOOT: &[&str] = &[
     "appraise func=POLICY_CHECK appraise_type=imasig",
 ];
 
+/// 6.12's tmpfs rule of `dont_measure_rules`.
+const TMPFS_DONT_MEASURE: &str = "dont_measure fsmagic=0x1021994";
+/// 7.3's: only `FILE_CHECK` (opens) on tmpfs goes unmeasured.
+const TMPFS_DONT_MEASURE_7_3: &str = "dont_measure func=FILE_CHECK fsmagic=0x1021994";
+/// 7.3 appends configfs (`CONFIGFS_MAGIC`) to `dont_measure_rules`...
+const CONFIGFS_DONT_MEASURE_7_3: &str = "dont_measure fsmagic=0x62656570";
+/// ... and to `default_appraise_rules`, after cgroup2.
+const CONFIGFS_DONT_APPRAISE_7_3: &str = "dont_appraise fsmagic=0x62656570";
+
+/// A 6.12 built-in line as 7.3 has it: the line (or its replacement) and
+/// the line 7.3 adds after it.
+fn line_7_3(line: &'static str) -> (&'static str, Option<&'static str>) {
+    match line {
+        TMPFS_DONT_MEASURE => (TMPFS_DONT_MEASURE_7_3, None),
+        "dont_measure fsmagic=0xde5e81e4" => (line, Some(CONFIGFS_DONT_MEASURE_7_3)),
+        "dont_appraise fsmagic=0x63677270" => (line, Some(CONFIGFS_DONT_APPRAISE_7_3)),
+        _ => (line, None),
+    }
+}
+
 /// `ima_policy=critical_data`: `critical_data_rules`.
 pub const CRITICAL_DATA: &[&str] = &["measure func=CRITICAL_DATA"];
 
@@ -124,7 +152,17 @@ impl BuiltinSelection {
         Ok(s)
     }
 
-    /// The selected rules as policy lines, in the order
+    /// The selected rules of `upstream` as policy lines, in the order its
+    /// `ima_init_policy()` installs them.
+    pub fn lines_for(&self, upstream: Upstream) -> impl Iterator<Item = &'static str> {
+        let new = upstream == Upstream::V7_3;
+        self.lines().flat_map(move |line| {
+            let (line, after) = if new { line_7_3(line) } else { (line, None) };
+            core::iter::once(line).chain(after)
+        })
+    }
+
+    /// The selected rules of 6.12 as policy lines, in the order
     /// `ima_init_policy()` installs them: measurement, secure boot,
     /// appraise_tcb, critical data.
     pub fn lines(&self) -> impl Iterator<Item = &'static str> {
@@ -145,6 +183,7 @@ impl BuiltinSelection {
 mod selection_tests {
     extern crate std;
     use super::*;
+    use crate::Upstream;
     use std::vec::Vec;
 
     #[test]
@@ -193,5 +232,70 @@ mod selection_tests {
         for line in all.lines().chain(ORIGINAL_TCB.iter().copied()) {
             assert!(crate::parse_line(line).unwrap().is_some(), "{line}");
         }
+        for u in Upstream::ALL {
+            for line in all.lines_for(u) {
+                assert!(crate::parse_line_as(line, u).unwrap().is_some(), "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn upstream_7_3_builtins() {
+        let all = BuiltinSelection {
+            tcb: true,
+            secure_boot: true,
+            appraise_tcb: true,
+            critical_data: true,
+            ..Default::default()
+        };
+        let old: Vec<_> = all.lines_for(Upstream::V6_12).collect();
+        assert_eq!(old, all.lines().collect::<Vec<_>>());
+        let new: Vec<_> = all.lines_for(Upstream::V7_3).collect();
+        assert_eq!(new.len(), old.len() + 2);
+        assert!(!new.contains(&TMPFS_DONT_MEASURE));
+        let at = |l: &str| new.iter().position(|x| *x == l).unwrap();
+        // Where 7.3's arrays have them.
+        assert_eq!(at(TMPFS_DONT_MEASURE_7_3), 3);
+        assert_eq!(at(CONFIGFS_DONT_MEASURE_7_3), TCB.len() - 7);
+        assert_eq!(
+            at(CONFIGFS_DONT_APPRAISE_7_3),
+            at("dont_appraise fsmagic=0x63677270") + 1
+        );
+        // tmpfs: opens not measured, execs are.
+        let rules: Vec<_> = new
+            .iter()
+            .map(|l| crate::parse_line_as(l, Upstream::V7_3).unwrap().unwrap())
+            .collect();
+        let on_tmpfs = |func| crate::Event {
+            func,
+            mask: if func == crate::Func::FileCheck {
+                crate::MAY_READ
+            } else {
+                crate::MAY_EXEC
+            },
+            fsmagic: 0x0102_1994,
+            ..Default::default()
+        };
+        assert!(crate::evaluate(&rules, &on_tmpfs(crate::Func::BprmCheck)).measure);
+        assert!(!crate::evaluate(&rules, &on_tmpfs(crate::Func::FileCheck)).measure);
+        let on_ext4 = crate::Event {
+            fsmagic: 0xef53,
+            ..on_tmpfs(crate::Func::FileCheck)
+        };
+        assert!(crate::evaluate(&rules, &on_ext4).measure);
+        let old_rules: Vec<_> = old
+            .iter()
+            .map(|l| crate::parse_line(l).unwrap().unwrap())
+            .collect();
+        assert!(!crate::evaluate(&old_rules, &on_tmpfs(crate::Func::BprmCheck)).measure);
+        // configfs: neither measured nor appraised.
+        let on_configfs = crate::Event {
+            fsmagic: 0x6265_6570,
+            ..on_tmpfs(crate::Func::BprmCheck)
+        };
+        let d = crate::evaluate(&rules, &on_configfs);
+        assert!(!d.measure && !d.appraise);
+        let d = crate::evaluate(&old_rules, &on_configfs);
+        assert!(d.measure && d.appraise);
     }
 }

@@ -8,7 +8,7 @@ use crate::rule::{Func, LsmField, PolicyRule};
 use crate::template::Template;
 use crate::validate::{
     flags, IMA_CHECK_BLACKLIST, IMA_DIGSIG_REQUIRED, IMA_MODSIG_ALLOWED, IMA_PERMIT_DIRECTIO,
-    IMA_VERITY_REQUIRED,
+    IMA_SIGV3_REQUIRED, IMA_VERITY_REQUIRED,
 };
 
 /// A set of action classes (upstream's `IMA_MEASURE`, `IMA_APPRAISE`,
@@ -126,6 +126,10 @@ pub struct Decision {
     pub check_blacklist: bool,
     /// fs-verity digests are required (`IMA_VERITY_REQUIRED`).
     pub verity_required: bool,
+    /// A v3 signature is required (`appraise_type=sigv3`: 7.3's
+    /// `IMA_SIGV3_REQUIRED`; a 6.12 `sigv3` rule sets it too, and also
+    /// requires fs-verity).
+    pub sigv3_required: bool,
     /// Direct I/O is permitted (`IMA_PERMIT_DIRECTIO`).
     pub permit_directio: bool,
     /// PCR to extend, if the deciding `measure` rule names one; else the
@@ -153,6 +157,7 @@ impl Decision {
             (self.modsig_allowed, IMA_MODSIG_ALLOWED),
             (self.check_blacklist, IMA_CHECK_BLACKLIST),
             (self.verity_required, IMA_VERITY_REQUIRED),
+            (self.sigv3_required, IMA_SIGV3_REQUIRED),
             (self.permit_directio, IMA_PERMIT_DIRECTIO),
         ] {
             if on {
@@ -187,6 +192,7 @@ pub fn evaluate_with<'a, R: PolicyRule + 'a>(
         | IMA_MODSIG_ALLOWED
         | IMA_CHECK_BLACKLIST
         | IMA_VERITY_REQUIRED
+        | IMA_SIGV3_REQUIRED
         | IMA_PERMIT_DIRECTIO;
     let mut actmask = wanted.bits() | wanted.bits() << 1;
     let mut action = 0u32;
@@ -229,6 +235,7 @@ pub fn evaluate_with<'a, R: PolicyRule + 'a>(
     d.modsig_allowed = action & IMA_MODSIG_ALLOWED != 0;
     d.check_blacklist = action & IMA_CHECK_BLACKLIST != 0;
     d.verity_required = action & IMA_VERITY_REQUIRED != 0;
+    d.sigv3_required = action & IMA_SIGV3_REQUIRED != 0;
     d.permit_directio = action & IMA_PERMIT_DIRECTIO != 0;
     d
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-//! The IMA policy language of Linux 6.12: parsing, validation, canonical
-//! form, matching.
+//! The IMA policy language of Linux 6.12, and of 7.3 where it differs
+//! ([`Upstream`], [`parse_line_as`]): parsing, validation, canonical form,
+//! matching.
 //!
 //! Follows upstream's `ima_parse_rule()`, `ima_validate_rule()`,
 //! `ima_policy_show()`, `ima_match_rules()` and `ima_match_policy()`
@@ -80,7 +81,7 @@
 //! but not tested there, `POST_SETATTR` events ignoring `func=`/`mask=`,
 //! and a `sigv3` rule not reading back from its shown form, since upstream
 //! shows `appraise_type=sigv3` before `digest_type=verity` and its parser
-//! wants them the other way round.
+//! wants them the other way round (7.3's takes both orders).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -95,6 +96,7 @@ mod parse;
 mod rule;
 mod show;
 mod template;
+mod upstream;
 mod validate;
 
 pub use algo::{HashAlgos, HASH_ALGO_NAMES};
@@ -107,15 +109,18 @@ pub use index::{
     Candidates, FuncIndex, Merge, PolicySummary, ANY_FILE_LIST, INDEX_LISTS,
 };
 pub use inline_str::InlineStr;
-pub use parse::{parse_line, policy_lines, ParseError};
+pub use parse::{parse_line, parse_line_as, policy_lines, ParseError};
 pub use rule::{
     Action, AppraiseType, FsName, Func, IdCond, IdOp, LsmField, LsmLabel, Mask, OptList,
     PolicyRule, Rule, RuleCore, SubjectGid, SubjectId, TextField, Uuid, FSNAME_MAX, LSM_LABEL_MAX,
     OPT_LIST_MAX,
 };
 pub use template::Template;
+pub use upstream::Upstream;
 
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_upstream;

@@ -8,6 +8,13 @@
 //! null `fsuuid=` do not count as set for the duplicate check;
 //! `appraise_type=` may repeat and accumulates; `appraise_flag=` is
 //! accepted and ignored; a key with an empty value is an unknown token.
+//!
+//! 7.3 ([`Upstream::V7_3`], [`parse_line_as`]) adds the `dont_audit`
+//! action, ends a rule at a word starting with `#` (a comment after the
+//! rule), and takes `appraise_type=sigv3` without `digest_type=verity` and
+//! `digest_type=verity` after `appraise_type=` (but still not
+//! `appraise_type=imasig` after `digest_type=verity`, nor `imasig|modsig`
+//! with either).
 
 use crate::algo::HashAlgos;
 use crate::rule::{
@@ -15,12 +22,13 @@ use crate::rule::{
     SubjectGid, SubjectId, Uuid,
 };
 use crate::template::Template;
+use crate::upstream::Upstream;
 use crate::validate::{self, Slot, SLOTS, SLOT_ACTION, SLOT_LSM, SLOT_RULE};
 use crate::validate::{
     IMA_CHECK_BLACKLIST, IMA_DIGSIG_REQUIRED, IMA_EGID, IMA_EUID, IMA_FGROUP, IMA_FOWNER,
     IMA_FSMAGIC, IMA_FSNAME, IMA_FSUUID, IMA_FUNC, IMA_GID, IMA_INMASK, IMA_KEYRINGS, IMA_LABEL,
-    IMA_MASK, IMA_MODSIG_ALLOWED, IMA_PCR, IMA_PERMIT_DIRECTIO, IMA_UID, IMA_VALIDATE_ALGOS,
-    IMA_VERITY_REQUIRED,
+    IMA_MASK, IMA_MODSIG_ALLOWED, IMA_PCR, IMA_PERMIT_DIRECTIO, IMA_SIGV3_REQUIRED, IMA_UID,
+    IMA_VALIDATE_ALGOS, IMA_VERITY_REQUIRED,
 };
 use crate::{MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
 
@@ -47,13 +55,20 @@ pub fn policy_lines(text: &str) -> impl Iterator<Item = &str> {
     text.split(['\n', '\0'])
 }
 
-/// Parses one line of a policy write. `Ok(None)` for blank and `#` lines.
+/// Parses one line of a policy write as 6.12 does. `Ok(None)` for blank
+/// and `#` lines.
 pub fn parse_line(line: &str) -> Result<Option<Rule>, ParseError<'_>> {
+    parse_line_as(line, Upstream::V6_12)
+}
+
+/// Parses one line of a policy write as `upstream` does. `Ok(None)` for
+/// blank and `#` lines.
+pub fn parse_line_as(line: &str, upstream: Upstream) -> Result<Option<Rule>, ParseError<'_>> {
     let line = line.trim_start_matches([' ', '\t']);
     if line.is_empty() || line.starts_with('#') {
         return Ok(None);
     }
-    parse_rule(line).map(Some)
+    parse_rule(line, upstream).map(Some)
 }
 
 /// The words of a rule and which word set each part, for error messages.
@@ -62,6 +77,7 @@ struct Parser<'a> {
     action: Option<Action>,
     /// The word behind each flag bit / slot.
     tokens: [&'a str; SLOTS],
+    upstream: Upstream,
 }
 
 impl<'a> Parser<'a> {
@@ -74,7 +90,7 @@ impl<'a> Parser<'a> {
     }
 
     fn word(&mut self, word: &'a str) -> Result<(), ParseError<'a>> {
-        if let Some(action) = Action::from_name(word) {
+        if let Some(action) = Action::from_name_for(word, self.upstream) {
             if self.action.is_some() {
                 return err(word, "second action");
             }
@@ -231,7 +247,7 @@ impl<'a> Parser<'a> {
                 }
             }
             ("digest_type", "=") => {
-                if r.appraise_type.is_some() {
+                if r.appraise_type.is_some() && !self.upstream.sigv3_any_file() {
                     return err(word, "digest_type= after appraise_type=");
                 }
                 if value != "verity" {
@@ -245,9 +261,15 @@ impl<'a> Parser<'a> {
                     "imasig" | "imasig|modsig" if r.digest_verity => {
                         return err(word, "imasig with digest_type=verity: use sigv3");
                     }
+                    "imasig|modsig"
+                        if self.upstream.sigv3_any_file()
+                            && r.appraise_type == Some(AppraiseType::Sigv3) =>
+                    {
+                        return err(word, "imasig|modsig with sigv3");
+                    }
                     "imasig" => AppraiseType::ImaSig,
                     "imasig|modsig" => AppraiseType::ImaSigModsig,
-                    "sigv3" if !r.digest_verity => {
+                    "sigv3" if !r.digest_verity && !self.upstream.sigv3_any_file() => {
                         return err(word, "sigv3 needs digest_type=verity first");
                     }
                     "sigv3" => AppraiseType::Sigv3,
@@ -255,10 +277,10 @@ impl<'a> Parser<'a> {
                 };
                 // Upstream ORs flags: imasig after imasig|modsig keeps modsig.
                 r.appraise_type = Some(r.appraise_type.map_or(t, |old| old.max(t)));
-                let modsig = if t == AppraiseType::ImaSigModsig {
-                    IMA_MODSIG_ALLOWED
-                } else {
-                    0
+                let modsig = match t {
+                    AppraiseType::ImaSigModsig => IMA_MODSIG_ALLOWED,
+                    AppraiseType::Sigv3 => IMA_SIGV3_REQUIRED,
+                    AppraiseType::ImaSig => 0,
                 };
                 self.mark(IMA_DIGSIG_REQUIRED | IMA_CHECK_BLACKLIST | modsig, word);
             }
@@ -295,13 +317,18 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn parse_rule(line: &str) -> Result<Rule, ParseError<'_>> {
+fn parse_rule(line: &str, upstream: Upstream) -> Result<Rule, ParseError<'_>> {
     let mut p = Parser {
         rule: Rule::new(Action::Measure),
         action: None,
         tokens: [""; SLOTS],
+        upstream,
     };
     for word in line.split([' ', '\t']).filter(|w| !w.is_empty()) {
+        // 7.3: a comment after the rule ("ignore suffixed comment").
+        if word.starts_with('#') && upstream.policy_7_3_grammar() {
+            break;
+        }
         p.word(word)?;
     }
     p.rule.action = p.action.ok_or(ParseError {
@@ -309,7 +336,7 @@ fn parse_rule(line: &str) -> Result<Rule, ParseError<'_>> {
         reason: "no action",
     })?;
     p.tokens[SLOT_RULE] = line;
-    validate::check(&p.rule).map_err(|v| ParseError {
+    validate::check(&p.rule, upstream).map_err(|v| ParseError {
         token: token_at(&p.tokens, v.slot, line),
         reason: v.reason,
     })?;

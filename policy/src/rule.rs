@@ -6,6 +6,7 @@ use crate::algo::HashAlgos;
 use crate::event::Event;
 use crate::inline_str::InlineStr;
 use crate::template::Template;
+use crate::upstream::Upstream;
 
 /// A rule's action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,6 +21,8 @@ pub enum Action {
     DontAppraise,
     /// `audit`.
     Audit,
+    /// `dont_audit` (7.3; not in [`Action::ALL`], 6.12's set).
+    DontAudit,
     /// `hash`.
     Hash,
     /// `dont_hash`.
@@ -27,13 +30,26 @@ pub enum Action {
 }
 
 impl Action {
-    /// Every action, in the order `ima_policy_show()` tests them.
+    /// Every action of 6.12, in the order `ima_policy_show()` tests them.
     pub const ALL: [Action; 7] = [
         Self::Measure,
         Self::DontMeasure,
         Self::Appraise,
         Self::DontAppraise,
         Self::Audit,
+        Self::Hash,
+        Self::DontHash,
+    ];
+
+    /// Every action of 7.3 (`dont_audit` added), in `ima_policy_show()`'s
+    /// order.
+    pub const ALL_7_3: [Action; 8] = [
+        Self::Measure,
+        Self::DontMeasure,
+        Self::Appraise,
+        Self::DontAppraise,
+        Self::Audit,
+        Self::DontAudit,
         Self::Hash,
         Self::DontHash,
     ];
@@ -46,14 +62,24 @@ impl Action {
             Self::Appraise => "appraise",
             Self::DontAppraise => "dont_appraise",
             Self::Audit => "audit",
+            Self::DontAudit => "dont_audit",
             Self::Hash => "hash",
             Self::DontHash => "dont_hash",
         }
     }
 
-    /// Parses an action keyword.
+    /// Parses an action keyword of 6.12.
     pub fn from_name(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.name() == s)
+        Self::from_name_for(s, Upstream::V6_12)
+    }
+
+    /// Parses an action keyword of `upstream`'s grammar.
+    pub fn from_name_for(s: &str, upstream: Upstream) -> Option<Self> {
+        if upstream.policy_7_3_grammar() {
+            Self::ALL_7_3.into_iter().find(|a| a.name() == s)
+        } else {
+            Self::ALL.into_iter().find(|a| a.name() == s)
+        }
     }
 
     /// Upstream's action value (`MEASURE`, `DONT_MEASURE`, ... in
@@ -65,6 +91,7 @@ impl Action {
             Self::Appraise => 0x4,
             Self::DontAppraise => 0x8,
             Self::Audit => 0x40,
+            Self::DontAudit => 0x80,
             Self::Hash => 0x100,
             Self::DontHash => 0x200,
         }
@@ -284,7 +311,9 @@ pub enum AppraiseType {
     ImaSig,
     /// `imasig|modsig`: also an appended signature (`IMA_MODSIG_ALLOWED`).
     ImaSigModsig,
-    /// `sigv3`: an fs-verity signature; only after `digest_type=verity`.
+    /// `sigv3`: a v3 signature (`IMA_SIGV3_REQUIRED` in 7.3). 6.12: an
+    /// fs-verity signature, only after `digest_type=verity`; 7.3: any
+    /// file's, in either order.
     Sigv3,
 }
 

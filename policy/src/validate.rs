@@ -3,6 +3,7 @@
 //! flags so the checks read as upstream's.
 
 use crate::rule::{Action, AppraiseType, Func, PolicyRule, Rule, SubjectGid, SubjectId, TextField};
+use crate::upstream::Upstream;
 use crate::{MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
 
 // `ima_rule_entry.flags` bits (ima_policy.c and ima.h).
@@ -24,6 +25,9 @@ pub(crate) const IMA_EGID: u32 = 0x4000;
 pub(crate) const IMA_FGROUP: u32 = 0x8000;
 pub(crate) const IMA_DIGSIG_REQUIRED: u32 = 0x0100_0000;
 pub(crate) const IMA_PERMIT_DIRECTIO: u32 = 0x0200_0000;
+/// 7.3's flag for `appraise_type=sigv3`; set here for a `sigv3` rule of
+/// either line (6.12's need `digest_type=verity` besides).
+pub(crate) const IMA_SIGV3_REQUIRED: u32 = 0x0800_0000;
 pub(crate) const IMA_MODSIG_ALLOWED: u32 = 0x2000_0000;
 pub(crate) const IMA_CHECK_BLACKLIST: u32 = 0x4000_0000;
 pub(crate) const IMA_VERITY_REQUIRED: u32 = 0x8000_0000;
@@ -89,6 +93,10 @@ pub(crate) fn flags(rule: &impl PolicyRule) -> u32 {
         r.appraise_type == Some(AppraiseType::ImaSigModsig),
         IMA_MODSIG_ALLOWED,
     );
+    set(
+        r.appraise_type == Some(AppraiseType::Sigv3),
+        IMA_SIGV3_REQUIRED,
+    );
     set(r.digest_verity, IMA_VERITY_REQUIRED);
     set(r.permit_directio, IMA_PERMIT_DIRECTIO);
     f
@@ -110,13 +118,15 @@ const FILE_FLAGS: u32 = IMA_FUNC
     | IMA_DIGSIG_REQUIRED
     | IMA_PERMIT_DIRECTIO
     | IMA_VALIDATE_ALGOS
-    | IMA_CHECK_BLACKLIST;
+    | IMA_CHECK_BLACKLIST
+    | IMA_SIGV3_REQUIRED;
 
 /// `ima_validate_rule()`, plus the invariants the parser guarantees and a
 /// hand-built [`Rule`] could break (one known `MAY_*` bit, `pcr` below 64,
-/// `sigv3` and only `sigv3` with `digest_type=verity`, `template=` only on `measure`,
-/// no `func=POST_SETATTR`).
-pub(crate) fn check(r: &Rule) -> Result<(), Violation> {
+/// `template=` only on `measure`, no `func=POST_SETATTR`; in 6.12, `sigv3`
+/// and only `sigv3` with `digest_type=verity`; in 7.3 `sigv3` anywhere a
+/// signature may be required, not with `imasig|modsig`).
+pub(crate) fn check(r: &Rule, upstream: Upstream) -> Result<(), Violation> {
     if let Some(m) = r.mask {
         if ![MAY_EXEC, MAY_WRITE, MAY_READ, MAY_APPEND].contains(&m.bits) {
             return fail(slot(IMA_MASK), "mask is not one MAY_* bit");
@@ -125,10 +135,19 @@ pub(crate) fn check(r: &Rule) -> Result<(), Violation> {
     if r.pcr.is_some_and(|p| p >= 64) {
         return fail(slot(IMA_PCR), "pcr out of range");
     }
-    if r.appraise_type == Some(AppraiseType::Sigv3) && !r.digest_verity {
+    if upstream.sigv3_any_file() {
+        // 7.3 refuses imasig after digest_type=verity (the parser's
+        // business: the other order is a valid rule) and imasig|modsig
+        // with either.
+        if r.appraise_type == Some(AppraiseType::ImaSigModsig) && r.digest_verity {
+            return fail(
+                slot(IMA_VERITY_REQUIRED),
+                "imasig|modsig with digest_type=verity",
+            );
+        }
+    } else if r.appraise_type == Some(AppraiseType::Sigv3) && !r.digest_verity {
         return fail(slot(IMA_DIGSIG_REQUIRED), "sigv3 needs digest_type=verity");
-    }
-    if r.digest_verity
+    } else if r.digest_verity
         && matches!(
             r.appraise_type,
             Some(AppraiseType::ImaSig | AppraiseType::ImaSigModsig)
@@ -274,10 +293,16 @@ fn check_combinations(r: &Rule, flags: u32) -> Result<(), Violation> {
 }
 
 impl Rule {
-    /// Whether the rule is one `ima_parse_rule()` could have produced
-    /// (`ima_validate_rule()` and the value ranges): `Err` says why not.
-    /// Every rule [`parse_line`](crate::parse_line) returns passes.
+    /// Whether the rule is one 6.12's `ima_parse_rule()` could have
+    /// produced (`ima_validate_rule()` and the value ranges): `Err` says
+    /// why not. Every rule [`parse_line`](crate::parse_line) returns passes.
     pub fn validate(&self) -> Result<(), &'static str> {
-        check(self).map_err(|v| v.reason)
+        self.validate_for(Upstream::V6_12)
+    }
+
+    /// [`Rule::validate`] as `upstream` validates; every rule
+    /// [`parse_line_as`](crate::parse_line_as) returns for it passes.
+    pub fn validate_for(&self, upstream: Upstream) -> Result<(), &'static str> {
+        check(self, upstream).map_err(|v| v.reason)
     }
 }
