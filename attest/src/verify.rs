@@ -260,23 +260,50 @@ pub fn verify(ev: &Evidence, opts: &Options<'_>) -> Result<Report, (Failure, Rep
     }
 }
 
+/// Every check but the signature's, for the fuzz target: the quote's
+/// `pcrDigest` is taken as made with `hash`.
+#[cfg(any(fuzzing, test))]
+pub fn verify_without_signature(
+    ev: &Evidence,
+    nonce: &[u8],
+    hash: HashAlgo,
+    policy: Option<&RuntimePolicy>,
+) -> Result<Report, Failure> {
+    let mut report = Report::default();
+    let q = quote::parse_quote(&ev.quote).map_err(|e| Failure::Format(e.0))?;
+    after_signature(ev, &q, hash, nonce, policy, &mut report)?;
+    Ok(report)
+}
+
 fn run(ev: &Evidence, opts: &Options<'_>, report: &mut Report) -> Result<(), Failure> {
-    let fmt_err = |s: String| Failure::Format(s);
     // 1. The quote.
-    let q = quote::parse_quote(&ev.quote).map_err(|e| fmt_err(e.0))?;
-    let sig = quote::parse_signature(&ev.signature).map_err(|e| fmt_err(e.0))?;
+    let q = quote::parse_quote(&ev.quote).map_err(|e| Failure::Format(e.0))?;
+    let sig = quote::parse_signature(&ev.signature).map_err(|e| Failure::Format(e.0))?;
     quote::verify_signature(opts.ak, &ev.quote, &sig).map_err(|e| Failure::Signature(e.0))?;
     report.ok(format!(
         "quote signature verifies with the AK ({})",
         sig.hash().name()
     ));
-    if q.extra_data != opts.nonce {
+    after_signature(ev, &q, sig.hash(), opts.nonce, opts.policy, report)
+}
+
+/// The checks after the signature's.
+fn after_signature(
+    ev: &Evidence,
+    q: &quote::Quote,
+    hash: HashAlgo,
+    nonce: &[u8],
+    policy: Option<&RuntimePolicy>,
+    report: &mut Report,
+) -> Result<(), Failure> {
+    let fmt_err = |s: String| Failure::Format(s);
+    if q.extra_data != nonce {
         return Err(Failure::Nonce {
             got: q.extra_data.clone(),
-            want: opts.nonce.to_vec(),
+            want: nonce.to_vec(),
         });
     }
-    report.ok(format!("quote nonce is {}", hex(opts.nonce)));
+    report.ok(format!("quote nonce is {}", hex(nonce)));
     let banks: Vec<HashAlgo> = q
         .selection
         .iter()
@@ -311,7 +338,7 @@ fn run(ev: &Evidence, opts: &Options<'_>, report: &mut Report) -> Result<(), Fai
         for (p, d) in pcrs.iter_mut().zip(&e.digests) {
             *p = ima_tpm::extend(p, &list::extend_value(d));
         }
-        if composite(sig.hash(), &pcrs).as_bytes() == q.pcr_digest {
+        if composite(hash, &pcrs).as_bytes() == q.pcr_digest {
             quoted = Some(i + 1);
             break;
         }
@@ -394,7 +421,7 @@ fn run(ev: &Evidence, opts: &Options<'_>, report: &mut Report) -> Result<(), Fai
         ));
     }
     // 5. The allowlist.
-    if let Some(policy) = opts.policy {
+    if let Some(policy) = policy {
         let (mut allowed, mut excluded) = (0, 0);
         for (i, e) in ns[..covered].iter().enumerate() {
             let body = e
@@ -740,6 +767,23 @@ mod tests {
             check(&ev, &ak(k), Some(&p)),
             Err(Failure::Policy { index: 1, .. })
         ));
+    }
+
+    /// Writes the fuzz target's seeds (`fuzz/seeds/evidence/`): good
+    /// evidence, full and reduced, whose quote's `pcrDigest` replays
+    /// (`cargo test -p ima-attest -- --ignored write_fuzz_seeds`).
+    #[test]
+    #[ignore]
+    fn write_fuzz_seeds() {
+        let (k, _) = keys();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/seeds/evidence");
+        std::fs::create_dir_all(dir).unwrap();
+        for (name, reduced) in [("full", false), ("reduced", true)] {
+            let ev = evidence(&setup(), k, NONCE, reduced);
+            std::fs::write(format!("{dir}/{name}"), ev.to_bytes()).unwrap();
+        }
+        let (_, blob) = ns_list(1, &["/a"], 1);
+        std::fs::write(format!("{dir}/checkpoint-blob"), blob).unwrap();
     }
 
     #[test]
