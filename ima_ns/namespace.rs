@@ -384,7 +384,10 @@ impl ImaNamespace {
         // before `start` or after `end`.
         let _writes = self.config_writes.lock();
         if !self.is_active() {
-            pr_err!("namespace {}: not active yet, nothing to checkpoint\n", self.id);
+            pr_err!(
+                "namespace {}: not active yet, nothing to checkpoint\n",
+                self.id
+            );
             return Err(EAGAIN);
         }
         if self.ended.load(Ordering::Acquire) {

@@ -152,7 +152,10 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
                 Kind::Hash | Kind::Template | Kind::Model,
                 Scope::ForChildren
             )
-            | (Kind::Verdicts | Kind::ModelState | Kind::Checkpoint, Scope::Id(_))
+            | (
+                Kind::Verdicts | Kind::ModelState | Kind::Checkpoint,
+                Scope::Id(_)
+            )
             | (Kind::Evm | Kind::EvmXattrs, Scope::Own)
     );
     if write && !writable {

@@ -9,7 +9,7 @@
 # Must be the first module load of the boot (PCR 10 starts at zero).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 40
+tap_plan 43
 
 ima_load || bail "cannot load ima_ns.ko"
 # Only ext4 files, so the tools run below (from 9p) add no entries.
@@ -207,6 +207,61 @@ tamper_check "tamper: namespace $B's list and anchor presented as $A's fails" fo
 $EV cut-host-before-anchor $T/evA $T/ev.cut
 verify_out $T/ev.cut cut
 tamper_check "tamper: a host list cut before the anchor fails" cut "does not replay to the quoted PCR 10"
+
+# keylime's own IMA verifier (PyPI keylime, build/keylime-venv from
+# qemu/keylime-venv.sh) on the host list, anchors included: a runtime policy
+# whose ima-buf section holds the digests of the anchor blobs recomputed
+# here from the namespaces' files (Documentation/namespaces.md).
+KL=$IMA_NS_TOP/build/keylime-venv/bin/python3
+blob_start() {
+	printf 'ima-ns start\nversion 1\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\npolicy\n' "$1"
+	cat $IMA/namespaces/$1/policy
+}
+blob_checkpoint() { # ID [EXTRA]: the checkpoint of ID's list as it is, EXTRA more entries claimed
+	printf 'ima-ns checkpoint\nversion 1\nid %s\nentries %s\n' "$1" $(($(cat $IMA/namespaces/$1/runtime_measurements_count) + ${2:-0}))
+	cat $IMA/namespaces/$1/vpcr
+}
+# keylime_policy EXTRA: the runtime policy, A's checkpoint claiming EXTRA more entries.
+keylime_policy() {
+	local f sep="" id
+	printf '{"meta": {"version": 1}, "release": 0, "digests": {"boot_aggregate": ["%s"]' "${agg#sha256:}"
+	awk '$3 == "ima-ng" && $5 != "boot_aggregate" { print $5 }' $T/kl.txt | sort -u | while read -r f; do
+		printf ', "%s": ["%s"]' "$f" "$(sha256sum "$f" | cut -d' ' -f1)"
+	done
+	printf '}, "excludes": [], "keyrings": {}, "ima": {"ignored_keyrings": [], "log_hash_alg": "sha1", "dm_policy": null}, "ima-buf": {'
+	for id in $A $B; do
+		printf '%s"ima-ns:start:%s": ["%s"], "ima-ns:checkpoint:%s": ["%s"]' "$sep" "$id" \
+			"$(blob_start "$id" | sha256sum | cut -d' ' -f1)" "$id" \
+			"$(blob_checkpoint "$id" "$([ "$id" = "$A" ] && echo "$1" || echo 0)" | sha256sum | cut -d' ' -f1)"
+		sep=", "
+	done
+	printf '}, "verification-keys": ""}\n'
+}
+if [ -x "$KL" ] && "$KL" -c "import keylime.ima.ima" 2>/dev/null; then
+	cat $IMA/ascii_runtime_measurements >$T/kl.txt
+	pcr=$(cat /sys/class/tpm/tpm0/pcr-sha1/10)
+	keylime_policy 0 >$T/kl.json
+	"$KL" "$(dirname "$0")"/keylime_check.py $T/kl.txt "$pcr" $T/kl.json >$T/kl.out 2>&1
+	rc=$?
+	sed 's/^/# /' $T/kl.out
+	tap_check "keylime validates the host list against PCR 10 with a runtime policy holding the recomputed anchor blobs ($(grep -c ' ima-ns:' $T/kl.txt) anchors)" test $rc = 0
+	keylime_policy 1 >$T/kl-wrong.json
+	"$KL" "$(dirname "$0")"/keylime_check.py $T/kl.txt "$pcr" $T/kl-wrong.json >$T/kl-wrong.out 2>&1
+	tap_check "keylime: a checkpoint anchor whose blob is not the expected one fails" \
+		grep -q "runtime_policy_hash.*$(blob_checkpoint "$A" 0 | sha256sum | cut -d' ' -f1)" $T/kl-wrong.out
+	# Change one hex digit of A's checkpoint buffer in the list.
+	awk -v n="ima-ns:checkpoint:$A" '$5 == n { $6 = substr($6, 1, 10) (substr($6, 11, 1) == "0" ? "1" : "0") substr($6, 12) } { print }' \
+		$T/kl.txt >$T/kl-changed.txt
+	"$KL" "$(dirname "$0")"/keylime_check.py $T/kl-changed.txt "$pcr" $T/kl.json >$T/kl-changed.out 2>&1
+	rc=$?
+	sed 's/^/# /' $T/kl-changed.out | head -n 3
+	tap_check "keylime: an anchor buffer changed in the list fails" \
+		bash -c "test $rc = 1 && ! cmp -s $T/kl.txt $T/kl-changed.txt"
+else
+	for c in "keylime validates the host list with anchors" "keylime: a wrong anchor blob fails" "keylime: a changed anchor buffer fails"; do
+		tap_skip "$c" "no keylime venv (bash qemu/keylime-venv.sh)"
+	done
+fi
 
 # Entries appended after the checkpoint: the prefix still verifies.
 echo a3 >&5

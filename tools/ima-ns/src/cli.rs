@@ -167,6 +167,10 @@ impl UsageError {
     }
 }
 
+/// A command's positional word and its `(option, value)` pairs; `Err`
+/// holds `--help`'s command.
+type Words = (Option<OsString>, Vec<(String, OsString)>);
+
 /// One command-line word, classified.
 enum Arg {
     /// `--name`, `--name=value` or `-h`: the name, and the value after `=`.
@@ -426,7 +430,7 @@ impl Parser {
         cmd: &str,
         valued: &[&str],
         flags: &[&str],
-    ) -> Result<Result<(Option<OsString>, Vec<(String, OsString)>), Command>, UsageError> {
+    ) -> Result<Result<Words, Command>, UsageError> {
         let (mut word, mut opts) = (None, Vec::new());
         while let Some(arg) = self.args.next() {
             let w = match classify(arg) {
