@@ -371,6 +371,7 @@ impl Writer {
             }
             Kind::Checkpoint => {
                 if text != "1" {
+                    pr_err!("checkpoint: write 1 to record a checkpoint\n");
                     return Err(EINVAL);
                 }
                 self.ns.checkpoint()
