@@ -12,7 +12,7 @@ set -euo pipefail
 secs=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(policy control xattr evm)
+[ ${#targets[@]} -gt 0 ] || targets=(policy control xattr evm evidence)
 cd "$(dirname "$0")"
 target=$(rustc -vV | sed -n 's/^host: //p')
 flags=(

@@ -286,6 +286,15 @@ impl MeasurementList {
         Ok(out)
     }
 
+    /// The number of entries and the virtual PCR they replay to, read
+    /// under one lock (a checkpoint or end anchor).
+    pub(crate) fn snapshot(&self) -> Result<(usize, KVec<Digest>)> {
+        let inner = self.inner.lock();
+        let mut out = KVec::with_capacity(inner.vpcr.len(), GFP_KERNEL)?;
+        out.extend_from_slice(&inner.vpcr, GFP_KERNEL)?;
+        Ok((inner.entries.len(), out))
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.count.load(Ordering::Acquire)
     }

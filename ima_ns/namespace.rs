@@ -26,7 +26,7 @@ use core::fmt::Write;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use ima_template::EventData;
+use ima_template::{anchor, EventData};
 use ima_tpm::{boot_aggregate, Digest, HashAlgo};
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
@@ -85,6 +85,8 @@ pub(crate) struct ImaNamespace {
     /// Tasks in the namespace plus tasks holding it for their children.
     users: AtomicUsize,
     violations: AtomicU64,
+    /// Set, under `config_writes`, when the end anchor is recorded.
+    ended: AtomicBool,
     /// The keys its appraisal trusts: `.ima` for the host, `.ima_ns<id>`.
     pub(crate) keyring: Keyring,
     /// Its EVM setting and keys (`.evm`, `.evm_ns<id>`).
@@ -198,6 +200,7 @@ impl ImaNamespace {
                 external: AtomicBool::new(false),
                 users: AtomicUsize::new(0),
                 violations: AtomicU64::new(0),
+                ended: AtomicBool::new(false),
                 keyring,
                 evm,
                 model <- Channel::new(),
@@ -334,23 +337,18 @@ impl ImaNamespace {
         let parent = self.parent.as_deref().ok_or(EINVAL)?;
         let mut blob = Blob::new();
         let config = self.config();
-        let _ = write!(
-            blob,
-            "ima-ns start\nid {}\nparent {}\nhash {}\ntemplate {}\nmodel {}\npolicy\n",
-            self.id,
-            parent.id,
-            config.algo.name(),
-            config.template.name(),
-            config.model
-        );
+        let info = anchor::StartInfo {
+            id: self.id,
+            parent: parent.id,
+            hash: config.algo,
+            template: config.template.name(),
+            model: &config.model,
+        };
+        let _ = anchor::write_start(&mut blob, &info);
         for rule in self.policy.current().iter() {
             let _ = write!(blob, "{rule}");
         }
-        crate::anchor_sink::record(
-            parent,
-            anchor_name(b"start", self.id).as_bytes(),
-            blob.bytes()?,
-        )?;
+        self.record_anchor(parent, anchor::Kind::Start, &blob)?;
         self.active.store(true, Ordering::Release);
         pr_info!("namespace {} active (parent {})\n", self.id, parent.id);
         Ok(())
@@ -360,18 +358,11 @@ impl ImaNamespace {
     /// list, remove the directory, leave the registry.
     fn end(&self) {
         if let (Some(parent), true) = (self.parent.as_deref(), self.is_active()) {
-            let recorded = self.list.vpcr().and_then(|vpcr| {
-                let mut blob = Blob::new();
-                let _ = write!(blob, "ima-ns end\nid {}\n", self.id);
-                for d in vpcr.iter() {
-                    let _ = write!(blob, "{} {:x}\n", d.algo().name(), d);
-                }
-                crate::anchor_sink::record(
-                    parent,
-                    anchor_name(b"end", self.id).as_bytes(),
-                    blob.bytes()?,
-                )
-            });
+            let recorded = {
+                let _writes = self.config_writes.lock();
+                self.ended.store(true, Ordering::Release);
+                self.record_state(parent, anchor::Kind::End)
+            };
             if let Err(e) = recorded {
                 pr_err!(
                     "namespace {}: end not recorded in {}: {:?}\n",
@@ -387,6 +378,60 @@ impl ImaNamespace {
             st.registry_remove(self.id);
         }
         pr_info!("namespace {} ended\n", self.id);
+    }
+
+    /// `namespaces/<id>/checkpoint`: records a `checkpoint` anchor (the
+    /// entries so far and the virtual PCR they replay to) in the parent's
+    /// list, so a running namespace can be attested. `EAGAIN` before the
+    /// namespace is active, `ENOENT` once it ended.
+    pub(crate) fn checkpoint(&self) -> Result {
+        let parent = self.parent.as_deref().ok_or(EINVAL)?;
+        // Serialised with activation and the end anchor: no checkpoint
+        // before `start` or after `end`.
+        let _writes = self.config_writes.lock();
+        if !self.is_active() {
+            pr_err!(
+                "namespace {}: not active yet, nothing to checkpoint\n",
+                self.id
+            );
+            return Err(EAGAIN);
+        }
+        if self.ended.load(Ordering::Acquire) {
+            pr_err!("namespace {}: ended, no checkpoint\n", self.id);
+            return Err(ENOENT);
+        }
+        self.record_state(parent, anchor::Kind::Checkpoint)
+            .inspect_err(|e| {
+                pr_err!(
+                    "namespace {}: checkpoint not recorded in {}: {:?}\n",
+                    self.id,
+                    parent.id,
+                    e
+                )
+            })
+    }
+
+    /// Records a checkpoint or end anchor: the list's entries and virtual
+    /// PCR, read together.
+    fn record_state(&self, parent: &ImaNamespace, kind: anchor::Kind) -> Result {
+        let (entries, vpcr) = self.list.snapshot()?;
+        let mut blob = Blob::new();
+        let _ = anchor::write_state(&mut blob, kind, self.id, entries as u64, &vpcr);
+        self.record_anchor(parent, kind, &blob)
+    }
+
+    /// Appends anchor `kind` of this namespace to `parent`'s list: an
+    /// `ima-buf` entry named `ima-ns:<kind>:<id>` whose buffer is `blob`.
+    fn record_anchor(&self, parent: &ImaNamespace, kind: anchor::Kind, blob: &Blob) -> Result {
+        if blob.failed {
+            return Err(ENOMEM);
+        }
+        let mut name = Blob::new();
+        let _ = anchor::write_name(&mut name, kind, self.id);
+        if name.failed {
+            return Err(ENOMEM);
+        }
+        crate::anchor_sink::record(parent, name.as_bytes(), blob.as_bytes())
     }
 
     /// The first entry, as `ima_add_boot_aggregate()`: PCRs 0-7 (0-9 for
@@ -420,18 +465,6 @@ impl ImaNamespace {
     }
 }
 
-/// Name of an anchor entry: `ima-ns:start:<id>` or `ima-ns:end:<id>`.
-fn anchor_name(what: &[u8], id: u64) -> Blob {
-    let mut name = Blob::new();
-    let _ = write!(
-        name,
-        "ima-ns:{}:{}",
-        core::str::from_utf8(what).unwrap_or(""),
-        id
-    );
-    name
-}
-
 /// A growable text buffer (anchor blobs and names).
 struct Blob {
     bytes: KVec<u8>,
@@ -448,14 +481,6 @@ impl Blob {
 
     fn as_bytes(&self) -> &[u8] {
         &self.bytes
-    }
-
-    /// The text, unless an allocation failed while writing it.
-    fn bytes(&self) -> Result<&[u8]> {
-        if self.failed {
-            return Err(ENOMEM);
-        }
-        Ok(&self.bytes)
     }
 }
 

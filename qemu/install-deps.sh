@@ -14,6 +14,7 @@ packages=(
 	qemu-system-x86 swtpm swtpm-tools busybox-static
 	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs attr fsverity
 	python3 util-linux xxd rsync
+	python3-gpg python3-venv
 )
 
 missing=()
@@ -27,6 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends "${missing[@]}"
 fi
+
+# keylime for the attestation test.
+bash "$(dirname "$0")/keylime-venv.sh"
 
 # Debian's bindgen (0.60) is too old: 6.12 builds with 0.69.5, 7.3 needs
 # at least 0.71.1. Each goes into its own directory (env.sh BINDGEN_DIR).

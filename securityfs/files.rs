@@ -49,9 +49,11 @@ pub(crate) enum Kind {
     Evm,
     /// `integrity/evm/evm_xattrs`: the protected xattrs.
     EvmXattrs,
+    /// `namespaces/<id>/checkpoint`: records a checkpoint anchor.
+    Checkpoint,
 }
 
-const KINDS: [Kind; 19] = [
+const KINDS: [Kind; 20] = [
     Kind::AsciiList,
     Kind::BinaryList,
     Kind::Count,
@@ -71,6 +73,7 @@ const KINDS: [Kind; 19] = [
     Kind::Anchor,
     Kind::Evm,
     Kind::EvmXattrs,
+    Kind::Checkpoint,
 ];
 
 impl Kind {
@@ -149,7 +152,10 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
                 Kind::Hash | Kind::Template | Kind::Model,
                 Scope::ForChildren
             )
-            | (Kind::Verdicts | Kind::ModelState, Scope::Id(_))
+            | (
+                Kind::Verdicts | Kind::ModelState | Kind::Checkpoint,
+                Scope::Id(_)
+            )
             | (Kind::Evm | Kind::EvmXattrs, Scope::Own)
     );
     if write && !writable {
@@ -252,7 +258,8 @@ pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         | Kind::Unshare
         | Kind::Events
         | Kind::Verdicts
-        | Kind::ModelState => Ok(()),
+        | Kind::ModelState
+        | Kind::Checkpoint => Ok(()),
     }
 }
 
@@ -369,6 +376,13 @@ impl Writer {
                     self.ns.model.answer(v.seq, v.allow);
                 }
                 Ok(())
+            }
+            Kind::Checkpoint => {
+                if text != "1" {
+                    pr_err!("checkpoint: write 1 to record a checkpoint\n");
+                    return Err(EINVAL);
+                }
+                self.ns.checkpoint()
             }
             Kind::ModelState => {
                 if text.is_empty() {

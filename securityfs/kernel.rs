@@ -716,6 +716,7 @@ impl NsDir {
         d.file(c"events", 0o400, dir, at(Kind::Events))?;
         d.file(c"verdicts", 0o200, dir, at(Kind::Verdicts))?;
         d.file(c"model_state", 0o200, dir, at(Kind::ModelState))?;
+        d.file(c"checkpoint", 0o200, dir, at(Kind::Checkpoint))?;
         // SAFETY: `dir` is the live `<id>` directory, with all its files.
         unsafe { visibility::install_ns_dir(dir) };
         Ok(this)

@@ -60,14 +60,19 @@ tap_check "evmctl ima_measurement validates the list against the vpcr" \
 tap_check "its binary_runtime_measurements_sha512 holds sha512 template digests replaying to the sha512 vpcr" \
 	bash -c "python3 $IMA_NS_TOP/tests/replay.py --bank sha512 $T/list-sha512.bin | head -n 1 | grep -qxF \"\$(grep '^sha512 ' $T/vpcr)\""
 
-# Anchors in the host list: digests of documented blobs (Documentation/namespaces.md).
-start=$(printf 'ima-ns start\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\npolicy\n%s\n' "$id" "$(cat $T/policy)" | sha256sum | cut -d' ' -f1)
+# Anchors in the host list: ima-buf entries whose buffer is the documented
+# blob (Documentation/namespaces.md), digest the blob's sha256.
 ns_wait_live 0 || diag "namespaces still live: $(cat $IMA/ns_live)"
-end=$(printf 'ima-ns end\nid %s\n%s\n' "$id" "$(cat $T/vpcr)" | sha256sum | cut -d' ' -f1)
-tap_check "host list: ima-ns:start:$id carries the digest of the configuration" \
-	test "$(ima_digests_of ima-ns:start:$id)" = "sha256:$start"
-tap_check "host list: ima-ns:end:$id carries the digest of the final vpcr" \
-	test "$(ima_digests_of ima-ns:end:$id)" = "sha256:$end"
+printf 'ima-ns start\nversion 1\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\npolicy\n%s\n' "$id" "$(cat $T/policy)" >$T/start.blob
+printf 'ima-ns end\nversion 1\nid %s\nentries %s\n%s\n' "$id" "$(cat $T/count)" "$(cat $T/vpcr)" >$T/end.blob
+# anchor_ok KIND BLOB: one such entry, template ima-buf, buffer BLOB, digest sha256(BLOB).
+anchor_ok() {
+	local want
+	want="ima-buf sha256:$(sha256sum <"$2" | cut -d' ' -f1) ima-ns:$1:$id $(od -An -tx1 -v "$2" | tr -d ' \n')"
+	test "$(awk -v n="ima-ns:$1:$id" '$5 == n { print $3, $4, $5, $6 }' $IMA/ascii_runtime_measurements)" = "$want"
+}
+tap_check "host list: ima-ns:start:$id is an ima-buf entry holding the configuration blob" anchor_ok start $T/start.blob
+tap_check "host list: ima-ns:end:$id is an ima-buf entry holding the final count and vpcr" anchor_ok end $T/end.blob
 tap_check "the namespace is freed when its last task exits (ns_live 0)" test "$(cat $IMA/ns_live)" = 0
 tap_check "its namespaces/$id directory is gone" test ! -e $IMA/namespaces/$id
 

@@ -45,6 +45,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 mod entry;
 mod event;
 mod field;

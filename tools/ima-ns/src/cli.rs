@@ -5,6 +5,7 @@
 //! and `--help` are accepted before or after the command name. Arguments
 //! are `OsString`s so that a command run by `run` gets its bytes unchanged.
 
+use crate::attest::{AttestArgs, VerifyArgs};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
@@ -67,13 +68,27 @@ Commands:
         A namespace's vpcr, measurement count, violations, policy and
         measurement list; --binary writes only its binary list to stdout.
   id    This process's IMA namespace id (0 for the host).
+  checkpoint ID
+        Record a checkpoint anchor of live namespace ID in its parent's
+        list: its entries so far and the virtual PCR they replay to.
+  attest ID --nonce HEX --ak CTX -o FILE [--reduce]
+        Checkpoint namespace ID, quote PCR 10 in every TPM bank over the
+        nonce with the attestation key CTX (tpm2_quote; TPM2TOOLS_TCTI
+        picks the TPM) and write the evidence to FILE. --reduce keeps only
+        template digests of host entries other than ID's anchors.
+  verify FILE --ak-pub PEM --nonce HEX [--policy JSON]
+        Check evidence: the quote's signature and nonce, the host list
+        against the quoted PCR 10, the namespace list against its newest
+        anchor, and with --policy every entry against a keylime runtime
+        policy. Prints each check; exit 1 naming the first failure.
 
 Options:
   --sysfs DIR   the module's securityfs directory [/sys/kernel/security/ DIR
                 from /sys/module/ima_ns/parameters/securityfs_dir, else ima]
   -h, --help    this text
 
-Exit status: 0 on success, 1 if list/show/id fail, 2 for a usage error.
+Exit status: 0 on success, 1 if a command other than run fails (verify:
+the evidence does not verify), 2 for a usage error.
 run exits with CMD's status; 125 if ima-ns itself fails (usage errors
 included), 126 if CMD cannot be executed, 127 if CMD is not found.
 ";
@@ -107,6 +122,12 @@ pub(crate) enum Command {
     Id,
     /// `model learn|enforce ID`: be a namespace's agent.
     Model(ModelArgs),
+    /// `checkpoint ID`: record a checkpoint anchor.
+    Checkpoint(u64),
+    /// `attest ID ...`: write evidence.
+    Attest(AttestArgs),
+    /// `verify FILE ...`: check evidence.
+    Verify(VerifyArgs),
 }
 
 /// The arguments of `model`.
@@ -167,6 +188,10 @@ impl UsageError {
         }
     }
 }
+
+/// A command's positional word and its `(option, value)` pairs; `Err`
+/// holds `--help`'s command.
+type Words = (Option<OsString>, Vec<(String, OsString)>);
 
 /// One command-line word, classified.
 enum Arg {
@@ -419,6 +444,114 @@ impl Parser {
         }
     }
 
+    /// Options with values and at most one positional word, for
+    /// `checkpoint`, `attest` and `verify`: `(word, [(option, value)])`;
+    /// `flags` take no value.
+    fn words(
+        &mut self,
+        cmd: &str,
+        valued: &[&str],
+        flags: &[&str],
+    ) -> Result<Result<Words, Command>, UsageError> {
+        let (mut word, mut opts) = (None, Vec::new());
+        while let Some(arg) = self.args.next() {
+            let w = match classify(arg) {
+                Arg::Opt(name, inline) if valued.contains(&name.as_str()) => {
+                    let v = self.value(&name, inline)?;
+                    if opts.iter().any(|(n, _)| *n == name) {
+                        return Err(self.error(format!("{cmd}: {name} given twice")));
+                    }
+                    opts.push((name, v));
+                    continue;
+                }
+                Arg::Opt(name, inline) if flags.contains(&name.as_str()) => {
+                    self.no_value(&name, &inline)?;
+                    opts.push((name, OsString::new()));
+                    continue;
+                }
+                Arg::Opt(name, inline) => match self.common(name, inline)? {
+                    Some(help) => return Ok(Err(help)),
+                    None => continue,
+                },
+                Arg::EndOfOptions => continue,
+                Arg::Word(w) => w,
+            };
+            if word.is_some() {
+                return Err(self.error(format!(
+                    "{cmd}: unexpected argument {}",
+                    w.to_string_lossy()
+                )));
+            }
+            word = Some(w);
+        }
+        Ok(Ok((word, opts)))
+    }
+
+    fn ns_id(&self, cmd: &str, word: Option<OsString>) -> Result<u64, UsageError> {
+        let w = word.ok_or_else(|| self.error(format!("{cmd}: namespace ID missing")))?;
+        parse_id(&w).ok_or_else(|| {
+            self.error(format!(
+                "{cmd}: {}: not a namespace id",
+                w.to_string_lossy()
+            ))
+        })
+    }
+
+    fn checkpoint(&mut self) -> Result<Command, UsageError> {
+        let (word, _) = match self.words("checkpoint", &[], &[])? {
+            Ok(w) => w,
+            Err(help) => return Ok(help),
+        };
+        Ok(Command::Checkpoint(self.ns_id("checkpoint", word)?))
+    }
+
+    fn attest(&mut self) -> Result<Command, UsageError> {
+        let (word, opts) =
+            match self.words("attest", &["--nonce", "--ak", "-o", "--out"], &["--reduce"])? {
+                Ok(w) => w,
+                Err(help) => return Ok(help),
+            };
+        let id = self.ns_id("attest", word)?;
+        let get = |names: &[&str]| {
+            opts.iter()
+                .find(|(n, _)| names.contains(&n.as_str()))
+                .map(|(_, v)| v.clone())
+        };
+        let need = |names: &[&str], what: &str| {
+            get(names).ok_or_else(|| self.error(format!("attest: {what} is required")))
+        };
+        let nonce = need(&["--nonce"], "--nonce HEX")?
+            .into_string()
+            .map_err(|_| self.error("attest: --nonce is not UTF-8"))?;
+        Ok(Command::Attest(AttestArgs {
+            id,
+            nonce,
+            ak: need(&["--ak"], "--ak CTX")?.into(),
+            out: need(&["-o", "--out"], "-o FILE")?.into(),
+            reduce: get(&["--reduce"]).is_some(),
+        }))
+    }
+
+    fn verify(&mut self) -> Result<Command, UsageError> {
+        let (word, opts) = match self.words("verify", &["--ak-pub", "--nonce", "--policy"], &[])? {
+            Ok(w) => w,
+            Err(help) => return Ok(help),
+        };
+        let evidence = word.ok_or_else(|| self.error("verify: evidence FILE missing"))?;
+        let get = |name: &str| opts.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        let need =
+            |name: &str| get(name).ok_or_else(|| self.error(format!("verify: {name} is required")));
+        let nonce = need("--nonce")?
+            .into_string()
+            .map_err(|_| self.error("verify: --nonce is not UTF-8"))?;
+        Ok(Command::Verify(VerifyArgs {
+            evidence: evidence.into(),
+            ak_pub: need("--ak-pub")?.into(),
+            nonce,
+            policy: get("--policy").map(Into::into),
+        }))
+    }
+
     /// A command without arguments of its own.
     fn bare(&mut self, command: Command, name: &str) -> Result<Command, UsageError> {
         while let Some(arg) = self.args.next() {
@@ -481,6 +614,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocati
         b"show" => p.show()?,
         b"id" => p.bare(Command::Id, "id")?,
         b"model" => p.model()?,
+        b"checkpoint" => p.checkpoint()?,
+        b"attest" => p.attest()?,
+        b"verify" => p.verify()?,
         b"help" => Command::Help,
         _ => {
             return Err(p.error(format!(
@@ -513,6 +649,67 @@ mod tests {
 
     fn os(words: &[&str]) -> Vec<OsString> {
         words.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn attestation_commands() {
+        assert_eq!(command(&["checkpoint", "4"]), Command::Checkpoint(4));
+        assert_eq!(
+            command(&[
+                "attest",
+                "4",
+                "--nonce",
+                "ab",
+                "--ak=ak.ctx",
+                "-o",
+                "ev",
+                "--reduce"
+            ]),
+            Command::Attest(AttestArgs {
+                id: 4,
+                nonce: "ab".into(),
+                ak: "ak.ctx".into(),
+                out: "ev".into(),
+                reduce: true,
+            })
+        );
+        assert_eq!(
+            command(&["verify", "ev", "--ak-pub", "ak.pem", "--nonce", "ab", "--policy", "p.json"]),
+            Command::Verify(VerifyArgs {
+                evidence: "ev".into(),
+                ak_pub: "ak.pem".into(),
+                nonce: "ab".into(),
+                policy: Some("p.json".into()),
+            })
+        );
+        for bad in [
+            &["checkpoint"][..],
+            &["checkpoint", "x"],
+            &["checkpoint", "1", "2"],
+            &["attest", "1", "--ak", "a", "-o", "e"],
+            &["attest", "1", "--nonce", "ab", "--ak", "a"],
+            &["attest", "--nonce", "ab", "--ak", "a", "-o", "e"],
+            &[
+                "attest", "1", "--nonce", "ab", "--nonce", "cd", "--ak", "a", "-o", "e",
+            ],
+            &[
+                "attest",
+                "1",
+                "--reduce=yes",
+                "--nonce",
+                "ab",
+                "--ak",
+                "a",
+                "-o",
+                "e",
+            ],
+            &["verify", "--ak-pub", "k", "--nonce", "ab"],
+            &["verify", "ev", "--nonce", "ab"],
+            &["verify", "ev", "--ak-pub", "k"],
+            &["verify", "ev", "--ak-pub", "k", "--nonce", "ab", "--bogus"],
+        ] {
+            assert_eq!(usage_error(bad).status(), 2, "{bad:?}");
+        }
     }
 
     #[test]

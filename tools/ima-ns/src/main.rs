@@ -7,6 +7,7 @@
 //! found (the conventions of env(1) and unshare(1)); the other commands
 //! exit 1 on failure; usage errors exit 2 (125 for `run`).
 
+mod attest;
 mod cli;
 mod error;
 mod inspect;
@@ -48,6 +49,13 @@ fn execute(sysfs: &Sysfs, command: &Command) -> Result<u8> {
             inspect::show(sysfs, *id, *binary, &mut out)?;
         }
         Command::Id => inspect::id(sysfs, &mut out)?,
+        Command::Checkpoint(id) => attest::checkpoint(sysfs, *id)?,
+        Command::Attest(args) => attest::attest(sysfs, args, &mut io::stderr())?,
+        Command::Verify(args) => {
+            let r = attest::verify(args, &mut out);
+            out.flush().map_err(|e| Error::io("write to stdout", e))?;
+            r?
+        }
         Command::Model(args) => {
             let log = &mut io::stderr();
             return if args.enforce {
