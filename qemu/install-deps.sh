@@ -14,6 +14,8 @@ packages=(
 	qemu-system-x86 swtpm swtpm-tools busybox-static
 	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs attr fsverity
 	python3 util-linux xxd rsync
+	# containers (tests/ima_ns_oci.sh)
+	crun runc
 )
 
 missing=()
