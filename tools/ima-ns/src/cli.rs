@@ -46,6 +46,11 @@ Commands:
         A namespace's vpcr, measurement count, violations, policy and
         measurement list; --binary writes only its binary list to stdout.
   id    This process's IMA namespace id (0 for the host).
+  oci [--runtime PATH] [--state-dir DIR] [--sysfs DIR] [--] RUNTIME-ARGS...
+        An OCI runtime (crun, else runc; --runtime or IMA_NS_OCI_RUNTIME)
+        that puts each container in an IMA namespace configured by its
+        bundle's org.ima-ns.* annotations; 'exec' joins it. Also run as
+        'ima-ns-runtime' (a link). See Documentation/containers.md.
 
 Options:
   --sysfs DIR   the module's securityfs directory [/sys/kernel/security/ima]
