@@ -52,7 +52,7 @@ pub(crate) const ANN_DISABLE: &str = "org.ima-ns.disable";
 const IMAGE_PREFIX: &str = "org.opencontainers.image.";
 
 /// Where the wrapper keeps container → namespace ids by default.
-pub(crate) const DEFAULT_STATE_DIR: &str = "/run/ima-ns/oci";
+pub(crate) const DEFAULT_STATE_DIR: &str = "/run/ima-ns-oci";
 
 /// The wrapper's own settings.
 #[derive(Debug, PartialEq, Eq)]
