@@ -8,11 +8,11 @@
 use crate::crypto::FileHasher;
 use crate::iint::IintCache;
 use crate::namespace::{ImaNamespace, Membership, NsRef};
-use ima_model::Entry;
 use crate::tasks::TaskMap;
 use crate::template::TemplateRef;
 use core::ptr;
 use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use ima_model::Entry;
 use ima_template::{EventData, IMA_BUF};
 use ima_tpm::HashAlgo;
 use kernel::new_mutex;

@@ -13,8 +13,8 @@
 
 use crate::bh::BhSpinLock;
 use crate::namespace::{Membership, NsRef};
-use ima_model::Entry;
 use core::sync::atomic::{AtomicUsize, Ordering};
+use ima_model::Entry;
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNodeReservation};
 

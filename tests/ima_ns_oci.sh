@@ -51,7 +51,10 @@ oci_bundle $OCI/a $ROOTFS a '["/bin/sh", "-c", "cat /etc/data-a >/dev/null; echo
 oci_bundle $OCI/b $ROOTFS b '["/bin/sh", "-c", "cat /etc/data-b >/dev/null; echo started; exec sleep 600"]' "$ANN_B"
 crun_oci create --bundle $OCI/a c1 >$T/c1.out 2>&1
 rc_a=$?
-crun_oci create --bundle $OCI/b c2 >$T/c2.out 2>&1
+# c2 through the ima-ns-runtime entry point (a link, settings from the environment).
+ln -s "$IMA_NS_TOOL" $T/ima-ns-runtime
+IMA_NS_OCI_RUNTIME=/usr/bin/crun $T/ima-ns-runtime --cgroup-manager=disabled --root $CROOT \
+	create --bundle $OCI/b c2 >$T/c2.out 2>&1
 rc_b=$?
 crun_plain start c1 && crun_plain start c2
 oci_wait_file $T/c1.out started && oci_wait_file $T/c2.out started ||
@@ -59,7 +62,7 @@ oci_wait_file $T/c1.out started && oci_wait_file $T/c2.out started ||
 A=$(cat $STATE/_run_crun-test/c1 2>/dev/null)
 B=$(cat $STATE/_run_crun-test/c2 2>/dev/null)
 diag "c1: namespace $A, c2: namespace $B"
-tap_check "ima-ns oci create (crun) succeeds for both containers, each with its own namespace" \
+tap_check "ima-ns oci create and ima-ns-runtime create (crun) succeed, each container with its own namespace" \
 	test "$rc_a $rc_b" = "0 0" -a -n "$A" -a -n "$B" -a "$A" != "$B"
 oci_list "$A" >$T/a.list
 oci_list "$B" >$T/b.list

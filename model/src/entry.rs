@@ -75,8 +75,12 @@ pub const IDENTITY_MAX: usize = 4095;
 pub enum IdentityError {
     TooLong,
     /// A byte outside printable ASCII and space, other than the line ends.
-    BadByte { line: usize },
-    EmptyLine { line: usize },
+    BadByte {
+        line: usize,
+    },
+    EmptyLine {
+        line: usize,
+    },
 }
 
 /// Checks a write to `for_children/identity`: at most [`IDENTITY_MAX`]
@@ -162,7 +166,10 @@ mod tests {
             Err(IdentityError::EmptyLine { line: 2 })
         );
         assert_eq!(check_identity(b"\n"), Ok(()));
-        assert_eq!(check_identity(b"\n\n"), Err(IdentityError::EmptyLine { line: 1 }));
+        assert_eq!(
+            check_identity(b"\n\n"),
+            Err(IdentityError::EmptyLine { line: 1 })
+        );
         assert_eq!(
             check_identity(b"a\nb\tc\n"),
             Err(IdentityError::BadByte { line: 2 })

@@ -202,7 +202,10 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
-        let h = self.s.get(self.i..self.i + 4).ok_or(self.err("bad \\u escape"))?;
+        let h = self
+            .s
+            .get(self.i..self.i + 4)
+            .ok_or(self.err("bad \\u escape"))?;
         let h = std::str::from_utf8(h).map_err(|_| self.err("bad \\u escape"))?;
         let v = u32::from_str_radix(h, 16).map_err(|_| self.err("bad \\u escape"))?;
         self.i += 4;
@@ -276,7 +279,9 @@ mod tests {
         .unwrap();
         assert_eq!(v.get("ociVersion").and_then(Value::as_str), Some("1.0.2"));
         assert_eq!(
-            v.get("root").and_then(|r| r.get("path")).and_then(Value::as_str),
+            v.get("root")
+                .and_then(|r| r.get("path"))
+                .and_then(Value::as_str),
             Some("rootfs")
         );
         let ann = v.get("annotations").unwrap();
@@ -285,7 +290,12 @@ mod tests {
             Some("measure func=BPRM_CHECK\nmeasure")
         );
         assert_eq!(ann.get("k").and_then(Value::as_str), Some("aé😀\"\\/"));
-        let ns = v.get("linux").unwrap().get("namespaces").unwrap().as_array();
+        let ns = v
+            .get("linux")
+            .unwrap()
+            .get("namespaces")
+            .unwrap()
+            .as_array();
         assert_eq!(ns.len(), 2);
         assert_eq!(ns[0].get("type").and_then(Value::as_str), Some("pid"));
         assert_eq!(

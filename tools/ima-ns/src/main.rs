@@ -66,8 +66,7 @@ fn execute(sysfs: &Sysfs, command: &Command) -> Result<u8> {
 /// `ima-ns oci ARGS` or `ima-ns-runtime ARGS`: the OCI runtime wrapper;
 /// its own failures exit 125, as `run`'s.
 fn oci_main(args: Vec<std::ffi::OsString>) -> ExitCode {
-    let result =
-        oci::parse_wrapper(args, |k| std::env::var_os(k)).and_then(|w| oci::main(&w));
+    let result = oci::parse_wrapper(args, |k| std::env::var_os(k)).and_then(|w| oci::main(&w));
     match result {
         Ok(status) => ExitCode::from(status),
         Err(e) => {

@@ -252,17 +252,30 @@ fn check_id(id: &str) -> Result {
 }
 
 /// The file holding container `id`'s namespace id.
-pub(crate) fn state_file(state_dir: &Path, root: Option<&Path>, runtime: &Path, id: &str) -> PathBuf {
+pub(crate) fn state_file(
+    state_dir: &Path,
+    root: Option<&Path>,
+    runtime: &Path,
+    id: &str,
+) -> PathBuf {
     let key = match root {
         Some(root) => root
             .as_os_str()
             .as_bytes()
             .iter()
-            .map(|&b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'.' { b as char } else { '_' })
+            .map(|&b| {
+                if b.is_ascii_alphanumeric() || b == b'-' || b == b'.' {
+                    b as char
+                } else {
+                    '_'
+                }
+            })
             .collect::<String>(),
         None => format!(
             "default-{}",
-            runtime.file_name().map_or("runtime".into(), OsStr::to_string_lossy)
+            runtime
+                .file_name()
+                .map_or("runtime".into(), OsStr::to_string_lossy)
         ),
     };
     state_dir.join(key).join(id)
@@ -363,7 +376,12 @@ pub(crate) fn ns_spec(
         format!("container {}", escape(id)),
         format!(
             "runtime {}",
-            escape(&runtime.file_name().unwrap_or(runtime.as_os_str()).to_string_lossy())
+            escape(
+                &runtime
+                    .file_name()
+                    .unwrap_or(runtime.as_os_str())
+                    .to_string_lossy()
+            )
         ),
         format!("bundle {}", escape(&bundle.to_string_lossy())),
     ];
@@ -535,7 +553,15 @@ mod tests {
     fn wrapper_options_then_runtime_args() {
         let none = |_: &str| None;
         let w = parse_wrapper(
-            os(&["--runtime", "/usr/bin/runc", "--state-dir=/s", "--root", "/r", "create", "c1"]),
+            os(&[
+                "--runtime",
+                "/usr/bin/runc",
+                "--state-dir=/s",
+                "--root",
+                "/r",
+                "create",
+                "c1",
+            ]),
             none,
         )
         .unwrap();
@@ -634,14 +660,23 @@ mod tests {
                 "other": "x"}}}}"#
         ));
         let no_read = |_: &Path| -> std::io::Result<Vec<u8>> { unreachable!() };
-        let s = ns_spec(&c, Path::new("/b"), "c1", Path::new("/usr/bin/crun"), no_read)
-            .unwrap()
-            .unwrap();
+        let s = ns_spec(
+            &c,
+            Path::new("/b"),
+            "c1",
+            Path::new("/usr/bin/crun"),
+            no_read,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(s.policy, b"measure func=BPRM_CHECK\n");
         assert_eq!(s.hash.as_deref(), Some("sha512"));
         assert_eq!(s.template.as_deref(), Some("ima-sig"));
         assert_eq!(s.model.as_deref(), Some("external observe"));
-        assert_eq!(s.keys, vec![PathBuf::from("/k1.der"), PathBuf::from("/k2.der")]);
+        assert_eq!(
+            s.keys,
+            vec![PathBuf::from("/k1.der"), PathBuf::from("/k2.der")]
+        );
         assert_eq!(
             String::from_utf8(s.identity.clone()).unwrap(),
             "container c1\nruntime crun\nbundle /b\nrootfs /b/rootfs\n\
