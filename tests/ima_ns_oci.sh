@@ -8,6 +8,7 @@
 # unsigned binary (EACCES), `delete` leaves nothing. The `ns_join` control
 # and the `pidns` entry under attack: itself, siblings, ancestors, no
 # CAP_SYS_ADMIN, ended and inactive namespaces, concurrent writers.
+# qemu-args: -t 2400
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 . "$(dirname "$0")/oci_lib.sh"
@@ -158,8 +159,10 @@ tap_check "from inside a namespace: joining itself, a sibling (c1) or the host f
 tap_check "from a nested namespace: joining its parent fails (ENOENT)" grep -qx "ancestor=ENOENT" $T/inside.out
 tap_check "from inside a namespace: joining its own active child works" grep -qx "child=OK" $T/inside.out
 # A namespace with no member yet.
-# (Builtins only: a forked command would be its first member.)
-( echo 1 >$IMA/ns_unshare; read -r p <$IMA/for_children/ns_id; echo "$p" >$T/pending.id; sleep 3 ) &
+# (Builtins only, a timed read of a FIFO for a sleep: a forked command
+# would be its first member.)
+mkfifo $T/hold
+( echo 1 >$IMA/ns_unshare; read -r p <$IMA/for_children/ns_id; echo "$p" >$T/pending.id; read -r -t 3 _ <>$T/hold; true ) &
 sleep 1
 tap_check "ns_join of a namespace with no member yet ($(cat $T/pending.id)) is EINVAL" \
 	test "$(errno_ops $IMA/ns_join="$(cat $T/pending.id)")" = EINVAL -a -s $T/pending.id
