@@ -22,8 +22,10 @@
 #include <linux/livepatch.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
+#include <linux/nsproxy.h>
 #include <linux/mman.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/posix_acl.h>
 #include <linux/poll.h>
 #include <linux/sched/mm.h>
@@ -387,7 +389,15 @@ static void ima_ns_inode_free_security(struct inode *inode)
  */
 static int ima_ns_task_alloc(struct task_struct *task, unsigned long clone_flags)
 {
-	return ima_ns_rust_task_alloc(task, clone_flags & CLONE_THREAD);
+	/*
+	 * Born into another PID namespace than its parent's: CLONE_NEWPID, or
+	 * after the parent's unshare(CLONE_NEWPID)/setns() (pid_ns_for_children
+	 * is only changed by current itself, so reading it here is safe).
+	 */
+	bool new_pidns = (clone_flags & CLONE_NEWPID) ||
+			 current->nsproxy->pid_ns_for_children != task_active_pid_ns(current);
+
+	return ima_ns_rust_task_alloc(task, clone_flags & CLONE_THREAD, new_pidns);
 }
 
 static void ima_ns_task_free(struct task_struct *task)

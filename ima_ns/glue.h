@@ -280,7 +280,7 @@ int ima_ns_rust_set_acl(struct inode *inode, struct dentry *dentry, bool mode_ch
 void ima_ns_rust_acl_changed(struct inode *inode, struct dentry *dentry);
 /* A regular file is about to be truncated: forget what its contents gave. */
 void ima_ns_rust_truncate(struct inode *inode);
-int ima_ns_rust_task_alloc(struct task_struct *task, bool thread);
+int ima_ns_rust_task_alloc(struct task_struct *task, bool thread, bool new_pidns);
 void ima_ns_rust_task_free(struct task_struct *task);
 /* setxattr/removexattr (value NULL) of name: 0 or -errno to refuse. */
 int ima_ns_rust_setxattr(struct inode *inode, struct dentry *dentry,

@@ -405,7 +405,8 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_inode_free(inode: *mut bindings::ino
     }
 }
 
-/// `copy_process()`: the new task joins its IMA namespace. Fails the fork
+/// `copy_process()`: the new task joins its IMA namespace (`new_pidns`:
+/// it is born into another PID namespace than its parent's). Fails the fork
 /// (`ENOMEM`) rather than let a task escape its namespace. Runs whatever
 /// `ACTIVE` says, so membership stays exact for as long as the hooks run.
 ///
@@ -416,11 +417,12 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_inode_free(inode: *mut bindings::ino
 pub(crate) unsafe extern "C" fn ima_ns_rust_task_alloc(
     task: *mut bindings::task_struct,
     thread: bool,
+    new_pidns: bool,
 ) -> c_int {
     let Some(st) = state::get() else {
         return 0;
     };
-    match st.tasks.task_alloc(task as usize, thread) {
+    match st.tasks.task_alloc(task as usize, thread, new_pidns) {
         Ok(()) => 0,
         Err(e) => {
             pr_warn!("fork refused: IMA namespace membership failed: {:?}\n", e);

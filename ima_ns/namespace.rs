@@ -79,6 +79,10 @@ pub(crate) struct ImaNamespace {
     /// Serialises activation with configuration writes.
     #[pin]
     config_writes: Mutex<()>,
+    /// `for_children/identity`: who the namespace is for (a container's
+    /// id, image, rootfs), recorded in the `start` anchor.
+    #[pin]
+    identity: Mutex<KVec<u8>>,
     active: AtomicBool,
     /// `config.model.is_external()`, kept by `configure`.
     external: AtomicBool,
@@ -196,6 +200,7 @@ impl ImaNamespace {
                 list <- list,
                 config <- new_spinlock!(config, "ima_ns_config"),
                 config_writes <- new_mutex!((), "ima_ns_config_writes"),
+                identity <- new_mutex!(KVec::new(), "ima_ns_identity"),
                 active: AtomicBool::new(false),
                 external: AtomicBool::new(false),
                 users: AtomicUsize::new(0),
@@ -263,6 +268,29 @@ impl ImaNamespace {
         let external = config.model.is_external();
         *self.config.lock() = config;
         self.external.store(external, Ordering::Release);
+        Ok(())
+    }
+
+    /// Replaces the identity (already checked), unless the namespace is
+    /// active.
+    pub(crate) fn set_identity(&self, text: &[u8]) -> Result {
+        let mut copy = KVec::with_capacity(text.len(), GFP_KERNEL)?;
+        copy.extend_from_slice(text, GFP_KERNEL)?;
+        let _writes = self.config_writes.lock();
+        if self.is_active() {
+            return Err(EBUSY);
+        }
+        *self.identity.lock() = copy;
+        Ok(())
+    }
+
+    /// Shows the identity, one line each.
+    pub(crate) fn show_identity(&self, out: &mut impl Write) -> core::fmt::Result {
+        let identity = self.identity.lock();
+        for line in ima_model::identity_lines(&identity) {
+            // Checked printable ASCII when written.
+            writeln!(out, "{}", core::str::from_utf8(line).unwrap_or("?"))?;
+        }
         Ok(())
     }
 
@@ -337,14 +365,18 @@ impl ImaNamespace {
         let parent = self.parent.as_deref().ok_or(EINVAL)?;
         let mut blob = Blob::new();
         let config = self.config();
-        let info = anchor::StartInfo {
-            id: self.id,
-            parent: parent.id,
-            hash: config.algo,
-            template: config.template.name(),
-            model: &config.model,
-        };
-        let _ = anchor::write_start(&mut blob, &info);
+        {
+            let identity = self.identity.lock();
+            let info = anchor::StartInfo {
+                id: self.id,
+                parent: parent.id,
+                hash: config.algo,
+                template: config.template.name(),
+                model: &config.model,
+                identity: &identity,
+            };
+            let _ = anchor::write_start(&mut blob, &info);
+        }
         for rule in self.policy.current().iter() {
             let _ = write!(blob, "{rule}");
         }
@@ -555,6 +587,17 @@ impl Membership {
             ns.activate()?;
         }
         ns.users.fetch_add(1, Ordering::AcqRel);
+        Ok(Self(ManuallyDrop::new(ns)))
+    }
+
+    /// Adds a holder to a namespace that still has users: `ENOENT` once
+    /// the last one is gone (it has ended, or its end is queued).
+    pub(crate) fn join_live(ns: Arc<ImaNamespace>) -> Result<Self> {
+        ns.users
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n > 0).then_some(n + 1)
+            })
+            .map_err(|_| ENOENT)?;
         Ok(Self(ManuallyDrop::new(ns)))
     }
 

@@ -12,6 +12,7 @@ use crate::tasks::TaskMap;
 use crate::template::TemplateRef;
 use core::ptr;
 use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use ima_model::Entry;
 use ima_template::{EventData, IMA_BUF};
 use ima_tpm::HashAlgo;
 use kernel::new_mutex;
@@ -127,7 +128,7 @@ impl ImaState {
 
     /// `ns_unshare`: a new child of the caller's namespace becomes the
     /// caller's namespace for children.
-    pub(crate) fn unshare(&self) -> Result<u64> {
+    pub(crate) fn unshare(&self, entry: Entry) -> Result<u64> {
         let (own, pending) = self.tasks.current();
         if pending.as_ref().is_some_and(|p| !p.is_active()) {
             pr_err!("ns_unshare: this task already has an unused namespace for children\n");
@@ -143,9 +144,36 @@ impl ImaState {
             .try_create_and_insert(id, ns.clone(), GFP_KERNEL)?;
         // Registered: from here, dropping the holder on an error ends the
         // namespace properly (anchor, directory, registry).
-        self.tasks.set_for_children(Membership::join(ns, false)?)?;
+        self.tasks
+            .set_for_children(Membership::join(ns, false)?, entry)?;
         pr_info!("namespace {} created\n", id);
         Ok(id)
+    }
+
+    /// `ns_join`: the active namespace `id`, a proper descendant of the
+    /// caller's, becomes the caller's namespace for children (as setns()
+    /// for its future children). A namespace that is not the caller's
+    /// descendant is `ENOENT`, as in `namespaces/`.
+    pub(crate) fn join(&self, id: u64, entry: Entry) -> Result {
+        let (own, pending) = self.tasks.current();
+        if pending.as_ref().is_some_and(|p| !p.is_active()) {
+            pr_err!("ns_join: this task already has an unused namespace for children\n");
+            return Err(EBUSY);
+        }
+        let own = own.unwrap_or_else(|| self.host.clone());
+        let target = self.lookup(id).ok_or(ENOENT)?;
+        if core::ptr::eq(&*own, &*target) || !own.is_ancestor_of(&target) {
+            return Err(ENOENT);
+        }
+        if !target.is_active() {
+            pr_err!("ns_join: namespace {} has no member yet\n", id);
+            return Err(EINVAL);
+        }
+        // Fails (ENOENT) once its last user is gone: it has ended.
+        let holder = Membership::join_live(target.arc())?;
+        self.tasks.set_for_children(holder, entry)?;
+        pr_info!("ns_join: namespace {} held for children\n", id);
+        Ok(())
     }
 
     /// Appends an `ima-buf` entry named `name` holding `bytes` to `ns`'s

@@ -14,6 +14,7 @@
 use crate::bh::BhSpinLock;
 use crate::namespace::{Membership, NsRef};
 use core::sync::atomic::{AtomicUsize, Ordering};
+use ima_model::Entry;
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNodeReservation};
 
@@ -23,6 +24,14 @@ pub(crate) struct TaskIma {
     ns: Option<Membership>,
     /// `None`: children stay in `ns`.
     for_children: Option<Membership>,
+    /// When children enter `for_children` (see [`Entry`]).
+    entry: Entry,
+}
+
+/// What the current task holds for its children.
+pub(crate) struct Held {
+    pub(crate) ns: NsRef,
+    pub(crate) entry: Entry,
 }
 
 #[pin_data]
@@ -66,6 +75,25 @@ impl TaskMap {
         }
     }
 
+    /// The current task's namespace (`None`: the host) and what it holds
+    /// for its children, with how they enter.
+    pub(crate) fn current_full(&self) -> (Option<NsRef>, Option<Held>) {
+        if self.len.load(Ordering::Acquire) == 0 {
+            return (None, None);
+        }
+        let tree = self.tree.lock();
+        match tree.get(&current_task()) {
+            None => (None, None),
+            Some(t) => (
+                t.ns.as_ref().map(Membership::to_ref),
+                t.for_children.as_ref().map(|h| Held {
+                    ns: h.to_ref(),
+                    entry: t.entry,
+                }),
+            ),
+        }
+    }
+
     /// The current task's namespace (`None`: the host). The hooks' path:
     /// one reference, and no lock while no namespace exists.
     pub(crate) fn current_ns(&self) -> Option<NsRef> {
@@ -79,17 +107,22 @@ impl TaskMap {
             .map(Membership::to_ref)
     }
 
-    /// Makes `holder` the current task's namespace for children.
-    pub(crate) fn set_for_children(&self, holder: Membership) -> Result {
+    /// Makes `holder` the current task's namespace for children, entered
+    /// as `entry` says.
+    pub(crate) fn set_for_children(&self, holder: Membership, entry: Entry) -> Result {
         let task = current_task();
         let node = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut tree = self.tree.lock();
         let old = match tree.get_mut(&task) {
-            Some(t) => t.for_children.replace(holder),
+            Some(t) => {
+                t.entry = entry;
+                t.for_children.replace(holder)
+            }
             None => {
                 let entry = TaskIma {
                     ns: None,
                     for_children: Some(holder),
+                    entry,
                 };
                 tree.insert(node.into_node(task, entry));
                 self.len.fetch_add(1, Ordering::AcqRel);
@@ -103,18 +136,30 @@ impl TaskMap {
 
     /// `task_alloc`: a new task joins the current task's namespace for
     /// children, or its namespace; threads always join its namespace.
-    pub(crate) fn task_alloc(&self, task: usize, thread: bool) -> Result {
-        let (own, pending) = self.current();
-        let target = match (thread, pending, own) {
-            (false, Some(p), _) => p,
-            (_, _, Some(o)) => o,
+    /// Under [`Entry::NewPidNs`] only a child born into a new PID
+    /// namespace (`new_pidns`) enters; any other child (threads too)
+    /// stays in the current task's namespace and inherits the hold.
+    pub(crate) fn task_alloc(&self, task: usize, thread: bool, new_pidns: bool) -> Result {
+        let (own, held) = self.current_full();
+        // Threads inherit a gated hold too: a Go runtime forks from any
+        // of its threads.
+        let gated = !new_pidns && held.as_ref().is_some_and(|h| h.entry == Entry::NewPidNs);
+        let pending = held.map(|h| h.ns);
+        let (target, hold) = match (thread, pending, own) {
+            (_, Some(p), own) if gated => (own, Some(p)),
+            (false, Some(p), _) => (Some(p), None),
+            (_, _, Some(o)) => (Some(o), None),
             _ => return Ok(()), // host, nothing to record
         };
-        let member = Membership::join(target.arc(), true)?;
+        let member = target
+            .map(|t| Membership::join(t.arc(), true))
+            .transpose()?;
+        let holder = hold.map(|h| Membership::join(h.arc(), false)).transpose()?;
         let node = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let entry = TaskIma {
-            ns: Some(member),
-            for_children: None,
+            ns: member,
+            for_children: holder,
+            entry: if gated { Entry::NewPidNs } else { Entry::Fork },
         };
         let mut tree = self.tree.lock();
         // An entry left for this address would be a task that was never

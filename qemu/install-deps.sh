@@ -15,6 +15,8 @@ packages=(
 	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs attr fsverity
 	python3 util-linux xxd rsync
 	python3-gpg python3-venv
+	# containers (tests/ima_ns_oci.sh)
+	crun runc
 )
 
 missing=()

@@ -51,9 +51,13 @@ pub(crate) enum Kind {
     EvmXattrs,
     /// `namespaces/<id>/checkpoint`: records a checkpoint anchor.
     Checkpoint,
+    /// `ns_join`: hold an active descendant for children.
+    Join,
+    /// `for_children/identity`: recorded in the `start` anchor.
+    Identity,
 }
 
-const KINDS: [Kind; 20] = [
+const KINDS: [Kind; 22] = [
     Kind::AsciiList,
     Kind::BinaryList,
     Kind::Count,
@@ -74,6 +78,8 @@ const KINDS: [Kind; 20] = [
     Kind::Evm,
     Kind::EvmXattrs,
     Kind::Checkpoint,
+    Kind::Join,
+    Kind::Identity,
 ];
 
 impl Kind {
@@ -147,9 +153,9 @@ pub(crate) fn resolve(spec: Spec, write: bool) -> Result<NsRef> {
     let writable = matches!(
         (spec.kind, spec.scope),
         (Kind::Policy, Scope::Own | Scope::ForChildren)
-            | (Kind::Unshare, Scope::Own)
+            | (Kind::Unshare | Kind::Join, Scope::Own)
             | (
-                Kind::Hash | Kind::Template | Kind::Model,
+                Kind::Hash | Kind::Template | Kind::Model | Kind::Identity,
                 Scope::ForChildren
             )
             | (
@@ -243,6 +249,7 @@ pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::Live => writeln!(out, "{}", namespace::live()),
         Kind::Hash => writeln!(out, "{}", ns.algo().name()),
         Kind::Template => writeln!(out, "{}", ns.config().template.name()),
+        Kind::Identity => ns.show_identity(out),
         Kind::Model if spec.scope == Scope::ForChildren => writeln!(out, "{}", ns.config().model),
         Kind::Model => ns.model.show(&ns.config().model, out),
         Kind::Evm => {
@@ -256,6 +263,7 @@ pub(crate) fn show(spec: Spec, ns: &NsRef, out: &mut impl Write) -> core::fmt::R
         Kind::AsciiList
         | Kind::BinaryList
         | Kind::Unshare
+        | Kind::Join
         | Kind::Events
         | Kind::Verdicts
         | Kind::ModelState
@@ -323,17 +331,35 @@ impl Writer {
             }
             _ => {}
         }
+        if self.spec.kind == Kind::Identity {
+            return match ima_model::check_identity(text) {
+                Ok(()) => self.ns.set_identity(text),
+                Err(e) => {
+                    pr_err!("identity: {:?}\n", e);
+                    Err(EINVAL)
+                }
+            };
+        }
         let text = core::str::from_utf8(text).map_err(|_| EINVAL)?.trim();
         match self.spec.kind {
             Kind::Unshare => {
-                if text != "1" {
-                    return Err(EINVAL);
-                }
+                let entry = ima_model::parse_unshare(text).ok_or(EINVAL)?;
                 if !hooks::is_active() {
                     return Err(EAGAIN);
                 }
                 let st = state::get().ok_or(ENODEV)?;
-                st.unshare().map(|_| ())
+                st.unshare(entry).map(|_| ())
+            }
+            Kind::Join => {
+                let join = ima_model::parse_join(text).ok_or_else(|| {
+                    pr_err!("ns_join: \"{}\" is not \"<id>\" or \"<id> pidns\"\n", text);
+                    EINVAL
+                })?;
+                if !hooks::is_active() {
+                    return Err(EAGAIN);
+                }
+                let st = state::get().ok_or(ENODEV)?;
+                st.join(join.id, join.entry)
             }
             Kind::Hash => {
                 let algo = HashAlgo::from_name(text).ok_or_else(|| {

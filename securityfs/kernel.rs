@@ -597,12 +597,14 @@ impl ImaDir {
         d.file(c"ns_id", 0o444, root, own(Kind::NsId))?;
         d.file(c"ns_live", 0o444, root, own(Kind::Live))?;
         d.file(c"ns_unshare", 0o200, root, own(Kind::Unshare))?;
+        d.file(c"ns_join", 0o200, root, own(Kind::Join))?;
         let children = d.dir(c"for_children", root)?;
         d.file(c"ns_id", 0o444, children, fc(Kind::NsId))?;
         d.file(c"policy", 0o600, children, fc(Kind::Policy))?;
         d.file(c"hash", 0o600, children, fc(Kind::Hash))?;
         d.file(c"template", 0o600, children, fc(Kind::Template))?;
         d.file(c"model", 0o600, children, fc(Kind::Model))?;
+        d.file(c"identity", 0o600, children, fc(Kind::Identity))?;
         let namespaces = d.dir(c"namespaces", root)?;
         let upstream_evm = if upstream_path {
             match d.upstream_evm(root) {

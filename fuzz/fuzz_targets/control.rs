@@ -4,15 +4,23 @@
 //! `Template::parse_fmt`), `for_children/hash` (`HashAlgo::from_name`),
 //! `for_children/model` (`ModelConfig::parse`), `namespaces/<id>/verdicts`
 //! (`parse_verdict`), and the event records agents parse
-//! (`RecordView::parse`, `unescape`). None may panic; what parses reads back the same.
+//! (`RecordView::parse`, `unescape`), `ns_unshare`/`ns_join` values
+//! (`parse_unshare`, `parse_join`) and `for_children/identity`
+//! (`check_identity`). None may panic; what parses reads back the same.
 #![no_main]
 
-use ima_model::{parse_verdict, unescape, ModelConfig, RecordView};
+use ima_model::{
+    check_identity, identity_lines, parse_join, parse_unshare, parse_verdict, unescape, Entry,
+    ModelConfig, RecordView,
+};
 use ima_template::Template;
 use ima_tpm::HashAlgo;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    if check_identity(data).is_ok() {
+        assert!(identity_lines(data).all(|l| !l.is_empty() && !l.contains(&b'\n')));
+    }
     let Ok(text) = core::str::from_utf8(data) else {
         return;
     };
@@ -24,6 +32,16 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(t) = Template::lookup(text) {
         assert!(t.name() == text || Template::parse_fmt(text).is_ok());
+    }
+    if let Some(j) = parse_join(text) {
+        let shown = match j.entry {
+            Entry::Fork => format!("{}", j.id),
+            Entry::NewPidNs => format!("{} pidns", j.id),
+        };
+        assert_eq!(shown, text);
+    }
+    if parse_unshare(text).is_some() {
+        assert!(text == "1" || text == "pidns");
     }
     if let Some(a) = HashAlgo::from_name(text) {
         assert_eq!(a.name(), text);

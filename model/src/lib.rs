@@ -47,10 +47,15 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod entry;
 mod record;
 mod verdict;
 
 pub use config::{FailMode, Mode, ModelConfig, ParseError};
+pub use entry::{
+    check_identity, identity_lines, parse_join, parse_unshare, Entry, IdentityError, Join,
+    IDENTITY_MAX,
+};
 pub use record::{
     unescape, DigestRef, EventView, FileId, Lost, Record, RecordView, TaskIds, LOST_TAG,
     RECORD_TAG, VERSION,

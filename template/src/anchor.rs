@@ -90,6 +90,9 @@ pub struct StartInfo<'a> {
     pub template: &'a str,
     /// Its `for_children/model` setting.
     pub model: &'a dyn fmt::Display,
+    /// Its `for_children/identity` text (what a runtime says about the
+    /// container): each non-empty line becomes an `identity` line.
+    pub identity: &'a [u8],
 }
 
 /// Writes a start blob's header, up to and including its `policy` line;
@@ -97,13 +100,27 @@ pub struct StartInfo<'a> {
 pub fn write_start(out: &mut impl Write, info: &StartInfo<'_>) -> fmt::Result {
     write!(
         out,
-        "ima-ns start\nversion {VERSION}\nid {}\nparent {}\nhash {}\ntemplate {}\nmodel {}\npolicy\n",
+        "ima-ns start\nversion {VERSION}\nid {}\nparent {}\nhash {}\ntemplate {}\nmodel {}\n",
         info.id,
         info.parent,
         info.hash.name(),
         info.template,
         info.model
-    )
+    )?;
+    // Between `model` and `policy`, and only when set: the blob of a
+    // namespace without an identity is unchanged.
+    for line in info
+        .identity
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+    {
+        writeln!(
+            out,
+            "identity {}",
+            core::str::from_utf8(line).unwrap_or("?")
+        )?;
+    }
+    out.write_str("policy\n")
 }
 
 /// Writes a checkpoint or end blob: the namespace's first `entries`
@@ -368,6 +385,7 @@ mod tests {
     fn start_blob_round_trips_and_keeps_policy() {
         let mut s = String::new();
         let info = StartInfo {
+            identity: b"",
             id: 4,
             parent: 0,
             hash: HashAlgo::Sha256,

@@ -81,6 +81,11 @@ Commands:
         against the quoted PCR 10, the namespace list against its newest
         anchor, and with --policy every entry against a keylime runtime
         policy. Prints each check; exit 1 naming the first failure.
+  oci [--runtime PATH] [--state-dir DIR] [--sysfs DIR] [--] RUNTIME-ARGS...
+        An OCI runtime (crun, else runc; --runtime or IMA_NS_OCI_RUNTIME)
+        that puts each container in an IMA namespace configured by its
+        bundle's org.ima-ns.* annotations; 'exec' joins it. Also run as
+        'ima-ns-runtime' (a link). See Documentation/containers.md.
 
 Options:
   --sysfs DIR   the module's securityfs directory [/sys/kernel/security/ DIR

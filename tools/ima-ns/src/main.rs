@@ -11,8 +11,10 @@ mod attest;
 mod cli;
 mod error;
 mod inspect;
+mod json;
 mod keys;
 mod model;
+mod oci;
 mod policy;
 mod run;
 mod sysfs;
@@ -69,8 +71,33 @@ fn execute(sysfs: &Sysfs, command: &Command) -> Result<u8> {
     Ok(0)
 }
 
+/// `ima-ns oci ARGS` or `ima-ns-runtime ARGS`: the OCI runtime wrapper;
+/// its own failures exit 125, as `run`'s.
+fn oci_main(args: Vec<std::ffi::OsString>) -> ExitCode {
+    let result = oci::parse_wrapper(args, |k| std::env::var_os(k)).and_then(|w| oci::main(&w));
+    match result {
+        Ok(status) => ExitCode::from(status),
+        Err(e) => {
+            eprintln!("ima-ns: {e}");
+            ExitCode::from(e.status().unwrap_or(125))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let inv = match cli::parse(std::env::args_os().skip(1)) {
+    let mut args = std::env::args_os();
+    let argv0 = args.next().unwrap_or_default();
+    let args: Vec<_> = args.collect();
+    if std::path::Path::new(&argv0)
+        .file_name()
+        .is_some_and(|n| n == "ima-ns-runtime")
+    {
+        return oci_main(args);
+    }
+    if args.first().is_some_and(|a| a == "oci") {
+        return oci_main(args[1..].to_vec());
+    }
+    let inv = match cli::parse(args) {
         Ok(inv) => inv,
         Err(e) => {
             eprintln!("ima-ns: {}\nTry 'ima-ns --help'.", e.msg);

@@ -107,23 +107,58 @@ fn bind_in_new_mount_ns(mounts: &[(CString, CString)]) -> std::io::Result<()> {
 }
 
 /// Creates and configures the pending namespace; its id if `args.print_id`.
-///
-/// The policy goes last: its rules may depend on the hash and template.
 pub(crate) fn configure(
     sysfs: &Sysfs,
     args: &RunArgs,
     policy_text: &[u8],
 ) -> Result<Option<String>> {
+    let settings = Settings {
+        unshare: "1",
+        hash: args.hash.as_deref(),
+        template: args.template.as_deref(),
+        model: args.model.as_deref(),
+        identity: None,
+        keys: &args.keys,
+    };
+    let id = configure_pending(sysfs, &settings, policy_text)?;
+    Ok((args.print_id || args.model.is_some()).then_some(id))
+}
+
+/// What a new namespace is given before its first member exists.
+pub(crate) struct Settings<'a> {
+    /// The value written to `ns_unshare` (`1`, or `pidns`: see
+    /// namespaces.md).
+    pub(crate) unshare: &'a str,
+    pub(crate) hash: Option<&'a str>,
+    pub(crate) template: Option<&'a str>,
+    pub(crate) model: Option<&'a str>,
+    /// `for_children/identity`, recorded in the `start` anchor.
+    pub(crate) identity: Option<&'a [u8]>,
+    /// DER certificates for its keyring.
+    pub(crate) keys: &'a [std::path::PathBuf],
+}
+
+/// Creates the pending namespace and configures it; its id.
+///
+/// The policy goes last: its rules may depend on the hash and template.
+pub(crate) fn configure_pending(
+    sysfs: &Sysfs,
+    settings: &Settings<'_>,
+    policy_text: &[u8],
+) -> Result<String> {
     let chunks = policy::chunks(policy_text)?;
-    sysfs.write("ns_unshare", b"1\n")?;
-    if let Some(hash) = &args.hash {
+    sysfs.write("ns_unshare", format!("{}\n", settings.unshare).as_bytes())?;
+    if let Some(hash) = settings.hash {
         sysfs.write("for_children/hash", format!("{hash}\n").as_bytes())?;
     }
-    if let Some(template) = &args.template {
+    if let Some(template) = settings.template {
         sysfs.write("for_children/template", format!("{template}\n").as_bytes())?;
     }
-    if let Some(model) = &args.model {
+    if let Some(model) = settings.model {
         sysfs.write("for_children/model", format!("{model}\n").as_bytes())?;
+    }
+    if let Some(identity) = settings.identity {
+        sysfs.write("for_children/identity", identity)?;
     }
     // The update is applied when the file is closed after error-free
     // writes, so it is closed (dropped) here before anything else happens.
@@ -142,14 +177,11 @@ pub(crate) fn configure(
         )
     })?;
     drop(file);
-    if !args.keys.is_empty() {
-        let id = sysfs.read_value("for_children/ns_id")?;
-        crate::keys::add_all(&id, &args.keys)?;
+    let id = sysfs.read_value("for_children/ns_id")?;
+    if !settings.keys.is_empty() {
+        crate::keys::add_all(&id, settings.keys)?;
     }
-    if args.print_id || args.model.is_some() {
-        return sysfs.read_value("for_children/ns_id").map(Some);
-    }
-    Ok(None)
+    Ok(id)
 }
 
 /// An enforcing namespace denies (or allows, by its fail mode) every event
