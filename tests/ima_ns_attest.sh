@@ -250,10 +250,11 @@ if [ -x "$KL" ] && ls -d "$IMA_NS_TOP"/build/keylime-venv/lib/python3*/site-pack
 	sed 's/^/# /' $T/kl.out | cut -c 1-300
 	tap_check "keylime validates the host list against PCR 10 with a runtime policy holding the recomputed anchor blobs ($(grep -c ' ima-ns:' $T/kl.txt) anchors)" \
 		grep -qx "case 1: $(wc -l <$T/kl.txt) entries, ok" $T/kl.out
+	got=$(blob_checkpoint "$A" 0 | sha256sum | cut -d' ' -f1)
 	tap_check "keylime: a checkpoint anchor whose blob is not the expected one fails" \
-		bash -c "grep -q 'case 2: failed' $T/kl.out && grep -q 'case 2: keylime: .*runtime_policy_hash.*$(blob_checkpoint "$A" 0 | sha256sum | cut -d' ' -f1)' $T/kl.out"
-	tap_check "keylime: an anchor buffer changed in the list fails" \
-		bash -c "grep -q 'case 3: failed' $T/kl.out && ! cmp -s $T/kl.txt $T/kl-changed.txt"
+		bash -c "grep -q '^case 2: [0-9]* entries, failed\$' $T/kl.out && grep -q '^case 2: keylime: .*runtime_policy_hash.*$got' $T/kl.out"
+	tap_check "keylime: an anchor buffer changed in the list fails (template hash)" \
+		bash -c "grep -q '^case 3: [0-9]* entries, failed\$' $T/kl.out && grep -q '^case 3: keylime: ima.validation.ima_hash' $T/kl.out"
 else
 	for c in "keylime validates the host list with anchors" "keylime: a wrong anchor blob fails" "keylime: a changed anchor buffer fails"; do
 		tap_skip "$c" "no keylime venv (bash qemu/keylime-venv.sh)"
