@@ -181,7 +181,7 @@ cw_ok() {
 	grep -q "^accepted $A" "$1" && ! sed -n 's/.*errnos=//p' "$1" | tr ',' '\n' | grep -qvxE 'EINVAL|'
 }
 tap_check "concurrent ns_join writes: accepted, only the junk refused (EINVAL)" eval "cw_ok $T/cw1.out && cw_ok $T/cw2.out"
-diag "after concurrent writes: ns_live $(cat $IMA/ns_live), namespaces: $(ls $IMA/namespaces | xargs), join c1: $(errno_ops $IMA/ns_join="$A")"
+diag "after concurrent writes: ns_live $(cat $IMA/ns_live), namespaces: $(ls $IMA/namespaces | tr "\n" " "), join c1: $(errno_ops $IMA/ns_join="$A")"
 tap_check "after them: namespaces still live ($live), c1 still joinable, its list still replays" \
 	eval "test \$(cat $IMA/ns_live) = $live && test \"\$(crun_oci exec c1 /bin/cat /sys/kernel/security/ima/ns_id)\" = $A && cat $IMA/namespaces/$A/binary_runtime_measurements >$T/a.bin && cat $IMA/namespaces/$A/vpcr >$T/a.vpcr && ns_replay_ok $T/a.bin $T/a.vpcr"
 
