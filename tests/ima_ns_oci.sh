@@ -162,11 +162,15 @@ tap_check "from inside a namespace: joining its own active child works" grep -qx
 # (Builtins only, a timed read of a FIFO for a sleep: a forked command
 # would be its first member.)
 mkfifo $T/hold
-( echo 1 >$IMA/ns_unshare; read -r p <$IMA/for_children/ns_id; echo "$p" >$T/pending.id; read -r -t 3 _ <>$T/hold; true ) &
-sleep 1
+( echo 1 >$IMA/ns_unshare; read -r p <$IMA/for_children/ns_id; echo "$p" >$T/pending.id; read -r -t 120 _ <>$T/hold; true ) &
+holder=$!
+oci_wait_file $T/pending.id "$((G + 5))" || diag "pending namespace: $(cat $T/pending.id)"
+pending_result=$(errno_ops $IMA/ns_join="$(cat $T/pending.id)")
+diag "join of pending namespace $(cat $T/pending.id): $pending_result"
 tap_check "ns_join of a namespace with no member yet ($(cat $T/pending.id)) is EINVAL" \
-	test "$(errno_ops $IMA/ns_join="$(cat $T/pending.id)")" = EINVAL -a -s $T/pending.id
-wait
+	test "$pending_result" = EINVAL
+kill $holder
+wait $holder
 # Concurrent writers on one fd and separate fds.
 live=$(cat $IMA/ns_live)
 python3 "$IMA_NS_TOP/tests/concurrent_writes.py" value $IMA/ns_join shared 8 20 "$A" "$B pidns" "$A pidns" junk >$T/cw1.out 2>&1
@@ -177,6 +181,7 @@ cw_ok() {
 	grep -q "^accepted $A" "$1" && ! sed -n 's/.*errnos=//p' "$1" | tr ',' '\n' | grep -qvxE 'EINVAL|'
 }
 tap_check "concurrent ns_join writes: accepted, only the junk refused (EINVAL)" eval "cw_ok $T/cw1.out && cw_ok $T/cw2.out"
+diag "after concurrent writes: ns_live $(cat $IMA/ns_live), namespaces: $(ls $IMA/namespaces | tr "\n" " "), join c1: $(errno_ops $IMA/ns_join="$A")"
 tap_check "after them: namespaces still live ($live), c1 still joinable, its list still replays" \
 	eval "test \$(cat $IMA/ns_live) = $live && test \"\$(crun_oci exec c1 /bin/cat /sys/kernel/security/ima/ns_id)\" = $A && cat $IMA/namespaces/$A/binary_runtime_measurements >$T/a.bin && cat $IMA/namespaces/$A/vpcr >$T/a.vpcr && ns_replay_ok $T/a.bin $T/a.vpcr"
 
