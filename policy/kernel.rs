@@ -166,16 +166,24 @@ fn unenforceable(rule: &Rule) -> Option<&'static str> {
 }
 
 /// Parses one line into a rule the module can enforce.
-fn parse_enforceable(line: &str) -> Result<Option<Rule>> {
-    match ima_policy::parse_line_as(line, crate::compat::upstream()) {
-        Ok(Some(rule)) => match unenforceable(&rule) {
-            None => Ok(Some(rule)),
+/// A rule to parse into, on the heap: a `Rule` is over 2 KiB, and rules
+/// moved through return values overflowed a 16 KiB kernel stack
+/// (`tests/check_frames.sh` keeps frames small).
+fn new_rule() -> Result<KBox<Rule>> {
+    const EMPTY: Rule = Rule::new(ima_policy::Action::Measure);
+    Ok(KBox::new(EMPTY, GFP_KERNEL)?)
+}
+
+fn parse_enforceable(line: &str, rule: &mut Rule) -> Result<bool> {
+    match ima_policy::parse_line_into(line, crate::compat::upstream(), rule) {
+        Ok(true) => match unenforceable(rule) {
+            None => Ok(true),
             Some(why) => {
                 pr_err!("policy rule rejected: \"{}\": {}\n", line.trim(), why);
                 Err(EINVAL)
             }
         },
-        Ok(None) => Ok(None),
+        Ok(false) => Ok(false),
         Err(e) => {
             pr_err!("policy rule rejected at \"{}\": {}\n", e.token, e.reason);
             Err(EINVAL)
@@ -200,12 +208,13 @@ pub(crate) fn builtin_selection(param: &str) -> core::result::Result<Rules, &str
 /// whole, so it reads back as upstream shows it; rules the module cannot
 /// enforce yet (appraisal) are kept, never fire, and are logged.
 fn builtin<'a>(lines: impl Iterator<Item = &'a str>, rules: &mut Rules) -> Result {
+    let mut rule = new_rule()?;
     for line in lines {
-        let Some(rule) =
-            ima_policy::parse_line_as(line, crate::compat::upstream()).map_err(|_| EINVAL)?
-        else {
+        if !ima_policy::parse_line_into(line, crate::compat::upstream(), &mut rule)
+            .map_err(|_| EINVAL)?
+        {
             continue;
-        };
+        }
         if let Some(why) = unenforceable(&rule) {
             pr_notice!("built-in rule \"{}\" inactive: {}\n", line.trim(), why);
         }
@@ -280,8 +289,9 @@ impl PolicyWriter {
             pr_err!("policy is not valid UTF-8\n");
             EINVAL
         })?;
+        let mut rule = new_rule()?;
         for line in ima_policy::policy_lines(text) {
-            if let Some(rule) = parse_enforceable(line)? {
+            if parse_enforceable(line, &mut rule)? {
                 update.push(&rule).inspect_err(|e| {
                     pr_err!(
                         "policy update abandoned after {} rules: {:?}\n",

@@ -30,6 +30,11 @@ read -r -a flavors <<<"${IMA_NS_FLAVORS:-test distro}"
 for f in "${flavors[@]}"; do
 	IMA_NS_KERNEL=$f stage "setup-$f" bash qemu/setup.sh || exit 1
 done
+# Stack frames of the module built for the distribution-like kernel
+# (16 KiB stacks, no KASAN to double them).
+case " ${flavors[*]} " in
+*" distro "*) stage frames bash tests/check_frames.sh build/distro/tree/ima_ns.ko || exit 1 ;;
+esac
 stage lint make -s lint || exit 1
 stage host-tests cargo test --workspace || exit 1
 # The parsers under libFuzzer for a bounded time: any crash fails.

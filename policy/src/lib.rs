@@ -109,7 +109,7 @@ pub use index::{
     Candidates, FuncIndex, Merge, PolicySummary, ANY_FILE_LIST, INDEX_LISTS,
 };
 pub use inline_str::InlineStr;
-pub use parse::{parse_line, parse_line_as, policy_lines, ParseError};
+pub use parse::{parse_line, parse_line_as, parse_line_into, policy_lines, ParseError};
 pub use rule::{
     Action, AppraiseType, FsName, Func, IdCond, IdOp, LsmField, LsmLabel, Mask, OptList,
     PolicyRule, Rule, RuleCore, SubjectGid, SubjectId, TextField, Uuid, FSNAME_MAX, LSM_LABEL_MAX,

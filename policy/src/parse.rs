@@ -64,23 +64,39 @@ pub fn parse_line(line: &str) -> Result<Option<Rule>, ParseError<'_>> {
 /// Parses one line of a policy write as `upstream` does. `Ok(None)` for
 /// blank and `#` lines.
 pub fn parse_line_as(line: &str, upstream: Upstream) -> Result<Option<Rule>, ParseError<'_>> {
+    let mut rule = Rule::new(Action::Measure);
+    Ok(parse_line_into(line, upstream, &mut rule)?.then_some(rule))
+}
+
+/// [`parse_line_as`] into `out`, which it overwrites: `Ok(true)` for a
+/// rule, `Ok(false)` for a blank or `#` line (`out` then unspecified).
+///
+/// For the kernel: a [`Rule`] is over 2 KiB and a kernel stack 16 KiB, so
+/// the module parses into one heap-allocated rule instead of moving rules
+/// through return values (each move a stack copy; `parse_line_as`'s
+/// callers once used 15 KiB of stack together).
+pub fn parse_line_into<'a>(
+    line: &'a str,
+    upstream: Upstream,
+    out: &mut Rule,
+) -> Result<bool, ParseError<'a>> {
     let line = line.trim_start_matches([' ', '\t']);
     if line.is_empty() || line.starts_with('#') {
-        return Ok(None);
+        return Ok(false);
     }
-    parse_rule(line, upstream).map(Some)
+    parse_rule(line, upstream, out).map(|()| true)
 }
 
 /// The words of a rule and which word set each part, for error messages.
-struct Parser<'a> {
-    rule: Rule,
+struct Parser<'a, 'r> {
+    rule: &'r mut Rule,
     action: Option<Action>,
     /// The word behind each flag bit / slot.
     tokens: [&'a str; SLOTS],
     upstream: Upstream,
 }
 
-impl<'a> Parser<'a> {
+impl<'a> Parser<'a, '_> {
     fn mark(&mut self, flags: u32, word: &'a str) {
         for bit in 0..32 {
             if flags & (1 << bit) != 0 {
@@ -317,9 +333,10 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn parse_rule(line: &str, upstream: Upstream) -> Result<Rule, ParseError<'_>> {
+fn parse_rule<'a>(line: &'a str, upstream: Upstream, out: &mut Rule) -> Result<(), ParseError<'a>> {
+    *out = EMPTY;
     let mut p = Parser {
-        rule: Rule::new(Action::Measure),
+        rule: out,
         action: None,
         tokens: [""; SLOTS],
         upstream,
@@ -340,8 +357,12 @@ fn parse_rule(line: &str, upstream: Upstream) -> Result<Rule, ParseError<'_>> {
         token: token_at(&p.tokens, v.slot, line),
         reason: v.reason,
     })?;
-    Ok(p.rule)
+    Ok(())
 }
+
+/// What a rule starts as, copied from read-only data rather than built on
+/// the stack.
+const EMPTY: Rule = Rule::new(Action::Measure);
 
 fn token_at<'a>(tokens: &[&'a str; SLOTS], slot: Slot, line: &'a str) -> &'a str {
     match tokens.get(slot) {
