@@ -353,7 +353,7 @@ fn parse_rule<'a>(line: &'a str, upstream: Upstream, out: &mut Rule) -> Result<(
         reason: "no action",
     })?;
     p.tokens[SLOT_RULE] = line;
-    validate::check(&p.rule, upstream).map_err(|v| ParseError {
+    validate::check(p.rule, upstream).map_err(|v| ParseError {
         token: token_at(&p.tokens, v.slot, line),
         reason: v.reason,
     })?;
