@@ -11,14 +11,12 @@ set -euo pipefail
 ko=$1 limit=${2:-4096}
 # Not called by the module: host-side API over parse_line_into().
 allow='ima_policy5parse13parse_line_as$'
-big=$(llvm-objdump-19 -d --no-show-raw-insn "$ko" | perl -ne '
+frames=$(llvm-objdump-19 -d --no-show-raw-insn "$ko" | perl -ne '
 	if (/^[0-9a-f]+ <(.*)>:$/) { $f = $1 }
 	if (/subq\s+\$0x([0-9a-f]+),\s*%rsp/) { printf "%d %s\n", hex($1), $f }' |
-	sort -rn | awk -v l="$limit" '$1 > l' | grep -v -E "$allow" || true)
-max=$(llvm-objdump-19 -d --no-show-raw-insn "$ko" | perl -ne '
-	if (/^[0-9a-f]+ <(.*)>:$/) { $f = $1 }
-	if (/subq\s+\$0x([0-9a-f]+),\s*%rsp/) { printf "%d %s\n", hex($1), $f }' |
-	grep -v -E "$allow" | sort -rn | head -n 1)
+	grep -v -E "$allow" | sort -rn)
+max=${frames%%$'\n'*}
+big=$(awk -v l="$limit" '$1 > l' <<<"$frames")
 echo "check_frames: largest frame ${max%% *} bytes (${max#* }); limit $limit"
 if [ -n "$big" ]; then
 	echo "check_frames: frames over $limit bytes:" >&2
