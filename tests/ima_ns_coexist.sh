@@ -127,7 +127,7 @@ if on alone; then
 	id=$(cat $T/alone-id 2>/dev/null)
 fi
 check_on alone "ima-ns run finds the module's directory from its parameter; anchors in the host list" \
-	bash -c "test -n '$id' && test '$id' -ge 1 && grep -q ' ima-ns:start:$id\$' $IMA/ascii_runtime_measurements && grep -q ' ima-ns:end:$id\$' $IMA/ascii_runtime_measurements"
+	bash -c "test -n '$id' && test '$id' -ge 1 && grep -qE ' ima-ns:start:$id( |\$)' $IMA/ascii_runtime_measurements && grep -qE ' ima-ns:end:$id( |\$)' $IMA/ascii_runtime_measurements"
 if on alone; then ima_unload || bail "unload"; fi
 check_on alone "unloaded: no ima-ns/ left behind" test ! -e /sys/kernel/security/ima-ns
 
@@ -176,7 +176,7 @@ check_on builtin "host=own unloaded: built-in IMA's securityfs files as before" 
 
 # host=ima (the default beside built-in IMA): namespaces only.
 if on builtin; then
-	ima_load || bail "cannot load ima_ns.ko (host=ima) beside built-in IMA"
+	IMA_LOAD_DEFAULT_HOST=1 ima_load || bail "cannot load ima_ns.ko (host=ima) beside built-in IMA"
 	diag "default: $(grep . $PARAMS/{securityfs_dir,pcr,host,keyring_prefix} | xargs)"
 fi
 check_on builtin "default beside IMA: host=ima" test "$(cat $PARAMS/host 2>/dev/null)" = ima
@@ -193,13 +193,14 @@ if on builtin; then
 		cat /sys/kernel/security/ima/policy >$T/policy
 		cat /sys/kernel/security/ima/ascii_runtime_measurements >$T/list.txt
 		cat /sys/kernel/security/ima/binary_runtime_measurements >$T/list.bin
+		cat /sys/kernel/security/ima/runtime_measurements_count >$T/count
 		cat /sys/kernel/security/ima/vpcr >$T/vpcr" >/dev/null 2>$T/run.err
 	ns_wait_live 0 || diag "namespaces still live: $(cat $IMA/ns_live)"
 	id=$(cat $T/id 2>/dev/null)
 	diag "namespace ${id:-?}; $(cat $T/run.err)"
-	printf 'ima-ns start\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\npolicy\n%s\n' \
+	printf 'ima-ns start\nversion 1\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\npolicy\n%s\n' \
 		"$id" "$(cat $T/policy)" >$T/start.blob
-	printf 'ima-ns end\nid %s\n%s\n' "$id" "$(cat $T/vpcr)" >$T/end.blob
+	printf 'ima-ns end\nversion 1\nid %s\nentries %s\n%s\n' "$id" "$(cat $T/count)" "$(cat $T/vpcr)" >$T/end.blob
 	cat $BUILTIN_IMA/ascii_runtime_measurements >$T/builtin.txt
 fi
 check_on builtin "inside ima-ns run: /sys/kernel/security/ima is the namespace's view (its ns_id, its list)" \

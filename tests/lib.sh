@@ -71,10 +71,13 @@ bail() { echo "Bail out! $*"; exit 1; }
 # Loads the module and waits until its hooks are live (livepatch
 # transition done).
 # Beside built-in IMA the module defaults to host=ima (namespaces only);
-# the tests of its own host list load it with host=own unless they say.
+# the tests of its own host list load it with host=own unless they say
+# (host=...) or ask for the module's default (IMA_LOAD_DEFAULT_HOST=1).
 ima_load() {
 	local host=()
-	if builtin_ima && [[ " $* " != *" host="* ]]; then host=(host=own); fi
+	if builtin_ima && [ -z "${IMA_LOAD_DEFAULT_HOST:-}" ] && [[ " $* " != *" host="* ]]; then
+		host=(host=own)
+	fi
 	insmod "$KO" "${host[@]}" "$@" || return 1
 	ima_settings
 	local i
