@@ -102,7 +102,7 @@ tap_check "c1's list replays to its virtual PCR" \
 start_blob() { # ID CONTAINER BUNDLE ANNOTATION-LINES...
 	local id=$1 c=$2 b=$3
 	shift 3
-	printf 'ima-ns start\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\n' "$id"
+	printf 'ima-ns start\nversion 1\nid %s\nparent 0\nhash sha256\ntemplate ima-ng\nmodel internal\n' "$id"
 	printf 'identity container %s\nidentity runtime crun\nidentity bundle %s\nidentity rootfs %s\n' "$c" "$b" "$ROOTFS"
 	local l
 	for l in "$@"; do printf 'identity %s\n' "$l"; done

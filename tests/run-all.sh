@@ -55,7 +55,8 @@ run_one() { # SCRIPT FLAVOR INDEX
 	local t=$1 f=$2 o=$out_dir/$3 args start
 	# A script may ask for a different machine ("# qemu-args: -n"), also
 	# for one kernel flavor only ("# qemu-args-distro: -a ima_policy=tcb").
-	read -r -a args <<<"$(sed -n "s/^# qemu-args: //p; s/^# qemu-args-$f: //p" "$t" | xargs)"
+	# (Joined with tr, not xargs: xargs would run "echo -n" for "-n".)
+	read -r -a args <<<"$(sed -n "s/^# qemu-args: //p; s/^# qemu-args-$f: //p" "$t" | tr '\n' ' ')"
 	start=$SECONDS
 	IMA_NS_KERNEL=$f bash qemu/run.sh -t 1500 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
 	echo $? >"$o.rc"
@@ -73,7 +74,7 @@ default_order() {
 		[[ " $first " == *" $(basename "$n" .sh | sed 's/^ima_ns_//') "* ]] || echo "$n"
 	done
 }
-read -r -a scripts <<<"${IMA_NS_TESTS:-$(default_order | xargs)}"
+read -r -a scripts <<<"${IMA_NS_TESTS:-$(default_order | tr '\n' ' ')}"
 runs=()
 for t in "${scripts[@]}"; do
 	for f in $(script_flavors "$t"); do
