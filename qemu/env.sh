@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared settings for the qemu/ scripts; sourced, not run.
 # Everything built or downloaded lives under $IMA_NS_CACHE, outside the repo.
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers for the appraisal and EVM tests (sourced after lib.sh); they use
 # $T (a private directory) and $D (a directory on the scratch ext4).
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the ima-ns kselftest-style scripts (KTAP/TAP 13):
 # sourced by each tests/ima_ns_*.sh, which run as root inside the guest.
 
@@ -73,6 +74,7 @@ bail() { echo "Bail out! $*"; exit 1; }
 # Beside built-in IMA the module defaults to host=ima (namespaces only);
 # the tests of its own host list load it with host=own unless they say
 # (host=...) or ask for the module's default (IMA_LOAD_DEFAULT_HOST=1).
+# shellcheck disable=SC2120 # the arguments are optional module parameters
 ima_load() {
 	local host=()
 	if builtin_ima && [ -z "${IMA_LOAD_DEFAULT_HOST:-}" ] && [[ " $* " != *" host="* ]]; then

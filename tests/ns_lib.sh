@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers for the IMA namespace tests (sourced after lib.sh).
 
 IMA_NS_TOOL=${IMA_NS_TOP:?}/target/release/ima-ns
