@@ -36,11 +36,11 @@ now_ns() { date +%s%N; }
 # Opens in-shell (no fork): `read < file` is open + read + close.
 open_loop() {
 	local i x
-	for ((i = 0; i < OPENS; i++)); do read -r x <$SCRATCH/small; done
+	for ((i = 0; i < OPENS; i++)); do read -r x <"$SCRATCH"/small; done
 }
 exec_loop() {
 	local i
-	for ((i = 0; i < EXECS; i++)); do $SCRATCH/true; done
+	for ((i = 0; i < EXECS; i++)); do "$SCRATCH"/true; done
 }
 timed() { local t0; t0=$(now_ns); "$@" >/dev/null; echo $((($(now_ns) - t0) / 1000)); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
@@ -64,8 +64,8 @@ if [ -n "$NESTED" ]; then
 	exit 0
 fi
 
-echo "small file" >$SCRATCH/small
-cp /bin/true $SCRATCH/true
+echo "small file" >"$SCRATCH"/small
+cp /bin/true "$SCRATCH"/true
 open_loop
 exec_loop # warm up caches and TCG's translations
 
@@ -87,14 +87,14 @@ for ((r = 1; r <= ${ROUNDS1:-$ROUNDS}; r++)); do
 done
 
 if section 2; then
-dd if=/dev/urandom of=$SCRATCH/big bs=1M count=$BIG_MB status=none
-cat $SCRATCH/big >/dev/null # page cache, for both sides
+dd if=/dev/urandom of="$SCRATCH"/big bs=1M count="$BIG_MB" status=none
+cat "$SCRATCH"/big >/dev/null # page cache, for both sides
 ima_load || exit 1
 ima_policy_write "$POLICY" || exit 1
 first=$(timed sh -c "exec 3<$SCRATCH/big")
 again=$(timed sh -c "exec 3<$SCRATCH/big")
 user=$(timed sh -c "sha256sum $SCRATCH/big")
-measured=$(ima_count $SCRATCH/big "$(sha256_of $SCRATCH/big)")
+measured=$(ima_count "$SCRATCH"/big "$(sha256_of "$SCRATCH"/big)")
 ima_unload || { echo "unload failed"; exit 1; }
 fi
 
@@ -127,7 +127,7 @@ model_run() { # SETTING AGENT: prints the timed loop's us
 	for i in $(seq 200); do grep -q namespace /tmp/model.err && break; sleep 0.05; done
 	id=$(sed -n 's/^ima-ns: namespace //p' /tmp/model.err)
 	case $2 in
-	reader) cat $IMA/namespaces/$id/events >/dev/null & ;;
+	reader) cat "$IMA"/namespaces/"$id"/events >/dev/null & ;;
 	learn) "$NS_TOOL" model learn "$id" --out /tmp/bench-model.txt 2>/dev/null & ;;
 	esac
 	touch /tmp/agent.ready

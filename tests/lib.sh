@@ -102,10 +102,10 @@ ima_unload() {
 }
 
 # ima_policy_write TEXT: writes a policy in one write(2); returns its status.
-ima_policy_write() { printf '%s\n' "$1" >$IMA/policy; }
+ima_policy_write() { printf '%s\n' "$1" >"$IMA"/policy; }
 
 # Digest field ("sha256:<hex>") of the entries named $1, one per line.
-ima_digests_of() { awk -v n="$1" '$5 == n { print $4 }' $IMA/ascii_runtime_measurements; }
+ima_digests_of() { awk -v n="$1" '$5 == n { print $4 }' "$IMA"/ascii_runtime_measurements; }
 
 # Number of entries named $1 whose digest is $2.
 ima_count() { ima_digests_of "$1" | grep -cxF "$2"; }
@@ -138,9 +138,15 @@ tpm_replay_ok() {
 	shift
 	out=$(python3 "$IMA_NS_TOP/tests/replay.py" --pcr "$IMA_PCR" "$list" "$@") || return 1
 	for alg in "$@"; do
-		tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-$alg/$IMA_PCR)
+		tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-"$alg"/"$IMA_PCR")
 		grep -qx "$alg $tpm" <<<"$out" || { diag "$alg: TPM $tpm, replay $(grep "^$alg " <<<"$out")"; return 1; }
 	done
+}
+
+# tpm_banks: the TPM's PCR banks (sha1, sha256, ...), one per line, sorted.
+tpm_banks() {
+	local p
+	for p in /sys/class/tpm/tpm0/pcr-*; do [ -e "$p" ] && echo "${p##*/pcr-}"; done | sort
 }
 
 sha256_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }
