@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest for `make bench`:
 #  1. open and exec of already-measured files, without and with ima_ns.ko
 #     (same workload, same boot, a policy matching every file), in
@@ -35,8 +36,8 @@ measure func=FILE_CHECK mask=^MAY_READ fsmagic=0xef53"
 now_ns() { date +%s%N; }
 # Opens in-shell (no fork): `read < file` is open + read + close.
 open_loop() {
-	local i x
-	for ((i = 0; i < OPENS; i++)); do read -r x <"$SCRATCH"/small; done
+	local i
+	for ((i = 0; i < OPENS; i++)); do read -r _ <"$SCRATCH"/small; done
 }
 exec_loop() {
 	local i
@@ -162,13 +163,14 @@ section 1 && echo "exec of a measured binary ($EXECS per round): with/without ra
 # Both opens pay the same sh start-up; their difference is the measurement.
 section 2 && hash_cost=$((first - again)) && echo "first open of a $BIG_MB MiB file: $first us; once measured: $again us; measurement cost (difference): $hash_cost us (entry found: $measured)"
 section 2 && echo "measurement cost / sha256sum of the same cached bytes ($user us, its start-up included): $(ratio "$hash_cost" "$user")"
+# The ratios are space-separated strings: bash has no arrays of arrays.
 section 3 && for d in $DEPTHS; do
-	# shellcheck disable=SC2086
-	echo "open of a measured file by a task $d namespace levels below the host (every level's policy matching), with/without ratios ${depth_ratios[$d]}, median $(median ${depth_ratios[$d]})"
+	read -r -a r <<<"${depth_ratios[$d]}"
+	echo "open of a measured file by a task $d namespace levels below the host (every level's policy matching), with/without ratios ${depth_ratios[$d]}, median $(median "${r[@]}")"
 done
 section 4 && for m in $MODES; do
-	# shellcheck disable=SC2086
-	echo "open of a file in a namespace with model $m ($OPENS per round), with/without module ratios ${model_ratios[$m]}, median $(median ${model_ratios[$m]})"
+	read -r -a r <<<"${model_ratios[$m]}"
+	echo "open of a file in a namespace with model $m ($OPENS per round), with/without module ratios ${model_ratios[$m]}, median $(median "${r[@]}")"
 done
 section 4 && echo "cost per event over internal mode, guest us (observe enforce) per round: ${model_us[*]}"
 exit 0

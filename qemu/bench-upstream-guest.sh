@@ -26,8 +26,8 @@ for ((i = 0; i < FILES; i++)); do echo "file $i" >"$SCRATCH"/files/$i; done
 cp /bin/true "$SCRATCH"/bin/true
 # Opens in-shell (no fork): `read < file` is open + read + close.
 open_loop() {
-	local i x
-	for ((i = 0; i < FILES; i++)); do read -r x <"$SCRATCH"/files/$i; done
+	local i
+	for ((i = 0; i < FILES; i++)); do read -r _ <"$SCRATCH"/files/$i; done
 }
 exec_loop() {
 	local i

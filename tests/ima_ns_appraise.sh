@@ -27,8 +27,8 @@ sign() { evmctl ima_sign -a sha256 --key "$T"/"$1".pem "$2" >/dev/null 2>&1; }
 xattr_hex() { getfattr -n security.ima -e hex "$1" 2>/dev/null | sed -n 's/^security.ima=0x//p'; }
 
 load_keys() { # the host's keys into .ima
-	keyctl padd asymmetric '' %keyring:$(kr ima) <"$T"/rsa.der >/dev/null &&
-		keyctl padd asymmetric '' %keyring:$(kr ima) <"$T"/ec.der >/dev/null
+	keyctl padd asymmetric '' "%keyring:$(kr ima)" <"$T"/rsa.der >/dev/null &&
+		keyctl padd asymmetric '' "%keyring:$(kr ima)" <"$T"/ec.der >/dev/null
 }
 
 # Root's execs of ext4 files need a signature; files owned by 4242 need a
@@ -116,7 +116,7 @@ ok=0
 for v in "${bad[@]}"; do
 	new_prog bad
 	setfattr -n security.ima -v 0x"$v" "$D"/bad || { diag "setfattr $v refused"; continue; }
-	[ "$(run "$D"/bad)" = EACCES ] && ok=$((ok + 1)) || diag "$v: $(run "$D"/bad)"
+	if [ "$(run "$D"/bad)" = EACCES ]; then ok=$((ok + 1)); else diag "$v: $(run "$D"/bad)"; fi
 done
 tap_check "8 malformed security.ima values: each denied with EACCES" test $ok = 8
 setfattr -n security.ima -v 0x0701 "$D"/bad 2>"$T"/err
@@ -181,7 +181,7 @@ sigv3() { # FILE KEY: security.ima = v3 signature of FILE's fs-verity digest
 }
 # (owned by 4545 only once signed: fsverity digest must read it)
 verity_file() { echo "verity $1" >"$D"/"$1" && fsverity enable "$D"/"$1"; }
-verity_file v1 && sigv3 "$D"/v1 rsa && chown 4545 "$D"/v1 || bail "fsverity/sigv3"
+{ verity_file v1 && sigv3 "$D"/v1 rsa && chown 4545 "$D"/v1; } || bail "fsverity/sigv3"
 tap_check "digest_type=verity: an fs-verity file with a v3 signature of its digest is readable" expect ok cat "$D"/v1
 log_mark
 verity_file v2 && sigv3 "$D"/v2 stranger && chown 4545 "$D"/v2
@@ -202,10 +202,10 @@ tap_check "MMAP_CHECK: PROT_EXEC mapping of a signed file works" expect ok map "
 # mmap(PROT_READ), then mprotect(PROT_EXEC): the mmap lock is held, the
 # file cannot be appraised there, so upstream's ima_file_mprotect()
 # refuses it with EPERM (its comment says EACCES; the code returns EPERM).
-EV="python3 $IMA_NS_TOP/tests/func_events.py"
+EV=(python3 "$IMA_NS_TOP/tests/func_events.py")
 log_mark
 tap_check "MMAP_CHECK: mmap(PROT_READ) + mprotect(PROT_EXEC) of an unsigned file: EPERM" \
-	test "$($EV mprotect "$D"/unsigned)" = "mprotect: EPERM"
+	test "$("${EV[@]}" mprotect "$D"/unsigned)" = "mprotect: EPERM"
 tap_check "... audited: type=1800 op=collect_data cause=failed-mprotect res=0" \
 	log_has "type=1800 .*op=collect_data cause=failed-mprotect comm=.* name=\"$D/unsigned\" .*res=0 errno=0 ima_ns=0"
 
@@ -221,7 +221,7 @@ rmmod ima_ns_trigger 2>/dev/null
 # signature enforcement.
 log_mark
 tap_check "MODULE_CHECK: init_module(2) of the same (signed) image: EACCES" \
-	test "$($EV init_module "$D"/signed.ko)" = "init_module: EACCES"
+	test "$("${EV[@]}" init_module "$D"/signed.ko)" = "init_module: EACCES"
 rmmod ima_ns_trigger 2>/dev/null
 tap_check "... logged as upstream does" \
 	log_has "impossible to appraise a module without a file descriptor"
@@ -237,7 +237,7 @@ printf '%s\n' "appraise func=BPRM_CHECK fsmagic=0xef53 appraise_type=imasig" |
 	setpriv --reuid 1000 $D/good >/dev/null 2>&1 || echo denied >$T/good-denied
 	keyctl padd asymmetric '' %keyring:$(kr ima) <$T/ns.der >/dev/null 2>&1 || echo hidden >$T/host-hidden
 	touch $T/ready; while [ ! -e $T/go ]; do sleep 0.1; done" &
-for i in $(seq 100); do [ -e "$T"/ready ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -e "$T"/ready ] && break; sleep 0.1; done
 id=$(cat "$T"/nsid)
 tap_check "inside: keyctl padd into %keyring:.ima_ns<id>" test -e "$T"/added
 tap_check "inside: the binary signed with the namespace's key runs" test -e "$T"/ran

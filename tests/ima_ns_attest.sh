@@ -102,10 +102,10 @@ fi
 
 # --- Attesting a running namespace ---
 export TPM2TOOLS_TCTI=device:/dev/tpmrm0
-EV="python3 $(dirname "$0")/evidence_tool.py"
-tpm2_createek -c "$T"/ek.ctx -G rsa -u "$T"/ek.pub >/dev/null 2>"$T"/tpm.err &&
+EV=(python3 "$(dirname "$0")/evidence_tool.py")
+{ tpm2_createek -c "$T"/ek.ctx -G rsa -u "$T"/ek.pub >/dev/null 2>"$T"/tpm.err &&
 	tpm2_createak -C "$T"/ek.ctx -c "$T"/ak.ctx -G rsa -g sha256 -s rsassa -u "$T"/ak.pub -f pem -n "$T"/ak.name >/dev/null 2>>"$T"/tpm.err &&
-	tpm2_createak -C "$T"/ek.ctx -c "$T"/ak2.ctx -G rsa -g sha256 -s rsassa -u "$T"/ak2.pub -f pem -n "$T"/ak2.name >/dev/null 2>>"$T"/tpm.err ||
+	tpm2_createak -C "$T"/ek.ctx -c "$T"/ak2.ctx -G rsa -g sha256 -s rsassa -u "$T"/ak2.pub -f pem -n "$T"/ak2.name >/dev/null 2>>"$T"/tpm.err; } ||
 	{ sed 's/^/# /' "$T"/tpm.err; bail "cannot create the attestation keys"; }
 NS_POLICY="measure func=BPRM_CHECK fsmagic=0xef53
 measure func=FILE_CHECK mask=^MAY_READ fsmagic=0xef53"
@@ -143,8 +143,9 @@ verify_out "$T"/evA good
 sed 's/^/# /' "$T"/good.out
 tap_check "ima-ns verify accepts it (quote, nonce, host replay in every bank, anchor, namespace replay)" \
 	grep -qx "verified: namespace $A" "$T"/good.out
+listed=${banks[*]} # verify prints "sha1, sha256" for "sha1 sha256"
 tap_check "... having replayed the host list in every TPM bank (${banks[*]})" \
-	bash -c "grep 'host list replays to the quoted PCR 10' $T/good.out | grep -q '$(echo "${banks[*]}" | sed 's/ /, /g')'"
+	bash -c "grep 'host list replays to the quoted PCR 10' $T/good.out | grep -q '${listed// /, }'"
 tap_check "the checkpoint is an ima-buf anchor whose blob matches namespace $A's list prefix" \
 	bash -c "cat $IMA/ascii_runtime_measurements >$T/host.txt; cat $IMA/namespaces/$A/binary_runtime_measurements >$T/nsA.bin
 		python3 $(dirname "$0")/anchors_check.py $T/host.txt $A $T/nsA.bin checkpoint start | grep -qx 'anchors 2'"
@@ -152,8 +153,8 @@ tap_check "the checkpoint is an ima-buf anchor whose blob matches namespace $A's
 "$TOOL" attest "$A" --nonce "$nonce" --ak "$T"/ak.ctx -o "$T"/evA.reduced --reduce 2>/dev/null
 verify_out "$T"/evA.reduced reduced
 tap_check "--reduce: the reduced evidence verifies" grep -qx "verified: namespace $A" "$T"/reduced.out
-$EV show "$T"/evA.reduced >"$T"/reduced.show
-$EV show "$T"/evA >"$T"/full.show
+"${EV[@]}" show "$T"/evA.reduced >"$T"/reduced.show
+"${EV[@]}" show "$T"/evA >"$T"/full.show
 tap_check "--reduce: host entries carry data only for namespace $A's anchors (full: $(grep -c host-entry "$T"/full.show) entries with data)" \
 	bash -c "grep '^host-entry' $T/reduced.show | grep -vq -e ' ima-ns:start:$A\$' -e ' ima-ns:checkpoint:$A\$' -e ' ima-ns:end:$A\$' && exit 1
 		grep -q ' ima-ns:checkpoint:$A\$' $T/reduced.show && grep -q 'host-entry $SCRATCH/a1' $T/full.show"
@@ -186,10 +187,10 @@ tamper_check() {
 	$ok || sed 's/^/# /' "$T"/"$2".out
 	tap_check "$1" $ok
 }
-$EV flip-ns-entry "$T"/evA 1 "$T"/ev.changed
+"${EV[@]}" flip-ns-entry "$T"/evA 1 "$T"/ev.changed
 verify_out "$T"/ev.changed changed
 tamper_check "tamper: a changed namespace entry fails" changed "namespace entry changed"
-$EV drop-ns-entry "$T"/evA 1 "$T"/ev.dropped
+"${EV[@]}" drop-ns-entry "$T"/evA 1 "$T"/ev.dropped
 verify_out "$T"/ev.dropped dropped
 tamper_check "tamper: a dropped namespace entry fails" dropped "namespace entries dropped"
 "$TOOL" verify "$T"/evA --ak-pub "$T"/ak.pub --nonce "00$nonce" >"$T"/stale.out 2>&1
@@ -201,10 +202,10 @@ tamper_check "tamper: a quote by another AK fails" otherak "quote by another AK"
 "$TOOL" attest "$B" --nonce "$nonce" --ak "$T"/ak.ctx -o "$T"/evB 2>/dev/null
 verify_out "$T"/evB goodB
 tap_check "namespace $B's own evidence verifies" grep -qx "verified: namespace $B" "$T"/goodB.out
-$EV set-namespace "$T"/evB "$A" "$T"/ev.foreign
+"${EV[@]}" set-namespace "$T"/evB "$A" "$T"/ev.foreign
 verify_out "$T"/ev.foreign foreign
 tamper_check "tamper: namespace $B's list and anchor presented as $A's fails" foreign "anchor from another namespace"
-$EV cut-host-before-anchor "$T"/evA "$T"/ev.cut
+"${EV[@]}" cut-host-before-anchor "$T"/evA "$T"/ev.cut
 verify_out "$T"/ev.cut cut
 tamper_check "tamper: a host list cut before the anchor fails" cut "does not replay to the quoted PCR 10"
 
@@ -265,7 +266,7 @@ fi
 echo a3 >&5
 for i in $(seq 100); do [ -e "$T"/readA.a3 ] && break; sleep 0.1; done
 cat "$IMA"/namespaces/"$A"/binary_runtime_measurements >"$T"/nsA-later.bin
-$EV replace-ns-list "$T"/evA "$T"/nsA-later.bin "$T"/ev.later
+"${EV[@]}" replace-ns-list "$T"/evA "$T"/nsA-later.bin "$T"/ev.later
 verify_out "$T"/ev.later later
 tap_check "entries appended after the checkpoint: the list still verifies up to it" \
 	bash -c "grep -qx 'verified: namespace $A' $T/later.out && grep -q '1 namespace entries after the anchor are not covered' $T/later.out"

@@ -231,8 +231,8 @@ list_kept() {
 		tail -n +$((n + 1)) "$T"/after-unload.txt | awk '{ print $5 }' | grep -qx ima-ns:hooks-off
 }
 check_on builtin "unload: built-in IMA's list kept every entry; what came after is the recorded ima-ns:hooks-off" list_kept
-check_on builtin "unload: built-in IMA's securityfs files as before, no ima-ns/ left" \
-	eval 'same_tree && test ! -e "$IMA"'
+tree_restored() { same_tree && test ! -e "$IMA"; }
+check_on builtin "unload: built-in IMA's securityfs files as before, no ima-ns/ left" tree_restored
 check_on builtin "unload: the built-in list still replays to PCR 10" builtin_replays_ok
 
 tap_finish

@@ -38,13 +38,13 @@ hmac_after_chmod() { chmod 750 "$1" && evm_hex "$1" | grep -q '^02'; }
 ima_change_keeps() { evmctl ima_hash -a sha512 "$1" >/dev/null 2>&1 && expect ok "$1"; }
 
 ima_load || bail "cannot load ima_ns.ko"
-keyctl padd asymmetric '' %keyring:$(kr evm) <"$T"/host.der >/dev/null || bail "host key into .evm"
+keyctl padd asymmetric '' "%keyring:$(kr evm)" <"$T"/host.der >/dev/null || bail "host key into .evm"
 
 # --- the securityfs files before anything is set
 tap_check "evm reads 0 (upstream: no newline) and links to integrity/evm/evm" \
 	sh -c "test \"\$(cat $EVM)\" = 0 && test \"\$(readlink $EVM)\" = integrity/evm/evm"
 tap_check "evm_xattrs lists the protected xattrs this kernel enables" \
-	test "$(cat /sys/kernel/security/integrity/evm/evm_xattrs | tr '\n' ' ')" = "security.ima security.capability "
+	test "$(tr '\n' ' ' </sys/kernel/security/integrity/evm/evm_xattrs)" = "security.ima security.capability "
 tap_check "evm: 0, an unknown bit, and text are EINVAL" \
 	eval 'evm_write 0 Invalid && evm_write 8 Invalid && evm_write x2 Invalid'
 tap_check "evm: without CAP_SYS_ADMIN, EPERM" \
@@ -91,13 +91,13 @@ tap_check "the refusal is audited as INTEGRITY_DATA with the cause" \
 tap_check "chmod of a file under a portable signature: EPERM" expect EPERM chmod 700 "$D"/port
 tap_check "chmod to the mode it has: allowed (nothing changes)" expect ok chmod 755 "$D"/port
 tap_check "security.ima of a portably signed file cannot be rewritten (EPERM)" \
-	expect EPERM setfattr -n security.ima -v 0x0404$(printf '%064d' 0) "$D"/port
+	expect EPERM setfattr -n security.ima -v "0x0404$(printf '%064d' 0)" "$D"/port
 log_mark
 tap_check "chmod of a file that fails EVM: EPERM" expect EPERM chmod 700 "$D"/stranger
 tap_check "the refusal is audited: type=1801 op=appraise_metadata cause=fail" \
 	log_has "type=1801 .*op=appraise_metadata cause=fail .*ima_ns=0"
 tap_check "userspace cannot write an HMAC value into security.evm (EPERM)" \
-	expect EPERM setfattr -n security.evm -v 0x02$(printf '%040d' 0) "$D"/sig
+	expect EPERM setfattr -n security.evm -v "0x02$(printf '%040d' 0)" "$D"/sig
 tap_check "chmod of an inode-bound signed file without an HMAC key: allowed, then it fails" \
 	chmod_then_denied 700 "$D"/sig
 
@@ -120,7 +120,7 @@ tap_check "the key added inside is not in the host's .evm" \
 
 # --- the HMAC key
 head -c 32 /dev/urandom >"$T"/kmk
-kmk=$(keyctl padd user kmk @u <"$T"/kmk)
+keyctl padd user kmk @u <"$T"/kmk >/dev/null
 evmkey=$(keyctl add encrypted evm-key "new default user:kmk 64" @u)
 echo 1 >$EVM
 tap_check "evm: 1 loads evm-key; it reads back 3" evm_reads 3
@@ -166,7 +166,7 @@ umount "$SCRATCH" && debugfs -w -R "sif /evm/sig2 mode 0100700" /dev/vda >/dev/n
 mount -t ext4 /dev/vda "$SCRATCH" || bail "remount"
 ima_load || bail "reload"
 ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 fowner=0" || bail "policy"
-keyctl padd asymmetric '' %keyring:$(kr evm) <"$T"/host.der >/dev/null
+keyctl padd asymmetric '' "%keyring:$(kr evm)" <"$T"/host.der >/dev/null
 echo 1 >$EVM
 tap_check "after an offline mode change (debugfs) the HMAC fails: invalid-HMAC" \
 	denied_with "$D"/sig2 invalid-HMAC

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 tap_plan 24
 T=$(mktemp -d)
-EV="python3 $IMA_NS_TOP/tests/func_events.py"
+EV=(python3 "$IMA_NS_TOP/tests/func_events.py")
 TRIGGER=$MODDIR/tests/modules/ima_ns_trigger.ko
 [ -f "$TRIGGER" ] || bail "tests/modules/ima_ns_trigger.ko not built"
 
@@ -54,7 +54,7 @@ tap_check "loading the same module again does not measure it again" \
 # --- CRITICAL_DATA "modules": init_module(2) has no file; as upstream the
 # entry is ima-buf "init_module" whose buf is the image's digest and whose
 # digest is that digest's digest.
-$EV init_module "$TRIGGER" && rmmod ima_ns_trigger
+"${EV[@]}" init_module "$TRIGGER" && rmmod ima_ns_trigger
 img=$(sha256_hex "$TRIGGER")
 tap_check "init_module records critical data 'modules' as ima-buf (digest of the image's digest)" \
 	test "$(entries_of init_module)" = "ima-buf sha256:$(sha256_of_digest "$img") $img"
@@ -65,7 +65,7 @@ mkdir -p "$T"/root
 mount --bind / "$T"/root
 bz=$T/root$(cat /run/host/kdir)/arch/x86/boot/bzImage
 head -c 4096 /dev/urandom >"$SCRATCH"/initrd.img
-kexec_out=$($EV kexec_load "$bz" "$SCRATCH"/initrd.img 2>&1)
+kexec_out=$("${EV[@]}" kexec_load "$bz" "$SCRATCH"/initrd.img 2>&1)
 [ -n "$kexec_out" ] && diag "kexec: $kexec_out"
 tap_check "kexec_file_load records the kernel image (KEXEC_KERNEL_CHECK)" \
 	test "$(entries_of "$bz")" = "ima-ng sha256:$(sha256_hex "$bz")"
@@ -108,12 +108,12 @@ tap_check "uid 1000 exec of a setuid-root binary: CREDS_CHECK euid=0 records it"
 for f in req-rx req-r app-rx; do head -c 8192 /dev/urandom >"$SCRATCH"/$f; done
 chown 1111 "$SCRATCH"/req-rx "$SCRATCH"/req-r
 chown 2222 "$SCRATCH"/app-rx
-$EV mmap "$SCRATCH"/req-rx rx
+"${EV[@]}" mmap "$SCRATCH"/req-rx rx
 tap_check "mmap(PROT_READ|PROT_EXEC) matches MMAP_CHECK_REQPROT" \
 	test "$(entries_of "$SCRATCH"/req-rx)" = "ima-ng sha256:$(sha256_hex "$SCRATCH"/req-rx)"
-$EV mmap "$SCRATCH"/req-r r
+"${EV[@]}" mmap "$SCRATCH"/req-r r
 tap_check "mmap(PROT_READ) matches neither" test -z "$(entries_of "$SCRATCH"/req-r)"
-$EV mmap "$SCRATCH"/app-rx rx
+"${EV[@]}" mmap "$SCRATCH"/app-rx rx
 tap_check "mmap(PROT_READ|PROT_EXEC) matches MMAP_CHECK" \
 	test "$(entries_of "$SCRATCH"/app-rx)" = "ima-ng sha256:$(sha256_hex "$SCRATCH"/app-rx)"
 
@@ -122,10 +122,10 @@ tap_check "mmap(PROT_READ|PROT_EXEC) matches MMAP_CHECK" \
 head -c 8192 /dev/urandom >"$SCRATCH"/mprot
 head -c 8192 /dev/urandom >"$SCRATCH"/mprot-other
 chown 2222 "$SCRATCH"/mprot
-$EV mprotect "$SCRATCH"/mprot
+"${EV[@]}" mprotect "$SCRATCH"/mprot
 tap_check "mprotect(PROT_EXEC) of a file the policy measures on mmap succeeds and is reported" \
 	sh -c "dmesg | grep -q 'mprotect(PROT_EXEC) on $SCRATCH/mprot: collect_data failed-mprotect'"
-$EV mprotect "$SCRATCH"/mprot-other
+"${EV[@]}" mprotect "$SCRATCH"/mprot-other
 tap_check "... a file no rule measures is not reported" \
 	sh -c "! dmesg | grep -q 'on $SCRATCH/mprot-other:'"
 

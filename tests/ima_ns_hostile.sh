@@ -29,7 +29,7 @@ snapshot() {
 	for f in policy ascii_runtime_measurements runtime_measurements_count violations ns_live \
 		$N/policy; do
 		echo "== $f"
-		cat "$IMA/${f#$IMA/}"
+		cat "$IMA/${f#"$IMA"/}"
 	done
 	# The namespace's list, less the model-state entries writes may add.
 	awk '$5 != "ima-ns:model-state"' "$N"/ascii_runtime_measurements

@@ -17,6 +17,7 @@ P="measure func=BPRM_CHECK"
 probe() {
 	local ids
 	read -r -a ids <"$2/all.ids"
+	# shellcheck disable=SC2012 # what a listing shows is the point (. and .. included)
 	ls -a1 "$IMA"/namespaces | sort | tr '\n' ' ' >"$2/$1.ls-a"
 	python3 - "$IMA"/namespaces "${ids[@]}" >"$2/$1.probe" 2>&1 <<'PY'
 import errno, os, sys

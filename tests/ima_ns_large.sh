@@ -37,7 +37,7 @@ writer=$!
 # Read once the writer is measuring (python's start-up can take seconds
 # on a loaded machine; a fixed sleep let the read run before it).
 start=$(cat "$IMA"/runtime_measurements_count)
-for i in $(seq 300); do
+for _ in $(seq 300); do
 	[ "$(cat "$IMA"/runtime_measurements_count)" -gt "$start" ] && break
 	sleep 0.1
 done

@@ -28,7 +28,7 @@ measure func=MMAP_CHECK mask=MAY_EXEC fsmagic=0xef53"
 # churn DIR SECONDS: write, rename over, read and execute files in DIR.
 # Builtins only, but for the binaries it runs (fork-free clock).
 churn() {
-	local d=$1 now end i=0 x
+	local d=$1 now end i=0
 	mkdir -p "$d" && cp /bin/true "$d/t0" || return 1
 	printf -v now '%(%s)T' -1
 	end=$((now + $2))
@@ -36,7 +36,7 @@ churn() {
 		i=$((i + 1))
 		echo "data $i $RANDOM" >"$d/w.tmp"
 		mv "$d/w.tmp" "$d/f$((i % 8))"
-		read -r x <"$d/f$((i % 8))"
+		read -r _ <"$d/f$((i % 8))"
 		"$d/t0"
 		# A new binary now and then (a new inode to measure).
 		[ $((i % 16)) = 0 ] && cp /bin/true "$d/t$((i % 3))" && "$d/t$((i % 3))"

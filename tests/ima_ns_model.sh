@@ -120,7 +120,7 @@ silent() {
 	echo "measure func=BPRM_CHECK" | "$IMA_NS_TOOL" run --policy - --model "$1" --print-id \
 		-- /bin/sh -c true 2>"$T"/run.err &
 	local runpid=$! i
-	for i in $(seq 100); do grep -q namespace "$T"/run.err 2>/dev/null && break; sleep 0.1; done
+	for _ in $(seq 100); do grep -q namespace "$T"/run.err 2>/dev/null && break; sleep 0.1; done
 	id=$(sed -n 's/^ima-ns: namespace //p' "$T"/run.err)
 	cat "$IMA"/namespaces/"$id"/events >"$T"/events.txt &
 	agent=$!
@@ -152,7 +152,7 @@ tap_check "agent killed: logged as agent gone" \
 echo "measure func=BPRM_CHECK" | "$IMA_NS_TOOL" run --policy - --model "external observe queue=4" \
 	--print-id -- /bin/sh -c "cat $M/data.txt $M/other.txt >/dev/null; /bin/true; /bin/true; read x <$M/fifo" 2>"$T"/run.err &
 runpid=$!
-for i in $(seq 100); do grep -q namespace "$T"/run.err 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q namespace "$T"/run.err 2>/dev/null && break; sleep 0.1; done
 id=$(sed -n 's/^ima-ns: namespace //p' "$T"/run.err)
 sleep 1
 python3 - "$IMA"/namespaces/"$id"/events >"$T"/observe.txt <<'PY'

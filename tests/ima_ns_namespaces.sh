@@ -88,7 +88,6 @@ ns_run "measure func=BPRM_CHECK" bash -c "
 	cat $IMA/policy >$T/b_policy
 	echo go >$T/go"
 wait
-a=$(cat "$T"/a)
 # ENOENT, not EACCES: a sibling's namespaces/<id> is hidden from it
 # (tests/ima_ns_isolation.sh), so the walk fails before any open.
 tap_check "a namespace cannot read a sibling's list (ENOENT: hidden)" \
@@ -106,13 +105,14 @@ until [ -s "$T"/c ]; do sleep 0.1; done
 c=$(cat "$T"/c)
 "$IMA_NS_TOOL" list >"$T"/tool_list
 "$IMA_NS_TOOL" show "$c" >"$T"/tool_show
+# shellcheck disable=SC2016 # an awk program
 tap_check "ima-ns list shows the live namespace $c with parent 0" \
 	awk -v c="$c" '$1 == c && $2 == 0 { f = 1 } END { exit !f }' "$T"/tool_list
 tap_check "ima-ns show $c prints its list" grep -q " $(readlink -f /bin/cat)\$" "$T"/tool_show
 exec 3<"$IMA"/namespaces/"$c"/ascii_runtime_measurements
 echo go >"$T"/go2
 wait
-for i in $(seq 100); do grep -q " ima-ns:end:$c\$" "$IMA"/ascii_runtime_measurements && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q " ima-ns:end:$c\$" "$IMA"/ascii_runtime_measurements && break; sleep 0.1; done
 tap_check "an open file keeps an ended namespace alive (ns_live 1), readable" \
 	bash -c "test \"\$(cat $IMA/ns_live)\" = 1 && grep -q ' $(readlink -f /bin/cat)\$' <&3"
 exec 3<&-

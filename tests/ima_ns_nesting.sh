@@ -39,7 +39,7 @@ cp /bin/true "$SCRATCH"/marker
 T=$(mktemp -d)
 ns_run "$(policy_for 1)" bash "$0" --level 1 "$T" &
 chain=$!
-for i in $(seq 600); do [ -e "$T"/bottom ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -e "$T"/bottom ] && break; sleep 0.1; done
 tap_check "the chain reached level $DEPTH" test -e "$T"/bottom
 tap_check "level $DEPTH cannot create a level $((DEPTH + 1)) (ENOSPC)" grep -q "No space left" "$T"/deeper.err
 

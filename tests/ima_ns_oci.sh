@@ -58,7 +58,7 @@ IMA_NS_OCI_RUNTIME=/usr/bin/crun "$T"/ima-ns-runtime --cgroup-manager=disabled -
 	create --bundle "$OCI"/b c2 >"$T"/c2.out 2>&1
 rc_b=$?
 crun_plain start c1 && crun_plain start c2
-oci_wait_file "$T"/c1.out started && oci_wait_file "$T"/c2.out started ||
+{ oci_wait_file "$T"/c1.out started && oci_wait_file "$T"/c2.out started; } ||
 	diag "containers did not start: $(cat "$T"/c1.out "$T"/c2.out)"
 A=$(cat $STATE/_run_crun-test/c1 2>/dev/null)
 B=$(cat $STATE/_run_crun-test/c2 2>/dev/null)
@@ -118,7 +118,7 @@ tap_check "host list: ima-ns:start:$A is the digest of c1's configuration with i
 tap_check "host list: ima-ns:start:$B is the digest of c2's, with its id" \
 	test "$(ima_digests_of ima-ns:start:"$B")" = "$(sha256_of "$T"/b.start)"
 tap_check "for_children/identity is locked once active (EBUSY), and a join is no configuration handle" \
-	test "$(errno_ops "$IMA"/ns_join="$A" "$IMA"/for_children/identity="container x")" = "OK EBUSY"
+	test "$(errno_ops "$IMA"/ns_join="$A" "$IMA/for_children/identity=container x")" = "OK EBUSY"
 
 # --- ns_join under attack
 # Root without CAP_SYS_ADMIN, and an unprivileged user.
@@ -181,7 +181,7 @@ cw_ok() {
 	grep -q "^accepted $A" "$1" && ! sed -n 's/.*errnos=//p' "$1" | tr ',' '\n' | grep -qvxE 'EINVAL|'
 }
 tap_check "concurrent ns_join writes: accepted, only the junk refused (EINVAL)" eval "cw_ok $T/cw1.out && cw_ok $T/cw2.out"
-diag "after concurrent writes: ns_live $(cat "$IMA"/ns_live), namespaces: $(ls "$IMA"/namespaces | tr "\n" " "), join c1: $(errno_ops "$IMA"/ns_join="$A")"
+diag "after concurrent writes: ns_live $(cat "$IMA"/ns_live), namespaces: $(find "$IMA"/namespaces -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | xargs), join c1: $(errno_ops "$IMA"/ns_join="$A")"
 tap_check "after them: namespaces still live ($live), c1 still joinable, its list still replays" \
 	eval "test \$(cat $IMA/ns_live) = $live && test \"\$(crun_oci exec c1 /bin/cat /sys/kernel/security/ima/ns_id)\" = $A && cat $IMA/namespaces/$A/binary_runtime_measurements >$T/a.bin && cat $IMA/namespaces/$A/vpcr >$T/a.vpcr && ns_replay_ok $T/a.bin $T/a.vpcr"
 
@@ -232,7 +232,7 @@ if runc_oci create --bundle "$OCI"/r r1 >"$T"/r1.out 2>&1 && runc --root $RROOT 
 		eval "test ! -e $STATE/_run_runc-test/r1 && ns_wait_live 0"
 else
 	why=$(grep -o 'bpf_prog_query[^"]*\|runc create failed: [^"]*' "$T"/r1.out | head -n 1 | cut -c1-100)
-	diag "runc: $(cat "$T"/r1.out | head -n 5)"
+	diag "runc: $(head -n 5 "$T"/r1.out)"
 	for d in "runc: the init's exec is the first entry" "runc: exec joins" "runc: delete"; do
 		tap_skip "$d" "runc cannot start a container in this guest (${why:-see diag}: its cgroup v2 device filter needs CONFIG_CGROUP_BPF)"
 	done

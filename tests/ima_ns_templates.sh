@@ -89,7 +89,7 @@ tap_check "ima-sigv2: typed digest and signature" \
 # No appraise rule allows appended signatures: d-modsig and modsig empty.
 tap_check "ima-modsig: signature, then two empty fields (no appended signature)" \
 	bash -c "[[ \"\$(awk -v f=$D/ima-modsig '\$5 == f' $IMA/ascii_runtime_measurements)\" == *' $(xattr_hex "$D"/ima-modsig security.ima)  ' ]]"
-evm=($(line evm-sig))
+read -r -d '' -a evm < <(line evm-sig)
 tap_check "evm-sig: portable security.evm signature (type 05)" \
 	test "${evm[5]}" = "$(xattr_hex "$D"/evm-sig security.evm)" -a "${evm[5]:0:2}" = 05
 # As ima_eventinodexattrs_init_common() + evm_read_protected_xattrs():

@@ -15,7 +15,7 @@ sed 's/^/# /' "$IMA"/anchor
 
 tap_check "anchor: tpm, with the chip's PCR banks" \
 	test "$(head -n 1 "$IMA"/anchor)|$(sed -n 's/^banks //p' "$IMA"/anchor | tr ' ' '\n' | sort | xargs)" = \
-	"anchor tpm|$(ls /sys/class/tpm/tpm0/ | sed -n 's/^pcr-//p' | sort | xargs)"
+	"anchor tpm|$(tpm_banks | xargs)"
 count=$(cat "$IMA"/runtime_measurements_count)
 tap_check "one extend per entry ($count), none failed" \
 	test "$(field extends) $(field extend_errors)" = "$count 0"

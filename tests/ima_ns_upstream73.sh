@@ -149,7 +149,7 @@ log_mark
 ima_load || bail "cannot reload ima_ns.ko"
 if [ "$(uname -r | cut -d. -f1)" -ge 7 ]; then line=7.3; else line=6.12; fi
 tap_check "without upstream=, the module follows the running kernel's line ($line)" \
-	log_has "ima_ns: loaded, .*upstream $line[;)]"
+	log_has "ima_ns: loaded, .*upstream ${line}[;)]"
 tap_check "the parameter reads empty (not set)" test -z "$(cat $PARAM)"
 load_key || bail "keyctl padd"
 if [ $line = 6.12 ]; then

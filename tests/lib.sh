@@ -10,6 +10,7 @@
 # use $IMA, $IMA_PCR, $IMA_KEYRING_PREFIX and $EVM_DIR, never the paths.
 PARAMS=/sys/module/ima_ns/parameters
 # Built-in IMA's own securityfs directory, if the kernel has IMA.
+# shellcheck disable=SC2034 # for the scripts that source this file
 BUILTIN_IMA=/sys/kernel/security/ima
 builtin_ima() { grep -qw ima_measure_critical_data /proc/kallsyms 2>/dev/null; }
 ima_settings() {
@@ -26,12 +27,14 @@ ima_settings() {
 	IMA=/sys/kernel/security/$dir
 	# EVM's files: upstream's place when the module has upstream's
 	# directory, else inside its own.
+	# shellcheck disable=SC2034 # for the scripts that source this file
 	if [ "$dir" = ima ]; then EVM_DIR=/sys/kernel/security/integrity/evm; else EVM_DIR=$IMA/evm; fi
 }
 ima_settings
 # kr NAME: the module's keyring NAME (ima, evm, ima_ns<id>, evm_ns<id>)
 # under its keyring prefix: ".ima" alone, ".ima_ns.ima" beside built-in IMA.
 kr() { echo "${IMA_KEYRING_PREFIX}$1"; }
+# shellcheck disable=SC2034 # for the scripts that source this file
 SCRATCH=${IMA_NS_SCRATCH:-/run/scratch}
 # The module built for the kernel the guest runs (Makefile: build/<flavor>/tree).
 IMA_NS_KERNEL=${IMA_NS_KERNEL:-test}
@@ -82,8 +85,7 @@ ima_load() {
 	fi
 	insmod "$KO" "${host[@]}" "$@" || return 1
 	ima_settings
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ "$(cat $LIVEPATCH/transition 2>/dev/null)" = 0 ] && return 0
 		sleep 0.1
 	done
@@ -93,8 +95,7 @@ ima_load() {
 # Disables the hooks first, then unloads.
 ima_unload() {
 	[ -d $LIVEPATCH ] && echo 0 >$LIVEPATCH/enabled
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -d $LIVEPATCH ] || break
 		sleep 0.1
 	done
@@ -112,6 +113,7 @@ ima_count() { ima_digests_of "$1" | grep -cxF "$2"; }
 
 # same_file EXPECTED FILE: byte-equal. Through a pipe: securityfs files
 # report size 0, so cmp on the path would stop at the size check.
+# shellcheck disable=SC2002 # the pipe is the point (see above)
 same_file() { cat "$2" | cmp -s "$1" -; }
 
 # list_ok LIST.BIN: the binary list parses entry by entry and every

@@ -41,7 +41,7 @@ ns_evmctl_ok() {
 			if [ "$i" = 10 ]; then
 				printf 'PCR-10 %s\n' "$(awk -v a=$alg '$1 == a { print $2 }' "$vpcr")"
 			else
-				printf 'PCR-%02d %s\n' "$i" "$(printf '%0*d' $([ $alg = sha1 ] && echo 40 || echo 64) 0)"
+				printf 'PCR-%02d %s\n' "$i" "$(printf '%0*d' "$([ "$alg" = sha1 ] && echo 40 || echo 64)" 0)"
 			fi
 		done >"$dir"/$alg
 	done

@@ -43,7 +43,7 @@ done
 # signature instead.
 printf 'digest-ng xattr\n' >"$D"/digest-ng
 chown 4001:4101 "$D"/digest-ng
-setfattr -n security.ima -v 0x0404$(sha256sum "$D"/digest-ng | cut -d' ' -f1) "$D"/digest-ng
+setfattr -n security.ima -v "0x0404$(sha256sum "$D"/digest-ng | cut -d' ' -f1)" "$D"/digest-ng
 setfattr -n security.evm -v $EVMSIG "$D"/digest-ng
 policy+="measure func=FILE_CHECK mask=^MAY_READ fowner=4020 template=ima-sig"$'\n'
 chown 4020 "$D"/digest-ng
@@ -55,7 +55,7 @@ printf 'tomtou\n' >"$D"/tomtou && chown 4009 "$D"/tomtou
 printf 'writers\n' >"$D"/writers && chown 4009 "$D"/writers
 
 printf '%s' "$policy" >"$IMA"/policy || exit 1
-for f in $D/*; do cat "$f" >/dev/null; done
+for f in "$D"/*; do cat "$f" >/dev/null; done
 exec 3<"$D"/tomtou
 printf 'x\n' >>"$D"/tomtou
 exec 3<&-
