@@ -56,7 +56,7 @@ kernel_config_fragments() {
 kernel_build_key() {
 	{
 		kernel_src_version
-		# shellcheck disable=SC2046 # repository paths, no spaces; an array would change no byte of the key
+		# shellcheck disable=SC2046 # repository paths without spaces; the cache key code stays as it was
 		cat $(kernel_config_fragments)
 		/usr/bin/rustc --version
 		clang-19 --version | head -n 1
