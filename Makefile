@@ -2,7 +2,8 @@
 #
 #   make            build ima_ns.ko against the test kernel (qemu/build-kernel.sh)
 #   make check      host unit tests of the pure crates (cargo test)
-#   make lint       rustfmt + clippy on the host crates, rustfmtcheck on the module
+#   make lint       rustfmt + clippy on the host crates, rustfmtcheck on the module,
+#                   shellcheck on every shell script (.shellcheckrc)
 #   make run        boot QEMU + swtpm, load the module, show measurements
 #   make test       host tests + the QEMU kselftest suite
 #   make bench      bench-upstream, then the module's own costs (namespace depth, models)
@@ -60,6 +61,8 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	rustfmt --check --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml ima_ns/ima_ns.rs
+	shellcheck $$( (git ls-files '*.sh'; git ls-files -z | xargs -0 awk \
+		'FNR == 1 && /^#!.*sh/ { print FILENAME } { nextfile }') | sort -u)
 
 run:
 	bash qemu/run-demo.sh

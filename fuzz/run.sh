@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Builds the libFuzzer targets and runs each for a bounded time:
 # ./run.sh SECONDS [TARGET...] (default 30 s, every target, the time split
 # between them). Exits non-zero on a crash (the input is left in

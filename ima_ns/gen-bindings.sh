@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Generates ima_ns/bindings_generated.rs from ima_ns/bindings_helper.h with
 # the exact bindgen command the kernel used for its own bindings (same
 # clang flags, same target), restricted to what the module calls.
@@ -29,6 +30,7 @@ cmd=${cmd%%; sed *}                                   # drop the kernel's post-p
 # The kernel's own build wrote this command for a shell: let a shell split
 # and unquote it (Kbuild escapes '#' as $(pound) in .cmd files).
 cmd=${cmd//\$(pound)/#}
+words=()
 eval "words=($cmd)"
 args=()
 for w in "${words[@]:2}"; do                        # skip bindgen and its input

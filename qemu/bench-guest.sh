@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest for `make bench`:
 #  1. open and exec of already-measured files, without and with ima_ns.ko
 #     (same workload, same boot, a policy matching every file), in
@@ -35,12 +36,12 @@ measure func=FILE_CHECK mask=^MAY_READ fsmagic=0xef53"
 now_ns() { date +%s%N; }
 # Opens in-shell (no fork): `read < file` is open + read + close.
 open_loop() {
-	local i x
-	for ((i = 0; i < OPENS; i++)); do read -r x <$SCRATCH/small; done
+	local i
+	for ((i = 0; i < OPENS; i++)); do read -r _ <"$SCRATCH"/small; done
 }
 exec_loop() {
 	local i
-	for ((i = 0; i < EXECS; i++)); do $SCRATCH/true; done
+	for ((i = 0; i < EXECS; i++)); do "$SCRATCH"/true; done
 }
 timed() { local t0; t0=$(now_ns); "$@" >/dev/null; echo $((($(now_ns) - t0) / 1000)); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
@@ -64,8 +65,8 @@ if [ -n "$NESTED" ]; then
 	exit 0
 fi
 
-echo "small file" >$SCRATCH/small
-cp /bin/true $SCRATCH/true
+echo "small file" >"$SCRATCH"/small
+cp /bin/true "$SCRATCH"/true
 open_loop
 exec_loop # warm up caches and TCG's translations
 
@@ -87,14 +88,14 @@ for ((r = 1; r <= ${ROUNDS1:-$ROUNDS}; r++)); do
 done
 
 if section 2; then
-dd if=/dev/urandom of=$SCRATCH/big bs=1M count=$BIG_MB status=none
-cat $SCRATCH/big >/dev/null # page cache, for both sides
+dd if=/dev/urandom of="$SCRATCH"/big bs=1M count="$BIG_MB" status=none
+cat "$SCRATCH"/big >/dev/null # page cache, for both sides
 ima_load || exit 1
 ima_policy_write "$POLICY" || exit 1
 first=$(timed sh -c "exec 3<$SCRATCH/big")
 again=$(timed sh -c "exec 3<$SCRATCH/big")
 user=$(timed sh -c "sha256sum $SCRATCH/big")
-measured=$(ima_count $SCRATCH/big "$(sha256_of $SCRATCH/big)")
+measured=$(ima_count "$SCRATCH"/big "$(sha256_of "$SCRATCH"/big)")
 ima_unload || { echo "unload failed"; exit 1; }
 fi
 
@@ -127,7 +128,7 @@ model_run() { # SETTING AGENT: prints the timed loop's us
 	for i in $(seq 200); do grep -q namespace /tmp/model.err && break; sleep 0.05; done
 	id=$(sed -n 's/^ima-ns: namespace //p' /tmp/model.err)
 	case $2 in
-	reader) cat $IMA/namespaces/$id/events >/dev/null & ;;
+	reader) cat "$IMA"/namespaces/"$id"/events >/dev/null & ;;
 	learn) "$NS_TOOL" model learn "$id" --out /tmp/bench-model.txt 2>/dev/null & ;;
 	esac
 	touch /tmp/agent.ready
@@ -162,13 +163,14 @@ section 1 && echo "exec of a measured binary ($EXECS per round): with/without ra
 # Both opens pay the same sh start-up; their difference is the measurement.
 section 2 && hash_cost=$((first - again)) && echo "first open of a $BIG_MB MiB file: $first us; once measured: $again us; measurement cost (difference): $hash_cost us (entry found: $measured)"
 section 2 && echo "measurement cost / sha256sum of the same cached bytes ($user us, its start-up included): $(ratio "$hash_cost" "$user")"
+# The ratios are space-separated strings: bash has no arrays of arrays.
 section 3 && for d in $DEPTHS; do
-	# shellcheck disable=SC2086
-	echo "open of a measured file by a task $d namespace levels below the host (every level's policy matching), with/without ratios ${depth_ratios[$d]}, median $(median ${depth_ratios[$d]})"
+	read -r -a r <<<"${depth_ratios[$d]}"
+	echo "open of a measured file by a task $d namespace levels below the host (every level's policy matching), with/without ratios ${depth_ratios[$d]}, median $(median "${r[@]}")"
 done
 section 4 && for m in $MODES; do
-	# shellcheck disable=SC2086
-	echo "open of a file in a namespace with model $m ($OPENS per round), with/without module ratios ${model_ratios[$m]}, median $(median ${model_ratios[$m]})"
+	read -r -a r <<<"${model_ratios[$m]}"
+	echo "open of a file in a namespace with model $m ($OPENS per round), with/without module ratios ${model_ratios[$m]}, median $(median "${r[@]}")"
 done
 section 4 && echo "cost per event over internal mode, guest us (observe enforce) per round: ${model_us[*]}"
 exit 0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Side by side with upstream IMA (issue 8): the same workloads in one boot
 # per configuration, (a) no IMA, (b) upstream IMA with ima_policy=tcb on
 # the comparison kernel (built on first use, ~30 min), (c) ima_ns.ko with

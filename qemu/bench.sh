@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Overhead benchmark, in one QEMU boot (see bench-guest.sh). Not a test:
 # it reports ratios measured in the same run, with the absolute times.
 #

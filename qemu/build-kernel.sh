@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Builds the test kernel (bzImage + the tree out-of-tree modules build
 # against) into $IMA_NS_CACHE/kernel/<key>, where <key> hashes the source
 # version, the config fragments and the compilers. Prints the build directory.

@@ -26,20 +26,20 @@ dont_measure fsmagic=0xde5e81e4
 measure func=BPRM_CHECK mask=MAY_EXEC
 measure func=MMAP_CHECK mask=MAY_EXEC
 measure func=FILE_CHECK mask=^MAY_READ uid=0"
-cat $IMA/policy
+cat "$IMA"/policy
 echo "== running /bin/ls and reading /etc/os-release"
 ls / >/dev/null
 cat /etc/os-release >/dev/null
-echo "== $IMA/ascii_runtime_measurements ($(cat $IMA/runtime_measurements_count) entries)"
-cat $IMA/ascii_runtime_measurements
+echo "== $IMA/ascii_runtime_measurements ($(cat "$IMA"/runtime_measurements_count) entries)"
+cat "$IMA"/ascii_runtime_measurements
 echo "== PCR $IMA_PCR"
 for bank in /sys/class/tpm/tpm0/pcr-*; do
 	echo "${bank##*pcr-}: $(cat "$bank/$IMA_PCR")"
 done
 echo "== a command in a new IMA namespace (ima-ns run), measuring its execs"
-echo "measure func=BPRM_CHECK" | $IMA_NS_TOP/target/release/ima-ns run --policy - -- \
+echo "measure func=BPRM_CHECK" | "$IMA_NS_TOP"/target/release/ima-ns run --policy - -- \
 	sh -c "echo \"namespace \$(cat $IMA/ns_id), its list:\"; cat $IMA/ascii_runtime_measurements; echo 'its vpcr:'; cat $IMA/vpcr"
 sleep 1
 echo "== the host list anchors it"
-grep ' ima-ns:' $IMA/ascii_runtime_measurements
+grep ' ima-ns:' "$IMA"/ascii_runtime_measurements
 ima_unload

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared settings for the qemu/ scripts; sourced, not run.
 # Everything built or downloaded lives under $IMA_NS_CACHE, outside the repo.
 
@@ -28,6 +30,7 @@ BINDGEN_DIR=$IMA_NS_CACHE/tools/bindgen-$BINDGEN_VERSION
 
 # The kernel's Rust must be built by Debian's rustc (it ships the library
 # source the kernel needs); rustup's rustc comes first in PATH, so name it.
+# shellcheck disable=SC2034 # used by build-kernel.sh, which sources this file
 KMAKE_VARS=(LLVM=-19 RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
 	RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN_DIR/bin/bindgen")
 export LIBCLANG_PATH=/usr/lib/llvm-19/lib
@@ -53,7 +56,7 @@ kernel_config_fragments() {
 kernel_build_key() {
 	{
 		kernel_src_version
-		# shellcheck disable=SC2046
+		# shellcheck disable=SC2046 # repository paths without spaces; the cache key code stays as it was
 		cat $(kernel_config_fragments)
 		/usr/bin/rustc --version
 		clang-19 --version | head -n 1

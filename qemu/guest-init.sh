@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # PID 1 of the test guest: mounts what the tests need (the repo at
 # /run/ima-ns, the host's "run" share at /run/host), runs the command the
 # host left there, saves its status and the kernel log, and powers off.
@@ -19,7 +20,7 @@ hostname ima-ns-guest
 export IMA_NS_TOP=/run/ima-ns IMA_NS_SCRATCH=/run/scratch
 IMA_NS_KERNEL=$(cat /run/host/kernel)
 export IMA_NS_KERNEL
-cd "$IMA_NS_TOP"
+cd "$IMA_NS_TOP" || exit 1
 bash -c "$(cat /run/host/cmd)" >/run/host/output 2>&1 </dev/null
 echo $? >/run/host/status.tmp
 dmesg >/run/host/dmesg

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Installs every Debian package and cargo tool the project needs.
 # Idempotent: a rerun on a set-up machine takes a few seconds.
 set -euo pipefail
@@ -17,6 +18,8 @@ packages=(
 	python3-gpg python3-venv
 	# containers (tests/ima_ns_oci.sh)
 	crun runc
+	# make lint
+	shellcheck
 )
 
 missing=()

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The main job: set up, boot QEMU with swtpm, load ima_ns.ko, write a
 # policy, run something, and show the measurement list and PCR 10.
 set -euo pipefail

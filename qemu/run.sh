@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Boots the test kernel in QEMU (TCG) with a fresh swtpm TPM 2.0, the host's
 # userspace read-only over 9p, a scratch ext4 disk and this repo, runs one
 # command in the guest as root, prints its output, and exits with its status.
@@ -19,7 +20,7 @@ timeout_s=600
 append=""
 qemu_extra=()
 tpm=true
-tpm_version=--tpm2
+tpm_version=(--tpm2)
 # pci=noacpi below: under TCG with KASAN and lockdep, evaluating each ACPI
 # PCI interrupt link took ~20 s and tripped an RCU stall warning; the PIRQ
 # table routes the same interrupts in milliseconds.
@@ -31,7 +32,7 @@ tpm_version=--tpm2
 while getopts "t:a:q:n1" o; do
 	case $o in
 	n) tpm=false ;;
-	1) tpm_version="" ;;
+	1) tpm_version=() ;;
 	t) timeout_s=$OPTARG ;;
 	a) append="${append:+$append }$OPTARG" ;;
 	q) read -r -a qemu_extra <<<"$OPTARG" ;;
@@ -46,8 +47,8 @@ kdir=$(bash "$IMA_NS_TOP/qemu/build-kernel.sh")
 run=$(mktemp -d /tmp/ima-ns-run.XXXXXX)
 watcher=""
 cleanup() {
-	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null || true
-	[ -f "$run/swtpm.pid" ] && kill "$(cat "$run/swtpm.pid")" 2>/dev/null || true
+	if [ -n "$watcher" ]; then kill "$watcher" 2>/dev/null || true; fi
+	if [ -f "$run/swtpm.pid" ]; then kill "$(cat "$run/swtpm.pid")" 2>/dev/null || true; fi
 	[ -n "${IMA_NS_KEEP_RUN:-}" ] || rm -rf "$run"
 }
 trap cleanup EXIT
@@ -63,12 +64,11 @@ echo "$IMA_NS_KERNEL" >"$run/kernel"
 tpm_args=()
 if $tpm; then
 	mkdir "$run/tpm"
-	# shellcheck disable=SC2086 # empty for TPM 1.2
-	swtpm socket $tpm_version --tpmstate dir="$run/tpm" \
+	swtpm socket "${tpm_version[@]}" --tpmstate dir="$run/tpm" \
 		--ctrl type=unixio,path="$run/swtpm.sock" \
 		--flags startup-clear --pid file="$run/swtpm.pid" --daemon
-	tpm_args=(-chardev socket,id=chrtpm,path="$run/swtpm.sock"
-		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
+	tpm_args=(-chardev "socket,id=chrtpm,path=$run/swtpm.sock"
+		-tpmdev "emulator,id=tpm0,chardev=chrtpm" -device "tpm-tis,tpmdev=tpm0")
 	# The guest asks for swtpm to die (see above).
 	(
 		while [ ! -e "$run/kill-swtpm" ]; do

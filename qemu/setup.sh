@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Everything before a QEMU run: packages and tools, the test kernel (cached),
 # and ima_ns.ko built against it.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The soaks, longer and larger than `make test` runs them: the
 # load-and-faults test (tests/ima_ns_load.sh: host + namespaces under
 # load with racing policy writes, replay against PCR 10 and each vPCR,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Builds the workspace's no_std crates for the kernel and hands them to Kbuild.
 #
 # One source of truth for each side: Cargo.toml says which crates and
@@ -63,7 +64,8 @@ for rlib in "$rel"/deps/*.rlib; do
 	d=$OUT/objs/$(basename "$rlib" .rlib)
 	mkdir -p "$d" && (cd "$d" && llvm-ar-19 x "$rlib")
 done
-ld.lld-19 -r -o "$OUT/rustdeps.o" $(find "$OUT/objs" -name '*.o' | sort)
+mapfile -t objs < <(find "$OUT/objs" -name '*.o' | sort)
+ld.lld-19 -r -o "$OUT/rustdeps.o" "${objs[@]}"
 cmp -s "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o" ||
 	cp "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o"
 {

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers for the appraisal and EVM tests (sourced after lib.sh); they use
 # $T (a private directory) and $D (a directory on the scratch ext4).
 
@@ -7,7 +8,7 @@
 work_dirs() {
 	T=$(mktemp -d)
 	D=$SCRATCH/$1
-	mkdir -p $D && chmod 755 $D
+	mkdir -p "$D" && chmod 755 "$D"
 }
 
 # key NAME [OPENSSL-NEWKEY-ARGS...]: a key ($T/NAME.pem) and its
@@ -17,12 +18,12 @@ key() {
 	local name=$1
 	shift
 	[ $# -gt 0 ] || set -- rsa:2048
-	openssl req -x509 -newkey "$@" -nodes -keyout $T/$name.pem -subj "/CN=ima-ns $name" \
-		-days 2 -outform DER -out $T/$name.der 2>/dev/null || bail "openssl $name"
+	openssl req -x509 -newkey "$@" -nodes -keyout "$T"/"$name".pem -subj "/CN=ima-ns $name" \
+		-days 2 -outform DER -out "$T"/"$name".der 2>/dev/null || bail "openssl $name"
 }
 
 # new_prog NAME: a fresh executable copy of true in $D.
-new_prog() { rm -f $D/$1; cp /bin/true $D/$1 && chmod 755 $D/$1; }
+new_prog() { rm -f "$D"/"$1"; cp /bin/true "$D"/"$1" && chmod 755 "$D"/"$1"; }
 
 # run CMD...: "ok", "EACCES", "EPERM", "EINVAL" or the exit status and output.
 run() {

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 25
 T=$(mktemp -d)
-CW="python3 $(dirname "$0")/concurrent_writes.py"
+CW=(python3 "$(dirname "$0")/concurrent_writes.py")
 
 ima_load || bail "cannot load ima_ns.ko"
 ima_policy_write "measure func=BPRM_CHECK fsmagic=0xef53" || bail "host policy"
@@ -37,30 +37,30 @@ exactly_once() {
 }
 
 # --- the host's policy
-$CW policy $IMA/policy shared 8 30 >$T/p-shared
-cat $IMA/policy >$T/p1
-tap_check "policy, 8 threads on one fd (write + pwrite): every accepted rule once" exactly_once $T/p-shared $T/p1
-$CW policy $IMA/policy separate 8 20 >$T/p-sep
-cat $IMA/policy >$T/p2
-tap_check "policy, 8 fds opened at once: all but one EBUSY" grep -qx 'errnos=EBUSY' $T/p-sep
-tap_check "policy, 8 fds: the writer's rules once each" exactly_once $T/p-sep $T/p2
-$CW policy $IMA/policy reopen 8 6 >$T/p-re
-cat $IMA/policy >$T/p3
-reopen_ok() { grep -qx 'errnos=' $T/p-re && exactly_once $T/p-re $T/p3 && [ "$(grep -c ^accepted $T/p-re)" -ge 48 ]; }
+"${CW[@]}" policy "$IMA"/policy shared 8 30 >"$T"/p-shared
+cat "$IMA"/policy >"$T"/p1
+tap_check "policy, 8 threads on one fd (write + pwrite): every accepted rule once" exactly_once "$T"/p-shared "$T"/p1
+"${CW[@]}" policy "$IMA"/policy separate 8 20 >"$T"/p-sep
+cat "$IMA"/policy >"$T"/p2
+tap_check "policy, 8 fds opened at once: all but one EBUSY" grep -qx 'errnos=EBUSY' "$T"/p-sep
+tap_check "policy, 8 fds: the writer's rules once each" exactly_once "$T"/p-sep "$T"/p2
+"${CW[@]}" policy "$IMA"/policy reopen 8 6 >"$T"/p-re
+cat "$IMA"/policy >"$T"/p3
+reopen_ok() { grep -qx 'errnos=' "$T"/p-re && exactly_once "$T"/p-re "$T"/p3 && [ "$(grep -c ^accepted "$T"/p-re)" -ge 48 ]; }
 tap_check "policy, 8 threads opening, writing, closing: every update installed once" reopen_ok
-still_measures() { cp /bin/true $SCRATCH/after-storm && $SCRATCH/after-storm && test -n "$(ima_digests_of $SCRATCH/after-storm)"; }
+still_measures() { cp /bin/true "$SCRATCH"/after-storm && "$SCRATCH"/after-storm && test -n "$(ima_digests_of "$SCRATCH"/after-storm)"; }
 tap_check "the policy still measures (exec after the storm)" still_measures
 
 # --- a pending namespace's for_children/ files (held by the writer's
 # main thread; this process never forks, so the namespace never starts)
 seen=0
-$CW --unshare --readback $IMA/for_children/policy policy $IMA/for_children/policy shared 4 40 >$T/fc-shared
-sed -n 's/^read //p' $T/fc-shared >$T/fc1
-tap_check "for_children/policy, 4 threads on one fd: every accepted rule once" exactly_once $T/fc-shared $T/fc1
+"${CW[@]}" --unshare --readback "$IMA"/for_children/policy policy "$IMA"/for_children/policy shared 4 40 >"$T"/fc-shared
+sed -n 's/^read //p' "$T"/fc-shared >"$T"/fc1
+tap_check "for_children/policy, 4 threads on one fd: every accepted rule once" exactly_once "$T"/fc-shared "$T"/fc1
 seen=0
-$CW --unshare --readback $IMA/for_children/policy policy $IMA/for_children/policy separate 4 20 >$T/fc-sep
-sed -n 's/^read //p' $T/fc-sep >$T/fc2
-fc_sep_ok() { grep -qx errnos=EBUSY $T/fc-sep && exactly_once $T/fc-sep $T/fc2; }
+"${CW[@]}" --unshare --readback "$IMA"/for_children/policy policy "$IMA"/for_children/policy separate 4 20 >"$T"/fc-sep
+sed -n 's/^read //p' "$T"/fc-sep >"$T"/fc2
+fc_sep_ok() { grep -qx errnos=EBUSY "$T"/fc-sep && exactly_once "$T"/fc-sep "$T"/fc2; }
 tap_check "for_children/policy, 4 fds: one writer, its rules once each" fc_sep_ok
 
 # value_ok OUT PATTERN: no errno, and the value read back matches PATTERN
@@ -72,15 +72,15 @@ value_ok() {
 	grep -qx 'errnos=' "$1" && grep -qxE "$2" <<<"$v"
 }
 for mode in shared separate; do
-	$CW --unshare --readback $IMA/for_children/hash value $IMA/for_children/hash $mode 4 25 \
-		sha1 sha256 sha384 sha512 >$T/hash-$mode
-	$CW --unshare --readback $IMA/for_children/template value $IMA/for_children/template $mode 4 25 \
-		ima-ng ima-sig ima-ngv2 >$T/tmpl-$mode
-	$CW --unshare --readback $IMA/for_children/model value $IMA/for_children/model $mode 4 25 \
-		internal "external enforce fail=allow timeout_ms=100 queue=16" >$T/model-$mode
+	"${CW[@]}" --unshare --readback "$IMA"/for_children/hash value "$IMA"/for_children/hash $mode 4 25 \
+		sha1 sha256 sha384 sha512 >"$T"/hash-$mode
+	"${CW[@]}" --unshare --readback "$IMA"/for_children/template value "$IMA"/for_children/template $mode 4 25 \
+		ima-ng ima-sig ima-ngv2 >"$T"/tmpl-$mode
+	"${CW[@]}" --unshare --readback "$IMA"/for_children/model value "$IMA"/for_children/model $mode 4 25 \
+		internal "external enforce fail=allow timeout_ms=100 queue=16" >"$T"/model-$mode
 	values_ok() {
-		value_ok $T/hash-$mode 'sha(1|256|384|512)' && value_ok $T/tmpl-$mode 'ima-ng|ima-sig|ima-ngv2' &&
-			value_ok $T/model-$mode '(internal|external .*)'
+		value_ok "$T"/hash-"$mode" 'sha(1|256|384|512)' && value_ok "$T"/tmpl-"$mode" 'ima-ng|ima-sig|ima-ngv2' &&
+			value_ok "$T"/model-"$mode" '(internal|external .*)'
 	}
 	tap_check "for_children hash, template, model, 4 threads ($mode): whole values, no errors" values_ok
 done
@@ -89,34 +89,34 @@ tap_check "the pending namespaces went with their holders (ns_live 0)" ns_wait_l
 # --- a live namespace's namespaces/<id>/ files
 ns_run "measure func=BPRM_CHECK fsmagic=0xef53" sleep 600 &
 ns_wait_live 1 || bail "no namespace"
-id=$(ls $IMA/namespaces)
+id=$(ls "$IMA"/namespaces)
 N=$IMA/namespaces/$id
 # model_state_once OUT...: each accepted text is one ima-buf entry of the
 # namespace's list (its buffer, hex in the ascii list), once.
 model_state_once() {
 	local want got
 	want=$(sed -n 's/^accepted //p' "$@" | while read -r t; do printf '%s' "$t" | xxd -p | tr -d '\n'; echo; done | sort)
-	got=$(awk '$5 == "ima-ns:model-state" { print $6 }' $N/ascii_runtime_measurements | sort)
+	got=$(awk '$5 == "ima-ns:model-state" { print $6 }' "$N"/ascii_runtime_measurements | sort)
 	diag "model_state: $(wc -l <<<"$want") accepted, $(wc -l <<<"$got") entries"
 	[ -n "$want" ] && [ "$want" = "$got" ]
 }
-$CW buffers $N/model_state shared 8 12 >$T/ms-shared
-$CW buffers $N/model_state separate 8 12 >$T/ms-sep
+"${CW[@]}" buffers "$N"/model_state shared 8 12 >"$T"/ms-shared
+"${CW[@]}" buffers "$N"/model_state separate 8 12 >"$T"/ms-sep
 tap_check "model_state, 8 threads (one fd, then 8 fds): one entry per accepted write, none torn" \
-	model_state_once $T/ms-shared $T/ms-sep
-cat $N/binary_runtime_measurements >$T/ns.bin
-tap_check "the namespace's list still replays to its vpcr" ns_replay_ok $T/ns.bin $N/vpcr
-$CW value $N/verdicts shared 8 25 "1 allow" "2 deny" "3 allow" >$T/verdicts
-tap_check "verdicts, 8 threads on one fd: every write returned cleanly" grep -qx 'errnos=' $T/verdicts
+	model_state_once "$T"/ms-shared "$T"/ms-sep
+cat "$N"/binary_runtime_measurements >"$T"/ns.bin
+tap_check "the namespace's list still replays to its vpcr" ns_replay_ok "$T"/ns.bin "$N"/vpcr
+"${CW[@]}" value "$N"/verdicts shared 8 25 "1 allow" "2 deny" "3 allow" >"$T"/verdicts
+tap_check "verdicts, 8 threads on one fd: every write returned cleanly" grep -qx 'errnos=' "$T"/verdicts
 
 # --- EVM's protected xattrs: a name already enabled is EEXIST, a new
 # security.* name is added once (as upstream's evm_write_xattrs)
 EX=$IMA/../integrity/evm/evm_xattrs
-$CW value $EX shared 8 20 security.ima security.evm security.capability security.test1 >$T/evmx
+"${CW[@]}" value "$EX" shared 8 20 security.ima security.evm security.capability security.test1 >"$T"/evmx
 evmx_ok() {
-	diag "evm_xattrs: $(grep -c ^accepted $T/evmx) accepted, $(tail -n 2 $T/evmx | xargs), reads: $(xargs <$EX)"
-	grep -qxE 'errnos=(EEXIST)?' $T/evmx && [ "$(grep -c '^accepted security.test1$' $T/evmx)" = 1 ] &&
-		[ "$(grep -c '^security.test1$' $EX)" = 1 ] && [ -z "$(sort $EX | uniq -d)" ]
+	diag "evm_xattrs: $(grep -c ^accepted "$T"/evmx) accepted, $(tail -n 2 "$T"/evmx | xargs), reads: $(xargs <"$EX")"
+	grep -qxE 'errnos=(EEXIST)?' "$T"/evmx && [ "$(grep -c '^accepted security.test1$' "$T"/evmx)" = 1 ] &&
+		[ "$(grep -c '^security.test1$' "$EX")" = 1 ] && [ -z "$(sort "$EX" | uniq -d)" ]
 }
 tap_check "evm_xattrs, 8 threads on one fd: a new name added exactly once, the rest EEXIST" evmx_ok
 
@@ -124,30 +124,30 @@ tap_check "evm_xattrs, 8 threads on one fd: a new name added exactly once, the r
 # EINVAL; EVM_INIT_X509 and metadata writes, never the setup lock
 EF=$IMA/../integrity/evm/evm
 for mode in shared separate; do
-	$CW value $EF $mode 8 20 2 4 0 >$T/evm-$mode
-	evm_ok() { grep -qxE 'errnos=(EINVAL)?' $T/evm-$mode && [ "$(cat $EF)" = 6 ]; }
+	"${CW[@]}" value "$EF" $mode 8 20 2 4 0 >"$T"/evm-$mode
+	evm_ok() { grep -qxE 'errnos=(EINVAL)?' "$T"/evm-"$mode" && [ "$(cat "$EF")" = 6 ]; }
 	tap_check "evm, 8 threads ($mode fds): the flags are the union of the accepted writes (6)" evm_ok
 done
 
 # --- ns_unshare: each thread holds its own namespace for children
-live=$(cat $IMA/ns_live)
-$CW value $IMA/ns_unshare shared 8 1 1 >$T/unshare
-unshare_ok() { grep -qx 'errnos=' $T/unshare && [ "$(grep -c ^accepted $T/unshare)" = 8 ] && ns_wait_live "$live"; }
+live=$(cat "$IMA"/ns_live)
+"${CW[@]}" value "$IMA"/ns_unshare shared 8 1 1 >"$T"/unshare
+unshare_ok() { grep -qx 'errnos=' "$T"/unshare && [ "$(grep -c ^accepted "$T"/unshare)" = 8 ] && ns_wait_live "$live"; }
 tap_check "ns_unshare, 8 threads on one fd: each thread got one, and each went with its thread" unshare_ok
 
 # --- turning measurement off, lock=0: recorded first
-exec 3<$IMA/binary_runtime_measurements # an open file: rmmod is refused
+exec 3<"$IMA"/binary_runtime_measurements # an open file: rmmod is refused
 log_mark
 ns_run "measure func=BPRM_CHECK fsmagic=0xef53" sh -c "cat $IMA/ns_id >$T/off-id; echo 0 >$LIVEPATCH/enabled"
 for _ in $(seq 100); do [ -d $LIVEPATCH ] || break; sleep 0.1; done
-last=$(tail -n 1 $IMA/ascii_runtime_measurements)
-off_id=$(cat $T/off-id)
+last=$(tail -n 1 "$IMA"/ascii_runtime_measurements)
+off_id=$(cat "$T"/off-id)
 diag "last host entry: $last (the disabling task was in namespace $off_id)"
 want_buf=$(printf 'hooks disabled by namespace %s' "$off_id" | xxd -p | tr -d '\n')
 tap_check "root in a namespace turned the hooks off: the host list's last entry says so (ima-buf, its namespace)" \
 	test "$(awk '{ print $3, $5, $6 }' <<<"$last")" = "ima-buf ima-ns:hooks-off $want_buf"
-cat <&3 >$T/host.bin
-tap_check "that entry is in PCR 10: the list replays to the TPM" tpm_replay_ok $T/host.bin sha1 sha256
+cat <&3 >"$T"/host.bin
+tap_check "that entry is in PCR 10: the list replays to the TPM" tpm_replay_ok "$T"/host.bin sha1 sha256
 tap_check "the kernel log and audit name it" log_has "measurement disabled by a task of namespace $off_id (recorded in the host list)"
 tap_check "rmmod is refused while a file is open; the record stands" sh -c "! rmmod ima_ns 2>/dev/null"
 exec 3<&-
@@ -161,13 +161,13 @@ ima_load lock=1 || bail "cannot load ima_ns.ko lock=1"
 ima_policy_write "measure func=BPRM_CHECK fsmagic=0xef53" || bail "host policy (lock=1)"
 tap_check "lock=1: the livepatch has no enabled file" sh -c "test -d $LIVEPATCH && ! test -e $LIVEPATCH/enabled"
 locked() {
-	! (echo 0 >$LIVEPATCH/enabled) 2>/dev/null &&
+	! (echo 0 >"$LIVEPATCH"/enabled) 2>/dev/null &&
 		! ns_run "measure func=BPRM_CHECK" sh -c "echo 0 >$LIVEPATCH/enabled" 2>/dev/null &&
-		! rmmod ima_ns 2>/dev/null && grep -q '^ima_ns ' /proc/modules && test -d $LIVEPATCH
+		! rmmod ima_ns 2>/dev/null && grep -q '^ima_ns ' /proc/modules && test -d "$LIVEPATCH"
 }
 tap_check "lock=1: root cannot disable (host or namespace) or unload" locked
-printf '\x01' | cat /bin/true - >$SCRATCH/locked-true && chmod +x $SCRATCH/locked-true
-$SCRATCH/locked-true
+printf '\x01' | cat /bin/true - >"$SCRATCH"/locked-true && chmod +x "$SCRATCH"/locked-true
+"$SCRATCH"/locked-true
 tap_check "lock=1: an exec after the attempts is measured" \
-	test "$(ima_digests_of $SCRATCH/locked-true)" = "$(sha256_of $SCRATCH/locked-true)"
+	test "$(ima_digests_of "$SCRATCH"/locked-true)" = "$(sha256_of "$SCRATCH"/locked-true)"
 tap_finish

@@ -21,7 +21,7 @@ key ns
 key stranger
 # evm_sign KEY FILE [evmctl options]: security.ima (a hash) and
 # security.evm (a signature bound to this inode and filesystem).
-evm_sign() { evmctl sign --imahash -a sha256 --uuid="$UUID" --key $T/$1.pem "${@:3}" "$2" >/dev/null 2>&1; }
+evm_sign() { evmctl sign --imahash -a sha256 --uuid="$UUID" --key "$T"/"$1".pem "${@:3}" "$2" >/dev/null 2>&1; }
 # portable KEY FILE: the same with a portable, immutable signature.
 portable() { evm_sign "$1" "$2" --portable; }
 evm_hex() { getfattr -n security.evm -e hex "$1" 2>/dev/null | sed -n 's/^security.evm=0x//p'; }
@@ -32,19 +32,19 @@ denied_with() {
 }
 # evm_write TEXT ERROR: writing TEXT to evm fails with ERROR's message.
 evm_write() { bash -c "echo -n '$1' >$EVM" 2>&1 | grep -q "$2"; }
-evm_reads() { [ "$(cat $EVM)" = "$1" ]; }
+evm_reads() { [ "$(cat "$EVM")" = "$1" ]; }
 chmod_then_denied() { chmod "$1" "$2" && expect EACCES "$2"; }
 hmac_after_chmod() { chmod 750 "$1" && evm_hex "$1" | grep -q '^02'; }
 ima_change_keeps() { evmctl ima_hash -a sha512 "$1" >/dev/null 2>&1 && expect ok "$1"; }
 
 ima_load || bail "cannot load ima_ns.ko"
-keyctl padd asymmetric '' %keyring:$(kr evm) <$T/host.der >/dev/null || bail "host key into .evm"
+keyctl padd asymmetric '' "%keyring:$(kr evm)" <"$T"/host.der >/dev/null || bail "host key into .evm"
 
 # --- the securityfs files before anything is set
 tap_check "evm reads 0 (upstream: no newline) and links to integrity/evm/evm" \
 	sh -c "test \"\$(cat $EVM)\" = 0 && test \"\$(readlink $EVM)\" = integrity/evm/evm"
 tap_check "evm_xattrs lists the protected xattrs this kernel enables" \
-	test "$(cat /sys/kernel/security/integrity/evm/evm_xattrs | tr '\n' ' ')" = "security.ima security.capability "
+	test "$(tr '\n' ' ' </sys/kernel/security/integrity/evm/evm_xattrs)" = "security.ima security.capability "
 tap_check "evm: 0, an unknown bit, and text are EINVAL" \
 	eval 'evm_write 0 Invalid && evm_write 8 Invalid && evm_write x2 Invalid'
 tap_check "evm: without CAP_SYS_ADMIN, EPERM" \
@@ -53,56 +53,56 @@ tap_check "evm_xattrs refuses names outside security. (EINVAL)" \
 	sh -c "! echo user.foo >/sys/kernel/security/integrity/evm/evm_xattrs 2>/dev/null"
 
 # --- files signed (and some tampered with) before EVM is on
-new_prog sig && evm_sign host $D/sig
-new_prog sig2 && evm_sign host $D/sig2
-new_prog port && portable host $D/port
-new_prog port_mode && portable host $D/port_mode && chmod 700 $D/port_mode
-new_prog sig_owner && evm_sign host $D/sig_owner && chgrp 1 $D/sig_owner
-new_prog port_ima && portable host $D/port_ima &&
-	evmctl ima_hash -a sha256 $D/sig >/dev/null 2>&1 &&
-	setfattr -n security.ima -v "0x$(getfattr -n security.ima -e hex $D/sig | sed -n 's/^security.ima=0x//p' | sed 's/.$/0/')" $D/port_ima
-new_prog nolabel && evmctl ima_hash -a sha256 $D/nolabel >/dev/null 2>&1
-new_prog stranger && evm_sign stranger $D/stranger
-new_prog malformed && evm_sign host $D/malformed && setfattr -n security.evm -v 0x0302 $D/malformed
+new_prog sig && evm_sign host "$D"/sig
+new_prog sig2 && evm_sign host "$D"/sig2
+new_prog port && portable host "$D"/port
+new_prog port_mode && portable host "$D"/port_mode && chmod 700 "$D"/port_mode
+new_prog sig_owner && evm_sign host "$D"/sig_owner && chgrp 1 "$D"/sig_owner
+new_prog port_ima && portable host "$D"/port_ima &&
+	evmctl ima_hash -a sha256 "$D"/sig >/dev/null 2>&1 &&
+	setfattr -n security.ima -v "0x$(getfattr -n security.ima -e hex "$D"/sig | sed -n 's/^security.ima=0x//p' | sed 's/.$/0/')" "$D"/port_ima
+new_prog nolabel && evmctl ima_hash -a sha256 "$D"/nolabel >/dev/null 2>&1
+new_prog stranger && evm_sign stranger "$D"/stranger
+new_prog malformed && evm_sign host "$D"/malformed && setfattr -n security.evm -v 0x0302 "$D"/malformed
 # Owned by 4000: the host's policy (fowner=0) leaves it to the namespace.
-new_prog nsfile && chown 4000 $D/nsfile && portable ns $D/nsfile
+new_prog nsfile && chown 4000 "$D"/nsfile && portable ns "$D"/nsfile
 tap_check "evmctl wrote portable (type 5) and inode-bound (type 3) signatures" \
-	test "$(evm_hex $D/port | cut -c1-2)$(evm_hex $D/sig | cut -c1-2)" = 0503
+	test "$(evm_hex "$D"/port | cut -c1-2)$(evm_hex "$D"/sig | cut -c1-2)" = 0503
 
 ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 fowner=0" || bail "policy"
 echo 2 >$EVM
 tap_check "evm: 2 turns on X.509 signatures; it reads back 2" evm_reads 2
 
 # --- appraisal with EVM
-tap_check "an inode-bound signature over security.ima passes: it runs" expect ok $D/sig
-tap_check "a portable signature passes: it runs" expect ok $D/port
+tap_check "an inode-bound signature over security.ima passes: it runs" expect ok "$D"/sig
+tap_check "a portable signature passes: it runs" expect ok "$D"/port
 tap_check "mode changed after a portable signature: invalid-fail-immutable" \
-	denied_with $D/port_mode invalid-fail-immutable
-tap_check "group changed after a signature: invalid-HMAC" denied_with $D/sig_owner invalid-HMAC
+	denied_with "$D"/port_mode invalid-fail-immutable
+tap_check "group changed after a signature: invalid-HMAC" denied_with "$D"/sig_owner invalid-HMAC
 tap_check "security.ima changed after a portable signature: invalid-fail-immutable" \
-	denied_with $D/port_ima invalid-fail-immutable
-tap_check "security.ima without security.evm: missing-HMAC" denied_with $D/nolabel missing-HMAC
-tap_check "a signature by a key not in .evm: invalid-HMAC" denied_with $D/stranger invalid-HMAC
-tap_check "a malformed security.evm: invalid-HMAC" denied_with $D/malformed invalid-HMAC
+	denied_with "$D"/port_ima invalid-fail-immutable
+tap_check "security.ima without security.evm: missing-HMAC" denied_with "$D"/nolabel missing-HMAC
+tap_check "a signature by a key not in .evm: invalid-HMAC" denied_with "$D"/stranger invalid-HMAC
+tap_check "a malformed security.evm: invalid-HMAC" denied_with "$D"/malformed invalid-HMAC
 tap_check "the refusal is audited as INTEGRITY_DATA with the cause" \
 	log_has "type=1800 .*op=appraise_data cause=invalid-HMAC .*ima_ns=0"
 
 # --- metadata protection
-tap_check "chmod of a file under a portable signature: EPERM" expect EPERM chmod 700 $D/port
-tap_check "chmod to the mode it has: allowed (nothing changes)" expect ok chmod 755 $D/port
+tap_check "chmod of a file under a portable signature: EPERM" expect EPERM chmod 700 "$D"/port
+tap_check "chmod to the mode it has: allowed (nothing changes)" expect ok chmod 755 "$D"/port
 tap_check "security.ima of a portably signed file cannot be rewritten (EPERM)" \
-	expect EPERM setfattr -n security.ima -v 0x0404$(printf '%064d' 0) $D/port
+	expect EPERM setfattr -n security.ima -v "0x0404$(printf '%064d' 0)" "$D"/port
 log_mark
-tap_check "chmod of a file that fails EVM: EPERM" expect EPERM chmod 700 $D/stranger
+tap_check "chmod of a file that fails EVM: EPERM" expect EPERM chmod 700 "$D"/stranger
 tap_check "the refusal is audited: type=1801 op=appraise_metadata cause=fail" \
 	log_has "type=1801 .*op=appraise_metadata cause=fail .*ima_ns=0"
 tap_check "userspace cannot write an HMAC value into security.evm (EPERM)" \
-	expect EPERM setfattr -n security.evm -v 0x02$(printf '%040d' 0) $D/sig
+	expect EPERM setfattr -n security.evm -v "0x02$(printf '%040d' 0)" "$D"/sig
 tap_check "chmod of an inode-bound signed file without an HMAC key: allowed, then it fails" \
-	chmod_then_denied 700 $D/sig
+	chmod_then_denied 700 "$D"/sig
 
 # --- a namespace's own .evm keyring
-cat >$T/ns.sh <<EOF
+cat >"$T"/ns.sh <<EOF
 keyctl padd asymmetric '' %keyring:${IMA_KEYRING_PREFIX}evm_ns\$(cat $IMA/ns_id) <$T/ns.der >/dev/null || exit 10
 echo 2 >$EVM || exit 11
 cat $EVM >$T/ns-evm
@@ -110,17 +110,17 @@ $D/nsfile || exit 12
 $D/port 2>/dev/null && exit 13
 exit 0
 EOF
-ns_run "appraise func=BPRM_CHECK fsmagic=0xef53" sh $T/ns.sh
+ns_run "appraise func=BPRM_CHECK fsmagic=0xef53" sh "$T"/ns.sh
 rc=$?
 tap_check "a namespace trusts its .evm_ns<id> key: its file runs inside, the host-signed one is denied (rc $rc)" \
 	test "$rc" = 0
-tap_check "the namespace's evm file shows its own bits" test "$(cat $T/ns-evm)" = 2
+tap_check "the namespace's evm file shows its own bits" test "$(cat "$T"/ns-evm)" = 2
 tap_check "the key added inside is not in the host's .evm" \
 	sh -c "! keyctl show %keyring:$(kr evm) | grep -q 'ima-ns ns'"
 
 # --- the HMAC key
-head -c 32 /dev/urandom >$T/kmk
-kmk=$(keyctl padd user kmk @u <$T/kmk)
+head -c 32 /dev/urandom >"$T"/kmk
+keyctl padd user kmk @u <"$T"/kmk >/dev/null
 evmkey=$(keyctl add encrypted evm-key "new default user:kmk 64" @u)
 echo 1 >$EVM
 tap_check "evm: 1 loads evm-key; it reads back 3" evm_reads 3
@@ -129,12 +129,12 @@ tap_check "after the HMAC key: further writes EPERM" \
 # The plain key, decrypted as encrypted-keys does: AES-256-CBC under
 # SHA-256("ENC_KEY\0" | master key | \0), the blob being iv | one
 # separator byte | data | hmac (encrypted_key_decrypt()).
-blob=$(keyctl pipe $evmkey | awk '{ print $4 }')
-enc_key=$( (printf 'ENC_KEY\0'; cat $T/kmk; printf '\0') | sha256sum | cut -c1-64)
+blob=$(keyctl pipe "$evmkey" | awk '{ print $4 }')
+enc_key=$( (printf 'ENC_KEY\0'; cat "$T"/kmk; printf '\0') | sha256sum | cut -c1-64)
 echo "${blob:34:128}" | xxd -r -p |
-	openssl enc -d -aes-256-cbc -nopad -K $enc_key -iv "${blob:0:32}" >$T/evm-key.plain
+	openssl enc -d -aes-256-cbc -nopad -K "$enc_key" -iv "${blob:0:32}" >"$T"/evm-key.plain
 tap_check "chmod of a signed file with the HMAC key on: allowed, security.evm becomes an HMAC" \
-	hmac_after_chmod $D/sig2
+	hmac_after_chmod "$D"/sig2
 # evmctl 1.4's hmac reads its key from /etc/keys/evm-key-plain only (a
 # tmpfs over /etc, in a mount namespace of its own, holds it), and leaves
 # the fs UUID out of the HMAC, which upstream's kernel (EVM_ATTR_FSUUID)
@@ -144,31 +144,31 @@ tap_check "chmod of a signed file with the HMAC key on: allowed, security.evm be
 # that input followed by the UUID.
 unshare -m sh -c "mount -t tmpfs none /etc && mkdir /etc/keys &&
 	cp $T/evm-key.plain /etc/keys/evm-key-plain &&
-	evmctl -v hmac -a sha1 -n $D/sig2" >$T/hmac.out 2>&1
-evmctl_hmac=$(sed -n 's/^hmac: *//p' $T/hmac.out)
-misc=$(sed -n 's/.*hmac_misc (24): *//p' $T/hmac.out)
+	evmctl -v hmac -a sha1 -n $D/sig2" >"$T"/hmac.out 2>&1
+evmctl_hmac=$(sed -n 's/^hmac: *//p' "$T"/hmac.out)
+misc=$(sed -n 's/.*hmac_misc (24): *//p' "$T"/hmac.out)
 openssl_hmac() { # HEX-INPUT
 	echo "$1" | xxd -r -p | openssl dgst -sha1 -mac HMAC \
-		-macopt hexkey:"$( (cat $T/evm-key.plain; head -c 128 /dev/zero) | head -c 128 | xxd -p | tr -d '\n')" |
+		-macopt hexkey:"$( (cat "$T"/evm-key.plain; head -c 128 /dev/zero) | head -c 128 | xxd -p | tr -d '\n')" |
 		sed 's/.*= *//'
 }
-ima_hex=$(getfattr -n security.ima -e hex $D/sig2 2>/dev/null | sed -n 's/^security.ima=0x//p')
+ima_hex=$(getfattr -n security.ima -e hex "$D"/sig2 2>/dev/null | sed -n 's/^security.ima=0x//p')
 diag "evmctl: $evmctl_hmac over security.ima, h_misc $misc"
-diag "kernel: $(evm_hex $D/sig2)"
+diag "kernel: $(evm_hex "$D"/sig2)"
 tap_check "the kernel's HMAC is openssl's over evmctl's input plus the fs UUID (evmctl's own, without it, matches openssl's)" \
 	test -n "$misc" -a "$evmctl_hmac" = "$(openssl_hmac "$ima_hex$misc")" \
-	-a "$(evm_hex $D/sig2)" = "02$(openssl_hmac "$ima_hex$misc${UUID//-/}")"
-tap_check "the file with the kernel's HMAC runs" expect ok $D/sig2
+	-a "$(evm_hex "$D"/sig2)" = "02$(openssl_hmac "$ima_hex$misc${UUID//-/}")"
+tap_check "the file with the kernel's HMAC runs" expect ok "$D"/sig2
 tap_check "a legitimate change of security.ima keeps it valid (the HMAC follows)" \
-	ima_change_keeps $D/sig2
+	ima_change_keeps "$D"/sig2
 ima_unload || bail "unload"
-umount $SCRATCH && debugfs -w -R "sif /evm/sig2 mode 0100700" /dev/vda >/dev/null 2>&1
-mount -t ext4 /dev/vda $SCRATCH || bail "remount"
+umount "$SCRATCH" && debugfs -w -R "sif /evm/sig2 mode 0100700" /dev/vda >/dev/null 2>&1
+mount -t ext4 /dev/vda "$SCRATCH" || bail "remount"
 ima_load || bail "reload"
 ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 fowner=0" || bail "policy"
-keyctl padd asymmetric '' %keyring:$(kr evm) <$T/host.der >/dev/null
+keyctl padd asymmetric '' "%keyring:$(kr evm)" <"$T"/host.der >/dev/null
 echo 1 >$EVM
 tap_check "after an offline mode change (debugfs) the HMAC fails: invalid-HMAC" \
-	denied_with $D/sig2 invalid-HMAC
+	denied_with "$D"/sig2 invalid-HMAC
 
 tap_finish

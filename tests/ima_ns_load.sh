@@ -28,7 +28,7 @@ measure func=MMAP_CHECK mask=MAY_EXEC fsmagic=0xef53"
 # churn DIR SECONDS: write, rename over, read and execute files in DIR.
 # Builtins only, but for the binaries it runs (fork-free clock).
 churn() {
-	local d=$1 now end i=0 x
+	local d=$1 now end i=0
 	mkdir -p "$d" && cp /bin/true "$d/t0" || return 1
 	printf -v now '%(%s)T' -1
 	end=$((now + $2))
@@ -36,7 +36,7 @@ churn() {
 		i=$((i + 1))
 		echo "data $i $RANDOM" >"$d/w.tmp"
 		mv "$d/w.tmp" "$d/f$((i % 8))"
-		read -r x <"$d/f$((i % 8))"
+		read -r _ <"$d/f$((i % 8))"
 		"$d/t0"
 		# A new binary now and then (a new inode to measure).
 		[ $((i % 16)) = 0 ] && cp /bin/true "$d/t$((i % 3))" && "$d/t$((i % 3))"
@@ -52,12 +52,12 @@ policy_churn() {
 	printf -v now '%(%s)T' -1
 	end=$((now + $2))
 	while [ "$now" -lt "$end" ]; do
-		echo "measure func=FILE_CHECK fowner=$((60000 + n))" >$IMA/policy && n=$((n + 1))
+		echo "measure func=FILE_CHECK fowner=$((60000 + n))" >"$IMA"/policy && n=$((n + 1))
 		sleep 0.2
 		printf -v now '%(%s)T' -1
 	done
 	echo $n >"$f.policy"
-	grep -c 'fowner=6' $IMA/policy >"$f.rules"
+	grep -c 'fowner=6' "$IMA"/policy >"$f.rules"
 }
 export -f churn policy_churn
 export IMA T
@@ -116,59 +116,59 @@ for n in $(seq $NS); do
 		cat $IMA/runtime_measurements_count >$T/ns$n.count
 		cat $IMA/vpcr >$T/ns$n.vpcr" &
 done
-churn $SCRATCH/host.a $SECS &
-churn $SCRATCH/host.b $SECS &
-policy_churn $T/host $SECS &
+churn "$SCRATCH"/host.a "$SECS" &
+churn "$SCRATCH"/host.b "$SECS" &
+policy_churn "$T"/host "$SECS" &
 wait
 ns_wait_live 0
-tap_check "all $NS namespaces freed (ns_live 0)" test "$(cat $IMA/ns_live)" = 0
+tap_check "all $NS namespaces freed (ns_live 0)" test "$(cat "$IMA"/ns_live)" = 0
 
 ok=true
 for n in $(seq $NS); do
-	ns_replay_ok $T/ns$n.bin $T/ns$n.vpcr || { diag "ns $n: replay differs"; ok=false; }
+	ns_replay_ok "$T"/ns"$n".bin "$T"/ns"$n".vpcr || { diag "ns $n: replay differs"; ok=false; }
 done
 tap_check "each namespace's binary list replays to its vPCR in every bank" $ok
 ok=true
 for n in $(seq $NS); do
-	entries=$(python3 "$(dirname "$0")/replay.py" --entries $T/ns$n.bin)
-	[ "$entries" = "$(cat $T/ns$n.count)" ] || { diag "ns $n: $entries entries, count $(cat $T/ns$n.count)"; ok=false; }
+	entries=$(python3 "$(dirname "$0")/replay.py" --entries "$T"/ns"$n".bin)
+	[ "$entries" = "$(cat "$T"/ns"$n".count)" ] || { diag "ns $n: $entries entries, count $(cat "$T"/ns"$n".count)"; ok=false; }
 	[ "$entries" -gt 0 ] || { diag "ns $n: no entries"; ok=false; }
 done
 tap_check "each namespace's count equals its list's entries (and it measured)" $ok
 ok=true
 for n in $(seq $NS); do
-	diag "ns $n: $(cat $T/ns$n.count) entries, $(cat $T/ns$n.policy) policy writes racing them"
-	[ "$(cat $T/ns$n.rules)" = "$(cat $T/ns$n.policy)" ] || ok=false
+	diag "ns $n: $(cat "$T"/ns"$n".count) entries, $(cat "$T"/ns"$n".policy) policy writes racing them"
+	[ "$(cat "$T"/ns"$n".rules)" = "$(cat "$T"/ns"$n".policy)" ] || ok=false
 done
 tap_check "each namespace's policy gained every racing rule" $ok
-cp $IMA/binary_runtime_measurements $T/host.bin
-entries=$(python3 "$(dirname "$0")/replay.py" --entries $T/host.bin)
-diag "host: $entries entries, $(cat $T/host.policy) policy writes racing them"
-tap_check "host count equals its list's entries" test "$entries" = "$(cat $IMA/runtime_measurements_count)"
-tap_check "the host list replays to TPM PCR $IMA_PCR (sha1, sha256)" tpm_replay_ok $T/host.bin sha1 sha256
+cp "$IMA"/binary_runtime_measurements "$T"/host.bin
+entries=$(python3 "$(dirname "$0")/replay.py" --entries "$T"/host.bin)
+diag "host: $entries entries, $(cat "$T"/host.policy) policy writes racing them"
+tap_check "host count equals its list's entries" test "$entries" = "$(cat "$IMA"/runtime_measurements_count)"
+tap_check "the host list replays to TPM PCR $IMA_PCR (sha1, sha256)" tpm_replay_ok "$T"/host.bin sha1 sha256
 tap_check "the host policy gained every racing rule" \
-	test "$(cat $T/host.rules)" = "$(cat $T/host.policy)"
-$leakcheck && kmemleak_report >$T/leaks1
-$leakcheck && sed 's/^/# /' $T/leaks1 | head -n 40
-leak_check "kmemleak: nothing the module allocated is unreferenced (module loaded)" test ! -s $T/leaks1
+	test "$(cat "$T"/host.rules)" = "$(cat "$T"/host.policy)"
+$leakcheck && kmemleak_report >"$T"/leaks1
+$leakcheck && sed 's/^/# /' "$T"/leaks1 | head -n 40
+leak_check "kmemleak: nothing the module allocated is unreferenced (module loaded)" test ! -s "$T"/leaks1
 # The control: a leak planted by the test module is reported (then
 # cleared, so it cannot be mistaken for the module's later).
 MOD_LO="" MOD_HI=""
 if $leakcheck; then
-	insmod $MODDIR/tests/modules/ima_ns_trigger.ko leak=1
+	insmod "$MODDIR"/tests/modules/ima_ns_trigger.ko leak=1
 	# Its init code is freed after the load, so the backtrace names only
 	# the loader: any fresh 64-byte object leaked under do_init_module.
-	kmemleak_report do_init_module >$T/control
+	kmemleak_report do_init_module >"$T"/control
 	rmmod ima_ns_trigger
 	echo clear >$KMEMLEAK
 fi
 leak_check "kmemleak reports the 64-byte objects the test module leaks on purpose (control)" \
-	grep -q 'size 64' $T/control
+	grep -q 'size 64' "$T"/control
 module_range
 
 # --- phase 2: unload and reload under load
 log_mark
-churn $SCRATCH/host.c 12 &
+churn "$SCRATCH"/host.c 12 &
 ns_run "$P" bash -c "churn $SCRATCH/ns.c 12" &
 sleep 4
 ima_unload
@@ -182,32 +182,32 @@ tap_check "the new instance says it starts a fresh list" \
 	test "$(log_count 'ima_ns: loaded, starting a fresh list')" = 1
 tap_check "... and that PCR $IMA_PCR holds earlier extends" \
 	log_has "ima_ns: PCR $IMA_PCR is not zero at load"
-cp $IMA/binary_runtime_measurements $T/new.bin
-first=$(head -n 1 $IMA/ascii_runtime_measurements)
+cp "$IMA"/binary_runtime_measurements "$T"/new.bin
+first=$(head -n 1 "$IMA"/ascii_runtime_measurements)
 tap_check "its list starts at boot_aggregate and is well formed" \
 	bash -c "python3 $(dirname "$0")/replay.py --entries $T/new.bin >/dev/null && [ '${first##* }' = boot_aggregate ]"
 module_range
 
 # --- phase 3: swtpm dies under load
-field() { awk -v k="$1" '$1 == k { print $2 }' $IMA/anchor; }
-churn $SCRATCH/host.d 15 &
+field() { awk -v k="$1" '$1 == k { print $2 }' "$IMA"/anchor; }
+churn "$SCRATCH"/host.d 15 &
 ns_run "$P" bash -c "churn $SCRATCH/ns.d 15" &
 sleep 3
 touch /run/host/kill-swtpm
 for i in $(seq 100); do [ -e /run/host/swtpm-killed ] && break; sleep 0.1; done
-before=$(cat $IMA/runtime_measurements_count)
+before=$(cat "$IMA"/runtime_measurements_count)
 wait
 ns_wait_live 0
-after=$(cat $IMA/runtime_measurements_count)
+after=$(cat "$IMA"/runtime_measurements_count)
 diag "TPM dead: $before -> $after entries, $(field extend_errors) failed extends"
 tap_check "with swtpm dead, measuring goes on (count $before -> $after)" test "$after" -gt "$before"
 tap_check "the failed extends are counted" test "$(field extend_errors)" -gt 0
-cp $IMA/binary_runtime_measurements $T/dead.bin
+cp "$IMA"/binary_runtime_measurements "$T"/dead.bin
 tap_check "the list stays whole (count = entries, well formed)" \
-	test "$(python3 "$(dirname "$0")/replay.py" --entries $T/dead.bin)" = "$after"
+	test "$(python3 "$(dirname "$0")/replay.py" --entries "$T"/dead.bin)" = "$after"
 
 ima_unload
-$leakcheck && kmemleak_report >$T/leaks2
-$leakcheck && sed 's/^/# /' $T/leaks2 | head -n 40
-leak_check "kmemleak after the last unload: nothing from the module's range" test ! -s $T/leaks2
+$leakcheck && kmemleak_report >"$T"/leaks2
+$leakcheck && sed 's/^/# /' "$T"/leaks2 | head -n 40
+leak_check "kmemleak after the last unload: nothing from the module's range" test ! -s "$T"/leaks2
 tap_finish

@@ -9,20 +9,20 @@
 # digests, so the same template data, field by field.
 . "$(dirname "$0")/lib.sh"
 S=$IMA_NS_TOP/tests/upstream
-mapfile -t want <$S/entries-6.12.txt
+mapfile -t want <"$S"/entries-6.12.txt
 tap_plan $((${#want[@]} + 1))
 
-fmt=$(PRINT_FMT=1 bash $S/scenario.sh -)
+fmt=$(PRINT_FMT=1 bash "$S"/scenario.sh -)
 ima_load "ima_template_fmt=$fmt" ima_hash=sha256 || bail "cannot load ima_ns.ko"
 T=$(mktemp -d)
-bash $S/scenario.sh $IMA >$T/got
+bash "$S"/scenario.sh "$IMA" >"$T"/got
 # The capture's kernel had no CONFIG_EVM (empty xattr fields); the module
 # has EVM. Its xattr fields are compared emptied, the template digest
 # recomputed over the emptied data (without_evm.py); every other byte is
 # compared as listed. (The fields themselves: ima_ns_templates.sh.)
-python3 $S/without_evm.py $IMA/binary_runtime_measurements $IMA/ascii_runtime_measurements $T/got >$T/got.noevm ||
+python3 "$S"/without_evm.py "$IMA"/binary_runtime_measurements "$IMA"/ascii_runtime_measurements "$T"/got >"$T"/got.noevm ||
 	bail "without_evm.py"
-mapfile -t got <$T/got.noevm
+mapfile -t got <"$T"/got.noevm
 tap_check "as many entries as upstream (${#want[@]})" test ${#got[@]} = ${#want[@]}
 for i in "${!want[@]}"; do
 	read -r _ digest template _ name _ <<<"${want[$i]}"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the ima-ns kselftest-style scripts (KTAP/TAP 13):
 # sourced by each tests/ima_ns_*.sh, which run as root inside the guest.
 
@@ -9,6 +10,7 @@
 # use $IMA, $IMA_PCR, $IMA_KEYRING_PREFIX and $EVM_DIR, never the paths.
 PARAMS=/sys/module/ima_ns/parameters
 # Built-in IMA's own securityfs directory, if the kernel has IMA.
+# shellcheck disable=SC2034 # for the scripts that source this file
 BUILTIN_IMA=/sys/kernel/security/ima
 builtin_ima() { grep -qw ima_measure_critical_data /proc/kallsyms 2>/dev/null; }
 ima_settings() {
@@ -25,12 +27,14 @@ ima_settings() {
 	IMA=/sys/kernel/security/$dir
 	# EVM's files: upstream's place when the module has upstream's
 	# directory, else inside its own.
+	# shellcheck disable=SC2034 # for the scripts that source this file
 	if [ "$dir" = ima ]; then EVM_DIR=/sys/kernel/security/integrity/evm; else EVM_DIR=$IMA/evm; fi
 }
 ima_settings
 # kr NAME: the module's keyring NAME (ima, evm, ima_ns<id>, evm_ns<id>)
 # under its keyring prefix: ".ima" alone, ".ima_ns.ima" beside built-in IMA.
 kr() { echo "${IMA_KEYRING_PREFIX}$1"; }
+# shellcheck disable=SC2034 # for the scripts that source this file
 SCRATCH=${IMA_NS_SCRATCH:-/run/scratch}
 # The module built for the kernel the guest runs (Makefile: build/<flavor>/tree).
 IMA_NS_KERNEL=${IMA_NS_KERNEL:-test}
@@ -73,6 +77,7 @@ bail() { echo "Bail out! $*"; exit 1; }
 # Beside built-in IMA the module defaults to host=ima (namespaces only);
 # the tests of its own host list load it with host=own unless they say
 # (host=...) or ask for the module's default (IMA_LOAD_DEFAULT_HOST=1).
+# shellcheck disable=SC2120 # the arguments are optional module parameters
 ima_load() {
 	local host=()
 	if builtin_ima && [ -z "${IMA_LOAD_DEFAULT_HOST:-}" ] && [[ " $* " != *" host="* ]]; then
@@ -80,8 +85,7 @@ ima_load() {
 	fi
 	insmod "$KO" "${host[@]}" "$@" || return 1
 	ima_settings
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ "$(cat $LIVEPATCH/transition 2>/dev/null)" = 0 ] && return 0
 		sleep 0.1
 	done
@@ -91,8 +95,7 @@ ima_load() {
 # Disables the hooks first, then unloads.
 ima_unload() {
 	[ -d $LIVEPATCH ] && echo 0 >$LIVEPATCH/enabled
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -d $LIVEPATCH ] || break
 		sleep 0.1
 	done
@@ -100,16 +103,17 @@ ima_unload() {
 }
 
 # ima_policy_write TEXT: writes a policy in one write(2); returns its status.
-ima_policy_write() { printf '%s\n' "$1" >$IMA/policy; }
+ima_policy_write() { printf '%s\n' "$1" >"$IMA"/policy; }
 
 # Digest field ("sha256:<hex>") of the entries named $1, one per line.
-ima_digests_of() { awk -v n="$1" '$5 == n { print $4 }' $IMA/ascii_runtime_measurements; }
+ima_digests_of() { awk -v n="$1" '$5 == n { print $4 }' "$IMA"/ascii_runtime_measurements; }
 
 # Number of entries named $1 whose digest is $2.
 ima_count() { ima_digests_of "$1" | grep -cxF "$2"; }
 
 # same_file EXPECTED FILE: byte-equal. Through a pipe: securityfs files
 # report size 0, so cmp on the path would stop at the size check.
+# shellcheck disable=SC2002 # the pipe is the point (see above)
 same_file() { cat "$2" | cmp -s "$1" -; }
 
 # list_ok LIST.BIN: the binary list parses entry by entry and every
@@ -136,9 +140,15 @@ tpm_replay_ok() {
 	shift
 	out=$(python3 "$IMA_NS_TOP/tests/replay.py" --pcr "$IMA_PCR" "$list" "$@") || return 1
 	for alg in "$@"; do
-		tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-$alg/$IMA_PCR)
+		tpm=$(tr 'A-F' 'a-f' </sys/class/tpm/tpm0/pcr-"$alg"/"$IMA_PCR")
 		grep -qx "$alg $tpm" <<<"$out" || { diag "$alg: TPM $tpm, replay $(grep "^$alg " <<<"$out")"; return 1; }
 	done
+}
+
+# tpm_banks: the TPM's PCR banks (sha1, sha256, ...), one per line, sorted.
+tpm_banks() {
+	local p
+	for p in /sys/class/tpm/tpm0/pcr-*; do [ -e "$p" ] && echo "${p##*/pcr-}"; done | sort
 }
 
 sha256_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers for the IMA namespace tests (sourced after lib.sh).
 
 IMA_NS_TOOL=${IMA_NS_TOP:?}/target/release/ima-ns
@@ -14,7 +15,7 @@ ns_run() {
 ns_wait_live() {
 	local i
 	for i in $(seq 100); do
-		[ "$(cat $IMA/ns_live)" = "$1" ] && return 0
+		[ "$(cat "$IMA"/ns_live)" = "$1" ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -40,11 +41,11 @@ ns_evmctl_ok() {
 			if [ "$i" = 10 ]; then
 				printf 'PCR-10 %s\n' "$(awk -v a=$alg '$1 == a { print $2 }' "$vpcr")"
 			else
-				printf 'PCR-%02d %s\n' "$i" "$(printf '%0*d' $([ $alg = sha1 ] && echo 40 || echo 64) 0)"
+				printf 'PCR-%02d %s\n' "$i" "$(printf '%0*d' "$([ "$alg" = sha1 ] && echo 40 || echo 64)" 0)"
 			fi
-		done >$dir/$alg
+		done >"$dir"/$alg
 	done
-	evmctl ima_measurement "$@" --pcrs sha1,$dir/sha1 --pcrs sha256,$dir/sha256 "$list" >$dir/out 2>&1
-	sed 's/^/# evmctl: /' $dir/out | tail -n 3
-	grep -q "Matched per TPM bank" $dir/out
+	evmctl ima_measurement "$@" --pcrs sha1,"$dir"/sha1 --pcrs sha256,"$dir"/sha256 "$list" >"$dir"/out 2>&1
+	sed 's/^/# evmctl: /' "$dir"/out | tail -n 3
+	grep -q "Matched per TPM bank" "$dir"/out
 }

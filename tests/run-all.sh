@@ -83,8 +83,7 @@ for t in "${scripts[@]}"; do
 done
 for i in "${!runs[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-	# shellcheck disable=SC2086 # "script flavor"
-	run_one ${runs[$i]} "$i" &
+	run_one "${runs[$i]% *}" "${runs[$i]#* }" "$i" &
 done
 wait
 

@@ -17,7 +17,7 @@ FMT="d-ngv2|n-ng|sig|evmsig|iuid|igid|imode|xattrnames|xattrlengths|xattrvalues"
 export FMT
 [ -n "${PRINT_FMT:-}" ] && { echo "$FMT"; exit 0; }
 
-rm -rf $D && mkdir -p $D
+rm -rf "$D" && mkdir -p "$D"
 # security.ima values: a v2 signature header (type 3, sha256, keyid,
 # 4-byte "signature") and a digest-ng (type 4, sha256); security.evm: a
 # portable signature (type 5). Only their bytes matter to templates.
@@ -28,11 +28,11 @@ policy=""
 for t in ima ima-ng ima-sig ima-ngv2 ima-sigv2 ima-buf ima-modsig evm-sig default; do
 	uid=$((4001 + i)) i=$((i + 1))
 	f=$D/$t
-	printf 'scenario contents of %s\n' "$t" >$f
-	chown $uid:$((uid + 100)) $f
-	chmod 0640 $f
-	setfattr -n security.ima -v $SIG $f
-	setfattr -n security.evm -v $EVMSIG $f
+	printf 'scenario contents of %s\n' "$t" >"$f"
+	chown $uid:$((uid + 100)) "$f"
+	chmod 0640 "$f"
+	setfattr -n security.ima -v $SIG "$f"
+	setfattr -n security.evm -v $EVMSIG "$f"
 	if [ $t = default ]; then
 		policy+="measure func=FILE_CHECK mask=^MAY_READ fowner=$uid"$'\n'
 	else
@@ -41,25 +41,25 @@ for t in ima ima-ng ima-sig ima-ngv2 ima-sigv2 ima-buf ima-modsig evm-sig defaul
 done
 # A digest-ng security.ima: the sig field then records the portable EVM
 # signature instead.
-printf 'digest-ng xattr\n' >$D/digest-ng
-chown 4001:4101 $D/digest-ng
-setfattr -n security.ima -v 0x0404$(sha256sum $D/digest-ng | cut -d' ' -f1) $D/digest-ng
-setfattr -n security.evm -v $EVMSIG $D/digest-ng
+printf 'digest-ng xattr\n' >"$D"/digest-ng
+chown 4001:4101 "$D"/digest-ng
+setfattr -n security.ima -v "0x0404$(sha256sum "$D"/digest-ng | cut -d' ' -f1)" "$D"/digest-ng
+setfattr -n security.evm -v $EVMSIG "$D"/digest-ng
 policy+="measure func=FILE_CHECK mask=^MAY_READ fowner=4020 template=ima-sig"$'\n'
-chown 4020 $D/digest-ng
+chown 4020 "$D"/digest-ng
 # A path over 255 bytes: the legacy template records its last component.
 long=$(printf 'n%.0s' $(seq 250))
-printf 'long\n' >$D/$long && chown 4001 $D/$long
+printf 'long\n' >"$D"/"$long" && chown 4001 "$D"/"$long"
 # Violations, in the default template.
-printf 'tomtou\n' >$D/tomtou && chown 4009 $D/tomtou
-printf 'writers\n' >$D/writers && chown 4009 $D/writers
+printf 'tomtou\n' >"$D"/tomtou && chown 4009 "$D"/tomtou
+printf 'writers\n' >"$D"/writers && chown 4009 "$D"/writers
 
-printf '%s' "$policy" >$IMA/policy || exit 1
-for f in $D/*; do cat $f >/dev/null; done
-exec 3<$D/tomtou
-printf 'x\n' >>$D/tomtou
+printf '%s' "$policy" >"$IMA"/policy || exit 1
+for f in "$D"/*; do cat "$f" >/dev/null; done
+exec 3<"$D"/tomtou
+printf 'x\n' >>"$D"/tomtou
 exec 3<&-
-exec 4>>$D/writers
-cat $D/writers >/dev/null
+exec 4>>"$D"/writers
+cat "$D"/writers >/dev/null
 exec 4>&-
-grep -F -e " $D/" -e " $long" $IMA/ascii_runtime_measurements
+grep -F -e " $D/" -e " $long" "$IMA"/ascii_runtime_measurements
