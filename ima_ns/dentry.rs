@@ -119,21 +119,16 @@ impl<'a> Dentry<'a> {
 
     /// An AUDIT_INTEGRITY_METADATA record: `op` refused with `EPERM`.
     pub(crate) fn audit_metadata(self, op: &str, cause: &str, ns: u64) {
-        let (Ok(op), Ok(cause)) = (
-            crate::audit::c_string(op.as_bytes()),
-            crate::audit::c_string(cause.as_bytes()),
-        ) else {
-            return;
+        let mut name = [0u8; 256];
+        // SAFETY: the dentry is live; `name` is writable for its length.
+        let n = unsafe {
+            bindings::ima_ns_dentry_name(self.as_ptr(), name.as_mut_ptr().cast(), name.len())
         };
-        // SAFETY: the dentry is live; the strings are NUL-terminated.
+        // SAFETY: the dentry is live and pins its inode (or has none).
         unsafe {
-            bindings::ima_ns_audit_metadata(
-                self.as_ptr(),
-                op.as_ptr().cast(),
-                cause.as_ptr().cast(),
-                ns,
-            )
-        };
+            let inode = bindings::ima_ns_d_backing_inode(self.as_ptr());
+            crate::audit::metadata(inode, &name[..n.min(name.len())], op, cause, ns);
+        }
     }
 }
 

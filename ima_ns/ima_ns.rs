@@ -25,6 +25,7 @@ mod evm;
 mod file;
 mod hooks;
 mod iint;
+mod kernel_read;
 #[path = "../keyrings/kernel.rs"]
 mod keyrings;
 mod list;
