@@ -11,6 +11,7 @@
 //! subsystem's static inlines reach.
 
 use crate::bindings;
+use crate::dentry::Dentry;
 use crate::file::File;
 use ima_audit::{Inode, Integrity, Ns, RuleHead};
 use ima_tpm::Digest;
@@ -156,4 +157,20 @@ pub(crate) fn rule(name: &[u8], digest: &Digest, ns: u64) -> Result {
     // SAFETY: both strings are NUL-terminated.
     unsafe { bindings::ima_ns_audit_rule(head.as_ptr().cast(), tail.as_ptr().cast()) };
     Ok(())
+}
+
+impl Dentry<'_> {
+    /// An AUDIT_INTEGRITY_METADATA record: `op` refused with `EPERM`.
+    pub(crate) fn audit_metadata(self, op: &str, cause: &str, ns: u64) {
+        let mut name = [0u8; 256];
+        // SAFETY: the dentry is live; `name` is writable for its length.
+        let n = unsafe {
+            bindings::ima_ns_dentry_name(self.as_ptr(), name.as_mut_ptr().cast(), name.len())
+        };
+        // SAFETY: the dentry is live and pins its inode (or has none).
+        unsafe {
+            let inode = bindings::ima_ns_d_backing_inode(self.as_ptr());
+            metadata(inode, &name[..n.min(name.len())], op, cause, ns);
+        }
+    }
 }

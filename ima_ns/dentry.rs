@@ -3,7 +3,6 @@
 //! it: its inode's metadata, raw xattr reads, and `security.evm` writes.
 
 use crate::bindings;
-use crate::file::File;
 use core::ffi::CStr;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
@@ -28,13 +27,6 @@ impl<'a> Dentry<'a> {
     pub(crate) unsafe fn from_raw(d: *mut bindings::dentry) -> Option<Self> {
         // INVARIANT: by the function's safety requirements.
         NonNull::new(d).map(|d| Self(d, PhantomData))
-    }
-
-    /// The dentry an open file was opened through.
-    pub(crate) fn of_file(file: &'a File<'_>) -> Option<Self> {
-        // SAFETY: the file is live (type invariant of `File`), so is its
-        // dentry, for as long as the file.
-        unsafe { Self::from_raw(bindings::ima_ns_file_dentry(file.as_ptr())) }
     }
 
     pub(crate) fn as_ptr(self) -> *mut bindings::dentry {
@@ -115,20 +107,6 @@ impl<'a> Dentry<'a> {
         kernel::error::to_result(unsafe {
             bindings::ima_ns_evm_write_xattr(self.as_ptr(), value.as_ptr().cast(), value.len())
         })
-    }
-
-    /// An AUDIT_INTEGRITY_METADATA record: `op` refused with `EPERM`.
-    pub(crate) fn audit_metadata(self, op: &str, cause: &str, ns: u64) {
-        let mut name = [0u8; 256];
-        // SAFETY: the dentry is live; `name` is writable for its length.
-        let n = unsafe {
-            bindings::ima_ns_dentry_name(self.as_ptr(), name.as_mut_ptr().cast(), name.len())
-        };
-        // SAFETY: the dentry is live and pins its inode (or has none).
-        unsafe {
-            let inode = bindings::ima_ns_d_backing_inode(self.as_ptr());
-            crate::audit::metadata(inode, &name[..n.min(name.len())], op, cause, ns);
-        }
     }
 }
 
