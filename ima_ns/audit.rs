@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Integrity audit records: `AUDIT_INTEGRITY_DATA` (1800) for appraisal
-//! failures and refused `security.ima` writes, `AUDIT_INTEGRITY_STATUS`
-//! (1804) for policy updates, `AUDIT_INTEGRITY_RULE` (1805) for the
-//! `audit` action, each as upstream formats it plus
-//! `ima_ns=<id>`. glue.c writes them through the kernel audit API.
+//! failures and refused `security.ima` writes, `AUDIT_INTEGRITY_METADATA`
+//! (1801) for refused EVM changes, `AUDIT_INTEGRITY_STATUS` (1804) for
+//! policy updates, `AUDIT_INTEGRITY_RULE` (1805) for the `audit` action,
+//! each as upstream formats it plus `ima_ns=<id>`.
+//!
+//! The text is `ima_audit`'s (host-tested); this shell gathers the facts
+//! (the task's `comm`, the file's device and inode number) and glue.c
+//! opens the record and writes the task fields that only the audit
+//! subsystem's static inlines reach.
 
 use crate::bindings;
+use crate::dentry::Dentry;
 use crate::file::File;
+use ima_audit::{Inode, Integrity, Ns, RuleHead};
 use ima_tpm::Digest;
 use kernel::prelude::*;
-
-/// `bytes` with a NUL appended.
-pub(crate) fn c_string(bytes: &[u8]) -> Result<KVec<u8>> {
-    let mut v = KVec::with_capacity(bytes.len() + 1, GFP_KERNEL)?;
-    v.extend_from_slice(bytes, GFP_KERNEL)?;
-    v.push(0, GFP_KERNEL)?;
-    Ok(v)
-}
+use kernel::str::CString;
 
 /// An `AUDIT_INTEGRITY_DATA` record (`integrity_audit_msg()`) with
 /// `res=0`: `op` failed with `cause` on the file named `name`.
@@ -33,13 +33,47 @@ pub(crate) fn integrity_data_res(
     ok: bool,
     ns: u64,
 ) {
+    let inode = file.map(|f| {
+        // SAFETY: the file is valid for the call (`File`'s invariant).
+        unsafe { bindings::ima_ns_file_inode(f.as_ptr()) }
+    });
+    let mut dev = [0u8; 32];
+    // SAFETY: the open file pins its inode.
+    let inode = inode.map(|i| unsafe { inode_id(i, &mut dev) });
     message(
         bindings::IMA_NS_AUDIT_INTEGRITY_DATA,
-        file,
         Some(name),
+        inode,
         op,
         cause,
         ok,
+        ns,
+    );
+}
+
+/// An `AUDIT_INTEGRITY_METADATA` record: `op` on `name` (the file `inode`
+/// is, if known) refused with `EPERM`.
+///
+/// # Safety
+///
+/// `inode` is NULL or an inode the caller keeps alive for the call.
+pub(crate) unsafe fn metadata(
+    inode: *mut bindings::inode,
+    name: &[u8],
+    op: &str,
+    cause: &str,
+    ns: u64,
+) {
+    let mut dev = [0u8; 32];
+    // SAFETY: `inode` is NULL or alive (function safety requirements).
+    let inode = (!inode.is_null()).then(|| unsafe { inode_id(inode, &mut dev) });
+    message(
+        bindings::IMA_NS_AUDIT_INTEGRITY_METADATA,
+        Some(name),
+        inode,
+        op,
+        cause,
+        false,
         ns,
     );
 }
@@ -57,68 +91,86 @@ pub(crate) fn status(op: &str, cause: &str, ok: bool, ns: u64) {
     );
 }
 
+/// The device (`s_id`, copied into `dev`) and inode number of `inode`.
+///
+/// # Safety
+///
+/// `inode` is an inode the caller keeps alive for the call.
+unsafe fn inode_id(inode: *mut bindings::inode, dev: &mut [u8; 32]) -> Inode<'_> {
+    // SAFETY: the inode is alive (function safety requirements); its
+    // superblock outlives it and `s_id` is set at mount, NUL-terminated.
+    let (s_id, ino) = unsafe { (&(*(*inode).i_sb).s_id, (*inode).i_ino) };
+    let len = s_id.iter().position(|&c| c == 0).unwrap_or(s_id.len());
+    for (d, &c) in dev.iter_mut().zip(&s_id[..len]) {
+        *d = c as u8;
+    }
+    Inode {
+        dev: &dev[..len],
+        // `unsigned long`: at most 64 bits.
+        ino: ino as u64,
+    }
+}
+
 fn message(
     kind: u32,
-    file: Option<&File<'_>>,
     name: Option<&[u8]>,
+    inode: Option<Inode<'_>>,
     op: &str,
     cause: &str,
     ok: bool,
     ns: u64,
 ) {
-    let has_name = name.is_some();
-    let (Ok(name), Ok(op), Ok(cause)) = (
-        c_string(name.unwrap_or(b"")),
-        c_string(op.as_bytes()),
-        c_string(cause.as_bytes()),
-    ) else {
+    let mut task = bindings::ima_ns_task_facts::default();
+    // SAFETY: `task` is a valid out-pointer.
+    unsafe { bindings::ima_ns_task_facts(&mut task) };
+    let comm_len = task.comm.iter().position(|&c| c == 0).unwrap_or(0);
+    let mut comm = [0u8; 16];
+    for (d, &c) in comm.iter_mut().zip(&task.comm[..comm_len]) {
+        *d = c as u8;
+    }
+    let record = Integrity {
+        op,
+        cause,
+        comm: &comm[..comm_len],
+        name,
+        inode,
+        ok,
+        ns,
+    };
+    let Ok(text) = CString::try_from_fmt(format_args!("{record}")) else {
         return;
     };
-    let inode = match file {
-        // SAFETY: the file is valid for the call (`File`'s invariant).
-        Some(f) => unsafe { bindings::ima_ns_file_inode(f.as_ptr()) },
-        None => core::ptr::null_mut(),
-    };
-    let name = if has_name {
-        name.as_ptr()
-    } else {
-        core::ptr::null()
-    };
-    // SAFETY: the strings are NUL-terminated (or NULL for no name);
-    // `inode` is NULL or pinned by the open file.
-    unsafe {
-        bindings::ima_ns_audit_msg(
-            kind as i32,
-            inode,
-            name.cast(),
-            op.as_ptr().cast(),
-            cause.as_ptr().cast(),
-            i32::from(!ok),
-            ns,
-        )
-    };
+    // SAFETY: `text` is NUL-terminated.
+    unsafe { bindings::ima_ns_audit_integrity(kind as i32, text.as_ptr().cast()) };
 }
 
 /// The `audit` action's `AUDIT_INTEGRITY_RULE` record
 /// (`ima_audit_measurement()`): `file="..." hash="<algo>:<hex>"`.
 pub(crate) fn rule(name: &[u8], digest: &Digest, ns: u64) -> Result {
-    let name = c_string(name)?;
-    let algo = c_string(digest.algo().name().as_bytes())?;
-    let mut hex = KVec::with_capacity(digest.as_bytes().len() * 2 + 1, GFP_KERNEL)?;
-    for b in digest.as_bytes() {
-        for nibble in [b >> 4, b & 0xf] {
-            hex.push(b"0123456789abcdef"[usize::from(nibble)], GFP_KERNEL)?;
+    let head = RuleHead {
+        file: name,
+        algo: digest.algo().name(),
+        digest: digest.as_bytes(),
+    };
+    let head = CString::try_from_fmt(format_args!("{head}"))?;
+    let tail = CString::try_from_fmt(format_args!("{}", Ns(ns)))?;
+    // SAFETY: both strings are NUL-terminated.
+    unsafe { bindings::ima_ns_audit_rule(head.as_ptr().cast(), tail.as_ptr().cast()) };
+    Ok(())
+}
+
+impl Dentry<'_> {
+    /// An AUDIT_INTEGRITY_METADATA record: `op` refused with `EPERM`.
+    pub(crate) fn audit_metadata(self, op: &str, cause: &str, ns: u64) {
+        let mut name = [0u8; 256];
+        // SAFETY: the dentry is live; `name` is writable for its length.
+        let n = unsafe {
+            bindings::ima_ns_dentry_name(self.as_ptr(), name.as_mut_ptr().cast(), name.len())
+        };
+        // SAFETY: the dentry is live and pins its inode (or has none).
+        unsafe {
+            let inode = bindings::ima_ns_d_backing_inode(self.as_ptr());
+            metadata(inode, &name[..n.min(name.len())], op, cause, ns);
         }
     }
-    hex.push(0, GFP_KERNEL)?;
-    // SAFETY: the three strings are NUL-terminated.
-    unsafe {
-        bindings::ima_ns_audit_rule(
-            name.as_ptr().cast(),
-            algo.as_ptr().cast(),
-            hex.as_ptr().cast(),
-            ns,
-        )
-    };
-    Ok(())
 }

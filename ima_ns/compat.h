@@ -14,22 +14,8 @@
 #include <linux/namei.h>
 #include <linux/string.h>
 #include <linux/version.h>
-#include <crypto/public_key.h>
 
 #define IMA_NS_KERNEL_7 (LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0))
-
-/* The digest a signature covers: ->digest in 6.12, ->m in 7.x. */
-static inline void ima_ns_pks_set_digest(struct public_key_signature *pks,
-					 const void *digest, u32 len)
-{
-#if IMA_NS_KERNEL_7
-	pks->m = (u8 *)digest;
-	pks->m_size = len;
-#else
-	pks->digest = (u8 *)digest;
-	pks->digest_size = len;
-#endif
-}
 
 /* A child of @parent by name, without permission checks. */
 static inline struct dentry *ima_ns_lookup_noperm(const char *name,

@@ -140,3 +140,20 @@ pub(crate) unsafe fn file_path(file: *const bindings::file) -> *const bindings::
     // SAFETY: `file` is valid, as the caller promises.
     return unsafe { core::ptr::addr_of!((*file).__bindgen_anon_1.f_path) };
 }
+
+/// Points `pks` at the digest the signature covers: `->digest` in 6.12,
+/// `->m` in 7.x. The digest must outlive every use of `pks`.
+pub(crate) fn set_signed_digest(pks: &mut bindings::public_key_signature, digest: &[u8]) -> Result {
+    let len = u32::try_from(digest.len()).map_err(|_| EINVAL)?;
+    #[cfg(not(kernel_7))]
+    {
+        pks.digest = digest.as_ptr().cast_mut();
+        pks.digest_size = len;
+    }
+    #[cfg(kernel_7)]
+    {
+        pks.m = digest.as_ptr().cast_mut();
+        pks.m_size = len;
+    }
+    Ok(())
+}

@@ -3,7 +3,6 @@
 //! it: its inode's metadata, raw xattr reads, and `security.evm` writes.
 
 use crate::bindings;
-use crate::file::File;
 use core::ffi::CStr;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
@@ -28,13 +27,6 @@ impl<'a> Dentry<'a> {
     pub(crate) unsafe fn from_raw(d: *mut bindings::dentry) -> Option<Self> {
         // INVARIANT: by the function's safety requirements.
         NonNull::new(d).map(|d| Self(d, PhantomData))
-    }
-
-    /// The dentry an open file was opened through.
-    pub(crate) fn of_file(file: &'a File<'_>) -> Option<Self> {
-        // SAFETY: the file is live (type invariant of `File`), so is its
-        // dentry, for as long as the file.
-        unsafe { Self::from_raw(bindings::ima_ns_file_dentry(file.as_ptr())) }
     }
 
     pub(crate) fn as_ptr(self) -> *mut bindings::dentry {
@@ -115,25 +107,6 @@ impl<'a> Dentry<'a> {
         kernel::error::to_result(unsafe {
             bindings::ima_ns_evm_write_xattr(self.as_ptr(), value.as_ptr().cast(), value.len())
         })
-    }
-
-    /// An AUDIT_INTEGRITY_METADATA record: `op` refused with `EPERM`.
-    pub(crate) fn audit_metadata(self, op: &str, cause: &str, ns: u64) {
-        let (Ok(op), Ok(cause)) = (
-            crate::audit::c_string(op.as_bytes()),
-            crate::audit::c_string(cause.as_bytes()),
-        ) else {
-            return;
-        };
-        // SAFETY: the dentry is live; the strings are NUL-terminated.
-        unsafe {
-            bindings::ima_ns_audit_metadata(
-                self.as_ptr(),
-                op.as_ptr().cast(),
-                cause.as_ptr().cast(),
-                ns,
-            )
-        };
     }
 }
 

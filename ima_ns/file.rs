@@ -2,8 +2,11 @@
 //! A borrowed `struct file`, as hooks receive it.
 
 use crate::bindings;
+use crate::dentry::Dentry;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::prelude::*;
+
+pub(crate) mod abspath;
 
 /// Facts about an open file that the policy and the inode cache use.
 pub(crate) type FileFacts = bindings::ima_ns_file_facts;
@@ -65,16 +68,14 @@ impl File<'_> {
     /// The name an entry records for the file (upstream's `ima_d_path()`),
     /// written into `buf`.
     pub(crate) fn path<'b>(&self, buf: &'b mut [u8]) -> &'b [u8] {
-        crate::abspath::ima_d_path(self, buf)
+        abspath::ima_d_path(self, buf)
     }
 
     /// The value of extended attribute `name` (e.g. `c"security.ima"`),
     /// read as EVM reads it (no permission check); `None` if the file has
     /// none or its filesystem keeps no xattrs.
     pub(crate) fn xattr(&self, name: &core::ffi::CStr) -> Result<Option<KVec<u8>>> {
-        crate::dentry::Dentry::of_file(self)
-            .ok_or(EINVAL)?
-            .xattr(name)
+        Dentry::of_file(self).ok_or(EINVAL)?.xattr(name)
     }
 
     /// The dentry's own name (the last path component), copied into `buf`.
@@ -170,5 +171,14 @@ impl Drop for FileRef {
     fn drop(&mut self) {
         // SAFETY: drops the reference we own (type invariant).
         unsafe { bindings::ima_ns_fput(self.0.as_ptr()) };
+    }
+}
+
+impl<'a> Dentry<'a> {
+    /// The dentry an open file was opened through.
+    pub(crate) fn of_file(file: &'a File<'_>) -> Option<Self> {
+        // SAFETY: the file is live (type invariant of `File`), so is its
+        // dentry, with a positive inode, for as long as the file.
+        unsafe { Self::from_raw(bindings::ima_ns_file_dentry(file.as_ptr())) }
     }
 }

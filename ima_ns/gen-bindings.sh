@@ -10,7 +10,7 @@ out=$here/bindings_generated.rs
 
 allow=(
 	--allowlist-function 'ima_ns_.*'
-	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|O_WRONLY|O_NONBLOCK|ENODATA|EOPNOTSUPP|ENOKEY|EKEYREJECTED|__this_module'
+	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|O_WRONLY|O_NONBLOCK|ENODATA|EOPNOTSUPP|ENOKEY|ENOPKG|EKEYREJECTED|__this_module'
 	--allowlist-function 'kernel_read'
 	--allowlist-function 'tpm_default_chip|tpm_pcr_extend|tpm_pcr_read|put_device'
 	--allowlist-function 'securityfs_create_dir|securityfs_create_file|securityfs_remove'
@@ -23,6 +23,11 @@ allow=(
 	--allowlist-function 'dcache_readdir|dcache_dir_open|dcache_dir_close|dcache_dir_lseek'
 	--allowlist-function 'generic_read_dir|noop_fsync|simple_lookup|generic_permission|generic_fillattr|simple_setattr'
 	--allowlist-type 'tpm_chip|tpm_digest|tpm_bank_info|seq_file|seq_operations|file_operations'
+	# Keyrings and signatures (keyrings/kernel.rs).
+	--allowlist-function 'keyring_alloc|keyring_restrict|keyring_search|key_create_or_update|key_invalidate|key_put'
+	--allowlist-function 'verify_signature|kernel_read_file_from_path|vfree'
+	--allowlist-var 'key_type_asymmetric|KEY_POS_.*|KEY_USR_.*|KEY_ALLOC_.*'
+	--allowlist-type 'public_key|public_key_signature|kernel_read_file_id'
 )
 
 cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$KDIR/rust/bindings/.bindings_generated.rs.cmd")

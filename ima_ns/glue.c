@@ -949,16 +949,21 @@ bool ima_ns_real_inode(struct file *file, struct ima_ns_real_inode *out)
 	return true;
 }
 
-size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size)
+size_t ima_ns_dentry_name(struct dentry *dentry, char *buf, size_t size)
 {
 	struct name_snapshot name;
 	size_t len;
 
-	take_dentry_name_snapshot(&name, file->f_path.dentry);
+	take_dentry_name_snapshot(&name, dentry);
 	len = min_t(size_t, name.name.len, size);
 	memcpy(buf, name.name.name, len);
 	release_dentry_name_snapshot(&name);
 	return len;
+}
+
+size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size)
+{
+	return ima_ns_dentry_name(file->f_path.dentry, buf, size);
 }
 
 struct file *ima_ns_open_for_read(struct file *file)
@@ -1025,18 +1030,6 @@ bool ima_ns_capable_sys_admin(void)
 	return capable(CAP_SYS_ADMIN);
 }
 
-long ima_ns_read_policy_file(const char *path, void **data)
-{
-	*data = NULL;
-	return kernel_read_file_from_path(path, 0, data, INT_MAX, NULL,
-					  READING_POLICY);
-}
-
-void ima_ns_vfree(void *data)
-{
-	vfree(data);
-}
-
 void ima_ns_bh_disable(void)
 {
 	local_bh_disable();
@@ -1054,117 +1047,16 @@ struct workqueue_struct *ima_ns_alloc_workqueue(void)
 
 /* --- appraisal: keyrings, signatures, security.ima, audit */
 
-struct key *ima_ns_keyring_alloc(const char *name, bool restrict_trusted, int *err)
+/* A static inline: the struct public_key of an asymmetric key. */
+const struct public_key *ima_ns_key_public_key(const struct key *key)
 {
-	/* As integrity_init_keyring(); root may add keys (a restricted
-	 * keyring checks each key instead of refusing the write). */
-	key_perm_t perm = (KEY_POS_ALL & ~KEY_POS_SETATTR) | KEY_USR_VIEW |
-			  KEY_USR_READ | KEY_USR_SEARCH | KEY_USR_WRITE;
-	struct key *keyring;
-
-	keyring = keyring_alloc(name, GLOBAL_ROOT_UID, GLOBAL_ROOT_GID,
-				current_cred(), perm,
-				KEY_ALLOC_NOT_IN_QUOTA | KEY_ALLOC_SET_KEEP,
-				NULL, NULL);
-	if (IS_ERR(keyring)) {
-		*err = PTR_ERR(keyring);
-		return NULL;
-	}
-	if (restrict_trusted) {
-		*err = keyring_restrict(make_key_ref(keyring, true), "asymmetric",
-					"builtin_and_secondary_trusted");
-		if (*err) {
-			key_put(keyring);
-			return NULL;
-		}
-	}
-	*err = 0;
-	return keyring;
+	return asymmetric_key_public_key(key);
 }
 
-/* As integrity_load_x509(): the key bypasses the keyring's restriction. */
-int ima_ns_keyring_load_x509(struct key *keyring, const char *path)
+/* current_cred() is a macro: for keyring_alloc() (keyrings/kernel.rs). */
+const struct cred *ima_ns_current_cred(void)
 {
-	key_perm_t perm = (KEY_POS_ALL & ~KEY_POS_SETATTR) | KEY_USR_VIEW |
-			  KEY_USR_READ;
-	void *data = NULL;
-	key_ref_t key;
-	ssize_t size;
-
-	size = kernel_read_file_from_path(path, 0, &data, INT_MAX, NULL,
-					  READING_X509_CERTIFICATE);
-	if (size < 0)
-		return size;
-	key = key_create_or_update(make_key_ref(keyring, 1), "asymmetric", NULL,
-				   data, size, perm,
-				   KEY_ALLOC_NOT_IN_QUOTA | KEY_ALLOC_BUILT_IN |
-				   KEY_ALLOC_BYPASS_RESTRICTION);
-	vfree(data);
-	if (IS_ERR(key))
-		return PTR_ERR(key);
-	pr_notice("Loaded X.509 cert '%s': %s\n",
-		  key_ref_to_ptr(key)->description, path);
-	key_ref_put(key);
-	return 0;
-}
-
-void ima_ns_keyring_put(struct key *keyring)
-{
-	/* Gone at once: a later namespace (or load) reuses the name. */
-	key_invalidate(keyring);
-	key_put(keyring);
-}
-
-/*
- * asymmetric_verify() after the header checks (done in Rust): the key by
- * the low 32 bits of its id, as request_asymmetric_key(), then
- * verify_signature() with the encoding the key type needs.
- */
-int ima_ns_verify_signature(struct key *keyring, u32 keyid, const char *hash_algo,
-			    const u8 *sig, u32 sig_len, const u8 *digest,
-			    u32 digest_len)
-{
-	struct public_key_signature pks = {};
-	const struct public_key *pk;
-	key_ref_t kref;
-	struct key *key;
-	char name[12];
-	int ret;
-
-	snprintf(name, sizeof(name), "id:%08x", keyid);
-	kref = keyring_search(make_key_ref(keyring, 1), &key_type_asymmetric,
-			      name, true);
-	if (IS_ERR(kref)) {
-		ret = PTR_ERR(kref);
-		/* As request_asymmetric_key(): hide some search errors. */
-		return (ret == -EACCES || ret == -ENOTDIR || ret == -EAGAIN) ?
-			-ENOKEY : ret;
-	}
-	key = key_ref_to_ptr(kref);
-	pk = asymmetric_key_public_key(key);
-	if (!pk) {
-		ret = -ENOKEY;
-		goto out;
-	}
-	pks.pkey_algo = pk->pkey_algo;
-	if (!strcmp(pk->pkey_algo, "rsa")) {
-		pks.encoding = "pkcs1";
-	} else if (!strncmp(pk->pkey_algo, "ecdsa-", 6)) {
-		pks.encoding = "x962";
-	} else if (!strcmp(pk->pkey_algo, "ecrdsa")) {
-		pks.encoding = "raw";
-	} else {
-		ret = -ENOPKG;
-		goto out;
-	}
-	pks.hash_algo = hash_algo;
-	ima_ns_pks_set_digest(&pks, digest, digest_len);
-	pks.s = (u8 *)sig;
-	pks.s_size = sig_len;
-	ret = verify_signature(key, &pks);
-out:
-	key_put(key);
-	return ret;
+	return current_cred();
 }
 
 /* As ima_fix_xattr(): write security.ima without permission checks. */
@@ -1200,31 +1092,14 @@ bool ima_ns_crypto_has_hash(const char *name)
 	return crypto_has_alg(name, 0, 0);
 }
 
-/* audit_log_n_untrustedstring() is not exported: the same encoding. */
-static void ima_ns_audit_untrusted(struct audit_buffer *ab, const char *s)
-{
-	const unsigned char *p;
-
-	for (p = s; *p; p++)
-		if (*p == '"' || *p < 0x21 || *p > 0x7e)
-			break;
-	if (!*p) {
-		audit_log_format(ab, "\"%s\"", s);
-		return;
-	}
-	for (p = s; *p; p++)
-		audit_log_format(ab, "%02X", *p);
-}
-
 /*
- * As integrity_audit_message() (not exported), with the namespace: an
- * AUDIT_INTEGRITY_* record for a file (inode may be NULL).
+ * An AUDIT_INTEGRITY_* record as integrity_audit_message() (not exported)
+ * opens it: the task fields only audit's static inlines reach, then text
+ * (ima_audit::Integrity: op, cause, comm, name, dev, ino, res, ima_ns).
  */
-void ima_ns_audit_msg(int type, struct inode *inode, const char *fname,
-		      const char *op, const char *cause, int result, u64 ns)
+void ima_ns_audit_integrity(int type, const char *text)
 {
 	struct audit_buffer *ab;
-	char comm[TASK_COMM_LEN];
 
 	ab = audit_log_start(audit_context(), GFP_KERNEL, type);
 	if (!ab)
@@ -1235,34 +1110,21 @@ void ima_ns_audit_msg(int type, struct inode *inode, const char *fname,
 			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
 			 audit_get_sessionid(current));
 	audit_log_task_context(ab);
-	audit_log_format(ab, " op=%s cause=%s comm=", op, cause);
-	ima_ns_audit_untrusted(ab, get_task_comm(comm, current));
-	if (fname) {
-		audit_log_format(ab, " name=");
-		ima_ns_audit_untrusted(ab, fname);
-	}
-	if (inode) {
-		audit_log_format(ab, " dev=");
-		ima_ns_audit_untrusted(ab, inode->i_sb->s_id);
-		audit_log_format(ab, " ino=%llu", (unsigned long long)inode->i_ino);
-	}
-	audit_log_format(ab, " res=%d errno=0 ima_ns=%llu", !result, ns);
+	audit_log_format(ab, "%s", text);
 	audit_log_end(ab);
 }
 
-/* As ima_audit_measurement(): the audit action's record. */
-void ima_ns_audit_rule(const char *fname, const char *algo, const char *hex, u64 ns)
+/* As ima_audit_measurement(): head (file, hash), the task, tail (ima_ns). */
+void ima_ns_audit_rule(const char *head, const char *tail)
 {
 	struct audit_buffer *ab;
 
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_INTEGRITY_RULE);
 	if (!ab)
 		return;
-	audit_log_format(ab, "file=");
-	ima_ns_audit_untrusted(ab, fname);
-	audit_log_format(ab, " hash=\"%s:%s\"", algo, hex);
+	audit_log_format(ab, "%s", head);
 	audit_log_task_info(ab);
-	audit_log_format(ab, " ima_ns=%llu", ns);
+	audit_log_format(ab, "%s", tail);
 	audit_log_end(ab);
 }
 
@@ -1380,13 +1242,6 @@ void ima_ns_dir_set_ops(struct dentry *dir, const struct inode_operations *iop,
 	 */
 	inode->i_opflags &= ~IOP_FASTPERM;
 	spin_unlock(&inode->i_lock);
-}
-
-void ima_ns_audit_metadata(struct dentry *dentry, const char *op,
-			   const char *cause, u64 ns)
-{
-	ima_ns_audit_msg(AUDIT_INTEGRITY_METADATA, d_backing_inode(dentry),
-			 dentry->d_name.name, op, cause, -EPERM, ns);
 }
 
 /* Upstream enables these by Kconfig option (evm_config_default_xattrnames). */

@@ -118,20 +118,14 @@ struct ima_ns_real_inode {
 bool ima_ns_real_inode(struct file *file, struct ima_ns_real_inode *out);
 /* A readable instance of file (file itself, or a new O_RDONLY open). */
 struct file *ima_ns_open_for_read(struct file *file);
-/* Copies the dentry's name (not NUL-terminated); returns its length. */
+/* Copies the dentry's name (a snapshot, not NUL-terminated); returns its length. */
 size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size);
+size_t ima_ns_dentry_name(struct dentry *dentry, char *buf, size_t size);
 void ima_ns_close_for_read(struct file *file, struct file *opened);
 
 /* current, as an identity for the task map (never dereferenced by Rust). */
 const void *ima_ns_current_task(void);
 bool ima_ns_capable_sys_admin(void);
-/*
- * Reads a policy file whole (kernel_read_file_from_path, READING_POLICY:
- * the POLICY_CHECK hook sees it). Returns its size and sets *data, to be
- * freed with ima_ns_vfree(), or a negative errno.
- */
-long ima_ns_read_policy_file(const char *path, void **data);
-void ima_ns_vfree(void *data);
 /* local_bh_disable()/local_bh_enable(): for locks task_free takes in softirq. */
 void ima_ns_bh_disable(void);
 void ima_ns_bh_enable(void);
@@ -146,18 +140,11 @@ int ima_ns_shash_init(struct shash_desc *desc, struct crypto_shash *tfm);
 int ima_ns_shash_update(struct shash_desc *desc, const u8 *data, unsigned int len);
 int ima_ns_shash_final(struct shash_desc *desc, u8 *out);
 
-/*
- * Appraisal (ima_ns/appraise.rs, keyrings/kernel.rs). Keyrings: NULL and
- * *err set on failure; put with ima_ns_keyring_put().
- */
-struct key *ima_ns_keyring_alloc(const char *name, bool restrict_trusted, int *err);
-void ima_ns_keyring_put(struct key *keyring);
-/* Reads a DER certificate from path into keyring: 0 or -errno. */
-int ima_ns_keyring_load_x509(struct key *keyring, const char *path);
-/* 0 for a good signature, else -errno (-ENOKEY: no key with that id). */
-int ima_ns_verify_signature(struct key *keyring, u32 keyid, const char *hash_algo,
-			    const u8 *sig, u32 sig_len, const u8 *digest,
-			    u32 digest_len);
+/* Appraisal (ima_ns/appraise.rs). current_cred(), for keyrings/kernel.rs. */
+const struct cred *ima_ns_current_cred(void);
+struct public_key;
+/* asymmetric_key_public_key(), for keyrings/kernel.rs. */
+const struct public_key *ima_ns_key_public_key(const struct key *key);
 /* Writes security.ima (fix mode, hash rules): 0 or -errno. */
 int ima_ns_set_ima_xattr(struct file *file, const void *value, size_t size);
 /*
@@ -168,11 +155,10 @@ int ima_ns_set_ima_xattr(struct file *file, const void *value, size_t size);
 int ima_ns_verity_digest(struct file *file, u8 *digest, u8 *algo);
 bool ima_ns_crypto_has_hash(const char *name);
 struct inode *ima_ns_file_inode(struct file *file);
-/* AUDIT_INTEGRITY_* record as integrity_audit_msg(), plus ima_ns=<ns>. */
-void ima_ns_audit_msg(int type, struct inode *inode, const char *fname,
-		      const char *op, const char *cause, int result, u64 ns);
-/* AUDIT_INTEGRITY_RULE record of the audit action. */
-void ima_ns_audit_rule(const char *fname, const char *algo, const char *hex, u64 ns);
+/* An AUDIT_INTEGRITY_* record: the task's fields, then text (ima_ns/audit.rs). */
+void ima_ns_audit_integrity(int type, const char *text);
+/* The AUDIT_INTEGRITY_RULE record of the audit action: head, the task, tail. */
+void ima_ns_audit_rule(const char *head, const char *tail);
 
 /*
  * EVM (evm/kernel.rs). What the HMAC and signatures bind of an inode:
@@ -209,9 +195,6 @@ int ima_ns_shash_setkey(struct crypto_shash *tfm, const u8 *key, unsigned int le
 unsigned int ima_ns_shash_digestsize(struct crypto_shash *tfm);
 struct dentry *ima_ns_file_dentry(struct file *file);
 struct inode *ima_ns_d_backing_inode(struct dentry *dentry);
-/* AUDIT_INTEGRITY_METADATA: op refused (-EPERM) on the dentry's file. */
-void ima_ns_audit_metadata(struct dentry *dentry, const char *op,
-			   const char *cause, u64 ns);
 /* Which LSMs enable their default EVM xattr: IMA_NS_EVM_LSM_* bits. */
 u32 ima_ns_evm_lsm_config(void);
 #define IMA_NS_EVM_LSM_SELINUX 1

@@ -190,12 +190,12 @@ unsafe fn slice_from<'a>(buf: *const core::ffi::c_void, len: u64) -> Option<&'a 
 /// # Safety
 ///
 /// `s` must be NULL or a NUL-terminated string valid for `'a`.
-unsafe fn cstr_bytes<'a>(s: *const core::ffi::c_char) -> &'a [u8] {
+unsafe fn cstr_bytes<'a>(s: *const kernel::ffi::c_char) -> &'a [u8] {
     if s.is_null() {
         return b"";
     }
     // SAFETY: by the function's safety requirements.
-    unsafe { core::ffi::CStr::from_ptr(s) }.to_bytes()
+    unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes()
 }
 
 /// A buffer with no file: an asymmetric key (KEY_CHECK) or an
@@ -210,8 +210,8 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_buffer_event(
     buf: *const core::ffi::c_void,
     len: u64,
     func: u32,
-    name: *const core::ffi::c_char,
-    func_data: *const core::ffi::c_char,
+    name: *const kernel::ffi::c_char,
+    func_data: *const kernel::ffi::c_char,
     hash_buf: bool,
 ) {
     let Some(st) = active_state() else {
@@ -458,7 +458,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_task_free(task: *mut bindings::task_
 pub(crate) unsafe extern "C" fn ima_ns_rust_setxattr(
     inode: *mut bindings::inode,
     dentry: *mut bindings::dentry,
-    name: *const core::ffi::c_char,
+    name: *const kernel::ffi::c_char,
     value: *const core::ffi::c_void,
     size: usize,
 ) -> c_int {
@@ -523,7 +523,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_setxattr(
 pub(crate) unsafe extern "C" fn ima_ns_rust_xattr_changed(
     inode: *mut bindings::inode,
     dentry: *mut bindings::dentry,
-    name: *const core::ffi::c_char,
+    name: *const kernel::ffi::c_char,
 ) {
     let Some(st) = active_state() else {
         return;
@@ -636,3 +636,39 @@ pub(crate) extern "C" fn ima_ns_rust_keyring_permission(owner: u64) -> c_int {
         EACCES.to_errno()
     }
 }
+
+/// Checks at compile time that each entry point has the prototype
+/// `glue.h` declares (bindgen's `extern` declaration in `bindings`): the
+/// two fn items coerce to one fn-pointer type only if their signatures
+/// agree, so a C caller can never pass what the Rust side does not take.
+macro_rules! same_prototype_as_glue_h {
+    ($($name:ident),* $(,)?) => {$(
+        const _: () = {
+            let _ = if true { bindings::$name } else { $name };
+        };
+    )*};
+}
+
+same_prototype_as_glue_h!(
+    ima_ns_rust_hooks_on,
+    ima_ns_rust_hooks_off,
+    ima_ns_rust_file_event,
+    ima_ns_rust_execve_check,
+    ima_ns_rust_buffer_event,
+    ima_ns_rust_mprotect,
+    ima_ns_rust_appraise_flags,
+    ima_ns_rust_file_release,
+    ima_ns_rust_inode_free,
+    ima_ns_rust_new_file,
+    ima_ns_rust_set_acl,
+    ima_ns_rust_acl_changed,
+    ima_ns_rust_truncate,
+    ima_ns_rust_task_alloc,
+    ima_ns_rust_task_free,
+    ima_ns_rust_setxattr,
+    ima_ns_rust_xattr_changed,
+    ima_ns_rust_setattr,
+    ima_ns_rust_post_setattr,
+    ima_ns_rust_keyring_permission,
+    ima_ns_rust_keyring_owner,
+);

@@ -10,7 +10,6 @@
 
 use kernel::prelude::*;
 
-mod abspath;
 mod anchor_sink;
 mod appraise;
 mod audit;
@@ -25,6 +24,7 @@ mod evm;
 mod file;
 mod hooks;
 mod iint;
+mod kernel_read;
 #[path = "../keyrings/kernel.rs"]
 mod keyrings;
 mod list;
@@ -141,7 +141,7 @@ impl kernel::Module for ImaNsModule {
             pr_err!("ima_policy={}: with host=ima the host's policy is built-in IMA's (its ima_policy= boot parameter, its policy file)\n", policy);
             return Err(EINVAL);
         }
-        abspath::resolve();
+        file::abspath::resolve();
         // Before anything touches the TPM: a directory that cannot be made
         // (taken by built-in IMA) refuses the load with no PCR extended.
         // Its files answer ENODEV until the state is published below.

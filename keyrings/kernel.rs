@@ -3,13 +3,18 @@
 //! and `.evm_ns<id>` per namespace (names after `keyring_prefix=`), and signature verification against
 //! them.
 //!
-//! The keyring lookup and `verify_signature()` are the kernel's
-//! asymmetric-key API (glue.c); the signature header was checked before,
-//! by `ima_appraise::SigHeader::parse`. Which tasks may reach a keyring by
-//! name is decided in `key_permission` (see [`may_access`]).
+//! Keyrings are created, searched and checked with the kernel's key and
+//! asymmetric-key API, called directly; the signature header was checked
+//! before, by `ima_appraise::SigHeader::parse`, and the encoding the key
+//! needs is `ima_appraise::SigEncoding`'s choice. Which tasks may reach a
+//! keyring by name is decided in `key_permission` (see [`may_access`]).
 
 use crate::bindings;
-use ima_appraise::SigHeader;
+use crate::kernel_read::KernelReadFile;
+use core::ffi::CStr;
+use core::ptr::NonNull;
+use ima_appraise::{SigEncoding, SigHeader};
+use kernel::error::{from_err_ptr, to_result};
 use kernel::prelude::*;
 use kernel::str::CString;
 
@@ -52,18 +57,11 @@ impl Keyring {
     pub(crate) fn new(purpose: Purpose, id: u64, restrict_trusted: bool) -> Result<Self> {
         let display = NameDisplay(purpose, id);
         let name = CString::try_from_fmt(format_args!("{display}"))?;
-        let mut err = 0;
-        // SAFETY: `name` is NUL-terminated; `err` is a valid out-pointer.
-        let k = unsafe {
-            bindings::ima_ns_keyring_alloc(name.as_ptr().cast(), restrict_trusted, &mut err)
-        };
-        // INVARIANT: a non-NULL result is a new keyring we hold.
-        core::ptr::NonNull::new(k)
-            .map(|k| Self(k, display))
-            .ok_or_else(|| {
-                pr_err!("creating keyring {} failed: {}\n", &*name, err);
-                Error::from_errno(err)
-            })
+        let keyring = alloc_keyring(&name, restrict_trusted).inspect_err(|e| {
+            pr_err!("creating keyring {} failed: {}\n", &*name, e.to_errno());
+        })?;
+        // INVARIANT: a new keyring we hold.
+        Ok(Self(keyring, display))
     }
 
     /// The keyring's name, for the log.
@@ -73,44 +71,193 @@ impl Keyring {
 
     /// Loads a DER X.509 certificate from `path` (`ima_x509=`), past any
     /// restriction, as upstream's `integrity_load_x509()`.
-    pub(crate) fn load_x509(&self, path: &core::ffi::CStr) -> Result {
-        // SAFETY: the keyring is valid (type invariant); `path` is
-        // NUL-terminated.
-        let ret =
-            unsafe { bindings::ima_ns_keyring_load_x509(self.0.as_ptr(), path.as_ptr().cast()) };
-        kernel::error::to_result(ret)
+    pub(crate) fn load_x509(&self, path: &CStr) -> Result {
+        let data =
+            KernelReadFile::read(path, bindings::kernel_read_file_id_READING_X509_CERTIFICATE)?;
+        let perm = (bindings::KEY_POS_ALL & !bindings::KEY_POS_SETATTR)
+            | bindings::KEY_USR_VIEW
+            | bindings::KEY_USR_READ;
+        // SAFETY: the keyring is valid (type invariant); the type name is
+        // NUL-terminated; `data` is valid for its length.
+        let key = unsafe {
+            bindings::key_create_or_update(
+                key_ref(self.0.as_ptr(), true),
+                c"asymmetric".as_ptr().cast(),
+                core::ptr::null(),
+                data.as_ptr(),
+                data.len(),
+                perm,
+                (bindings::KEY_ALLOC_NOT_IN_QUOTA
+                    | bindings::KEY_ALLOC_BUILT_IN
+                    | bindings::KEY_ALLOC_BYPASS_RESTRICTION) as _,
+            )
+        };
+        // INVARIANT: `key_create_or_update()` returns a reference we hold.
+        let key = NonNull::new(key_ptr(from_err_ptr(key)?))
+            .map(KeyRef)
+            .ok_or(EINVAL)?;
+        // SAFETY: the key is held; its description is set at creation, NUL
+        // terminated, and lives as long as the key (inside `index_key`, an
+        // anonymous union: a kernel that moves it fails to build here).
+        let desc = unsafe {
+            CStr::from_ptr(
+                (*key.0.as_ptr())
+                    .__bindgen_anon_3
+                    .__bindgen_anon_1
+                    .description
+                    .cast(),
+            )
+        };
+        pr_notice!(
+            "Loaded X.509 cert '{}': {}\n",
+            desc.to_str().unwrap_or("?"),
+            path.to_str().unwrap_or("?")
+        );
+        Ok(())
     }
 
     /// Verifies `sig` (a whole signature value) over `digest` with the key
-    /// its keyid names. `Err(ENOKEY)`: no such key here.
+    /// its keyid names, as upstream's `asymmetric_verify()` after its header
+    /// checks. `Err(ENOKEY)`: no such key here.
     pub(crate) fn verify(&self, sig: &SigHeader<'_>, digest: &[u8]) -> Result {
+        let key = self.find_asymmetric(sig.keyid)?;
         let mut algo = [0u8; 24];
         let n = sig.hash_algo.name().len().min(algo.len() - 1);
         algo[..n].copy_from_slice(&sig.hash_algo.name().as_bytes()[..n]);
-        let sig_len = u32::try_from(sig.sig.len()).map_err(|_| EINVAL)?;
-        let digest_len = u32::try_from(digest.len()).map_err(|_| EINVAL)?;
-        // SAFETY: the keyring is valid (type invariant); `algo` is
-        // NUL-terminated; the slices are valid for their lengths.
-        let ret = unsafe {
-            bindings::ima_ns_verify_signature(
-                self.0.as_ptr(),
-                sig.keyid,
-                algo.as_ptr().cast(),
-                sig.sig.as_ptr(),
-                sig_len,
-                digest.as_ptr(),
-                digest_len,
+        // SAFETY: a zeroed `public_key_signature` is its `= {}` initializer.
+        let mut pks: bindings::public_key_signature = unsafe { core::mem::zeroed() };
+        // SAFETY: `key` is an asymmetric key we hold (`find_asymmetric`);
+        // its `struct public_key`, and the algorithm name it points to,
+        // live as long as the key.
+        let pkey_algo = unsafe {
+            let pk = bindings::ima_ns_key_public_key(key.0.as_ptr());
+            if pk.is_null() || (*pk).pkey_algo.is_null() {
+                return Err(errno(bindings::ENOKEY));
+            }
+            pks.pkey_algo = (*pk).pkey_algo;
+            CStr::from_ptr((*pk).pkey_algo.cast())
+        };
+        let encoding =
+            SigEncoding::for_key(pkey_algo.to_bytes()).ok_or_else(|| errno(bindings::ENOPKG))?;
+        pks.encoding = encoding.name().as_ptr().cast();
+        pks.hash_algo = algo.as_ptr().cast();
+        crate::compat::set_signed_digest(&mut pks, digest)?;
+        pks.s = sig.sig.as_ptr().cast_mut();
+        pks.s_size = u32::try_from(sig.sig.len()).map_err(|_| EINVAL)?;
+        // SAFETY: `key` is held; `pks` points at `algo`, `sig` and `digest`,
+        // which outlive the call; the kernel only reads them.
+        to_result(unsafe { bindings::verify_signature(key.0.as_ptr(), &pks) })
+    }
+
+    /// The asymmetric key named `id:<keyid>` in this keyring, as
+    /// `request_asymmetric_key()` finds it (the low 32 bits of its id).
+    fn find_asymmetric(&self, keyid: u32) -> Result<KeyRef> {
+        let name = CString::try_from_fmt(format_args!("id:{keyid:08x}"))?;
+        // SAFETY: the keyring is valid (type invariant); the key type is a
+        // static of the kernel; `name` is NUL-terminated.
+        let kref = unsafe {
+            bindings::keyring_search(
+                key_ref(self.0.as_ptr(), true),
+                core::ptr::addr_of_mut!(bindings::key_type_asymmetric),
+                name.as_ptr().cast(),
+                true,
             )
         };
-        kernel::error::to_result(ret)
+        match from_err_ptr(kref) {
+            // INVARIANT: `keyring_search()` returns a key reference we hold.
+            Ok(k) => NonNull::new(key_ptr(k))
+                .map(KeyRef)
+                .ok_or_else(|| errno(bindings::ENOKEY)),
+            // As request_asymmetric_key(): these searches just found nothing.
+            Err(e) if e == EACCES || e == ENOTDIR || e == EAGAIN => Err(errno(bindings::ENOKEY)),
+            Err(e) => Err(e),
+        }
     }
 }
 
 impl Drop for Keyring {
     fn drop(&mut self) {
-        // SAFETY: we hold a reference (type invariant).
-        unsafe { bindings::ima_ns_keyring_put(self.0.as_ptr()) };
+        // SAFETY: we hold a reference (type invariant). Invalidated first,
+        // so the name is free at once for a later namespace (or load).
+        unsafe {
+            bindings::key_invalidate(self.0.as_ptr());
+            bindings::key_put(self.0.as_ptr());
+        }
     }
+}
+
+/// A key we hold one reference on, put when dropped.
+///
+/// # Invariants
+///
+/// `0` is a key on which we hold one reference.
+struct KeyRef(NonNull<bindings::key>);
+
+impl Drop for KeyRef {
+    fn drop(&mut self) {
+        // SAFETY: we hold a reference (type invariant).
+        unsafe { bindings::key_put(self.0.as_ptr()) };
+    }
+}
+
+/// The error for errno `e`, one the `kernel` crate has no constant for.
+fn errno(e: u32) -> Error {
+    Error::from_errno(-(e as i32))
+}
+
+/// `make_key_ref()`: a key reference, bit 0 set if the key is possessed.
+fn key_ref(key: *mut bindings::key, possessed: bool) -> bindings::key_ref_t {
+    key.map_addr(|a| a | usize::from(possessed)).cast()
+}
+
+/// `key_ref_to_ptr()`: the key a reference names.
+fn key_ptr(r: bindings::key_ref_t) -> *mut bindings::key {
+    r.map_addr(|a| a & !1).cast()
+}
+
+/// A new keyring named `name`, as `integrity_init_keyring()` makes it:
+/// root may add keys (a restricted keyring checks each key instead of
+/// refusing the write); with `restrict_trusted`, only keys the builtin or
+/// secondary trusted keys vouch for.
+fn alloc_keyring(name: &CString, restrict_trusted: bool) -> Result<NonNull<bindings::key>> {
+    let perm = (bindings::KEY_POS_ALL & !bindings::KEY_POS_SETATTR)
+        | bindings::KEY_USR_VIEW
+        | bindings::KEY_USR_READ
+        | bindings::KEY_USR_SEARCH
+        | bindings::KEY_USR_WRITE;
+    let root_uid = bindings::kuid_t { val: 0 };
+    let root_gid = bindings::kgid_t { val: 0 };
+    // SAFETY: `name` is NUL-terminated; `current_cred()` is valid for the
+    // call; no restriction or destination keyring.
+    let keyring = unsafe {
+        bindings::keyring_alloc(
+            name.as_ptr().cast(),
+            root_uid,
+            root_gid,
+            bindings::ima_ns_current_cred(),
+            perm,
+            (bindings::KEY_ALLOC_NOT_IN_QUOTA | bindings::KEY_ALLOC_SET_KEEP) as _,
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+        )
+    };
+    let keyring = NonNull::new(from_err_ptr(keyring)?).ok_or(ENOMEM)?;
+    if restrict_trusted {
+        // SAFETY: we hold the new keyring; the strings are NUL-terminated.
+        let ret = unsafe {
+            bindings::keyring_restrict(
+                key_ref(keyring.as_ptr(), true),
+                c"asymmetric".as_ptr().cast(),
+                c"builtin_and_secondary_trusted".as_ptr().cast_mut().cast(),
+            )
+        };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: the only reference, ours.
+            unsafe { bindings::key_put(keyring.as_ptr()) };
+            return Err(e);
+        }
+    }
+    Ok(keyring)
 }
 
 /// `key_permission` for a reference by name (not possessed) to namespace

@@ -314,54 +314,17 @@ impl PolicyWriter {
         path.extend_from_slice(&text[..end], GFP_KERNEL)?;
         path.push(0, GFP_KERNEL)?;
         let path = core::ffi::CStr::from_bytes_with_nul(&path).map_err(|_| EINVAL)?;
-        let file = PolicyFile::read(path).inspect_err(|e| {
+        let file = crate::kernel_read::KernelReadFile::read(
+            path,
+            crate::bindings::kernel_read_file_id_READING_POLICY,
+        )
+        .inspect_err(|e| {
             pr_err!(
                 "Unable to open file: {} ({:?})\n",
                 path.to_str().unwrap_or("?"),
                 e
             );
         })?;
-        self.parse_rules(file.bytes())
-    }
-}
-
-/// A policy file read whole by the kernel, freed on drop.
-///
-/// # Invariants
-///
-/// `data` is a vmalloc'ed buffer of `len` bytes from
-/// `kernel_read_file_from_path()`.
-struct PolicyFile {
-    data: core::ptr::NonNull<u8>,
-    len: usize,
-}
-
-impl PolicyFile {
-    fn read(path: &core::ffi::CStr) -> Result<Self> {
-        let mut data = core::ptr::null_mut();
-        // SAFETY: `path` is NUL-terminated; `data` is a valid out-pointer.
-        let n =
-            unsafe { crate::bindings::ima_ns_read_policy_file(path.as_ptr().cast(), &mut data) };
-        if n < 0 {
-            return Err(Error::from_errno(n as i32));
-        }
-        let data = core::ptr::NonNull::new(data.cast::<u8>()).ok_or(EINVAL)?;
-        // INVARIANT: glue returned the buffer and its size.
-        Ok(Self {
-            data,
-            len: n as usize,
-        })
-    }
-
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: `data` holds `len` bytes (type invariant).
-        unsafe { core::slice::from_raw_parts(self.data.as_ptr(), self.len) }
-    }
-}
-
-impl Drop for PolicyFile {
-    fn drop(&mut self) {
-        // SAFETY: `data` came from kernel_read_file_from_path (type invariant).
-        unsafe { crate::bindings::ima_ns_vfree(self.data.as_ptr().cast()) };
+        self.parse_rules(&file)
     }
 }

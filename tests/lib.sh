@@ -49,10 +49,13 @@ _tap_plan=
 
 tap_plan() { _tap_plan=$1; echo "TAP version 13"; echo "1..$1"; }
 diag() { echo "# $*"; }
-tap_ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
-tap_not_ok() { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n - $1"; }
+# IMA_NS_TAP_TIMES=1: each result is preceded by the seconds since the
+# script started (to find where a slow script spends its time).
+_tap_time() { [ -z "${IMA_NS_TAP_TIMES:-}" ] || echo "# t=${SECONDS}s"; }
+tap_ok() { _tap_time; _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
+tap_not_ok() { _tap_time; _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n - $1"; }
 # tap_skip DESCRIPTION REASON: a check that could not run here (KTAP SKIP).
-tap_skip() { _tap_n=$((_tap_n + 1)); _tap_skipped=$((_tap_skipped + 1)); echo "ok $_tap_n - $1 # SKIP $2"; }
+tap_skip() { _tap_time; _tap_n=$((_tap_n + 1)); _tap_skipped=$((_tap_skipped + 1)); echo "ok $_tap_n - $1 # SKIP $2"; }
 # tap_check DESCRIPTION COMMAND...: one check, passing if COMMAND succeeds.
 tap_check() {
 	local desc=$1

@@ -14,10 +14,12 @@
 #![forbid(unsafe_code)]
 
 mod algo;
+mod encoding;
 mod verify;
 mod xattr;
 
 pub use algo::{KernelHashAlgo, HASH_ALGO_LAST};
+pub use encoding::SigEncoding;
 pub use verify::{check_missing, check_xattr, Check, Required, Signed, Status};
 pub use xattr::{
     fix_value, hash_algo_for, FileId, ImaXattr, SigError, SigHeader, XattrType, FIX_VALUE_MAX,

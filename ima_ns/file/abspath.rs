@@ -14,8 +14,8 @@
 //! back to `d_path()`, which names files relative to the task's root, and
 //! says so in the kernel log.
 
+use super::File;
 use crate::bindings;
-use crate::file::File;
 use core::ffi::{c_int, CStr};
 use core::ops::Range;
 use core::sync::atomic::{AtomicUsize, Ordering};
