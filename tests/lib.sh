@@ -11,6 +11,8 @@ PARAMS=/sys/module/ima_ns/parameters
 # Built-in IMA's own securityfs directory, if the kernel has IMA.
 BUILTIN_IMA=/sys/kernel/security/ima
 builtin_ima() { grep -qw ima_measure_critical_data /proc/kallsyms 2>/dev/null; }
+# Built-in EVM (CONFIG_EVM), found as the module finds it.
+builtin_evm() { grep -qw evm_verifyxattr /proc/kallsyms 2>/dev/null; }
 ima_settings() {
 	local dir
 	if [ -r $PARAMS/securityfs_dir ]; then
