@@ -10,6 +10,10 @@
 //! keys in its own `.evm_ns<id>` keyring for signatures. The HMAC key is
 //! the machine's: only the host loads it, and every namespace then checks
 //! and keeps HMACs with it (an HMAC binds a file, not a namespace's view).
+//!
+//! Beside built-in EVM (`CONFIG_EVM`), `security.evm` is built-in EVM's:
+//! the module only verifies it for its appraisals, and leaves writing it
+//! and the metadata-protection rules to built-in EVM ([`verifier_only`]).
 
 use crate::crypto::{Shash, MAX_DIGEST};
 use crate::dentry::{Dentry, InodeFacts};
@@ -109,6 +113,16 @@ fn c_name(name: &[u8]) -> Result<KVec<u8>> {
 /// A name from [`c_name`] as a C string.
 fn c_str(name: &[u8]) -> &core::ffi::CStr {
     core::ffi::CStr::from_bytes_with_nul(name).unwrap_or(c"")
+}
+
+/// Built-in EVM owns `security.evm`: one attribute, one writer, one set
+/// of protection rules. Its hooks run for every task, namespaced or not,
+/// and it writes HMACs with its own key; the module's protection exists
+/// so that its own HMAC updates never bless a file that fails, and it
+/// makes none here. A second set of rules with other keys would refuse
+/// changes the owner accepts and re-HMACs.
+fn verifier_only() -> bool {
+    crate::coexist::get().builtin_evm
 }
 
 /// `n`'s effective bits: its own, and the host's HMAC key.
@@ -268,12 +282,15 @@ fn verify_signature(
 /// `evm_update_evmxattr()` after a legitimate change: with the HMAC key
 /// loaded, `security.evm` becomes the HMAC of the new metadata, or goes
 /// if nothing is protected any more. Portable signatures are never
-/// rewritten.
+/// rewritten. Beside built-in EVM, nothing: it writes its own HMACs.
 ///
 /// # Safety
 ///
 /// The caller holds the inode lock (post-change hooks do).
 pub(crate) unsafe fn update(st: &ImaState, d: Dentry<'_>) {
+    if verifier_only() {
+        return;
+    }
     let Some(hmac) = st.evm.hmac() else {
         return;
     };
@@ -340,7 +357,7 @@ fn refused(n: &ImaNamespace, d: Dentry<'_>, r: Refusal, status: Option<Status>) 
 }
 
 /// `evm_inode_setxattr()` / `evm_inode_removexattr()` (`value` `None`)
-/// for a task in `n`.
+/// for a task in `n`; beside built-in EVM, its hook decides alone.
 pub(crate) fn setxattr_check(
     st: &ImaState,
     n: &ImaNamespace,
@@ -350,7 +367,7 @@ pub(crate) fn setxattr_check(
     capable: bool,
 ) -> Result {
     let class = class(st, name);
-    if class == XattrClass::Other {
+    if class == XattrClass::Other || verifier_only() {
         // Not EVM's business (the common case: no inode facts read).
         return Ok(());
     }
@@ -386,13 +403,16 @@ pub(crate) fn setxattr_check(
 
 /// `evm_inode_set_acl()` / `evm_inode_remove_acl()` for a task in `n`:
 /// `mode_changes` is `evm_inode_set_acl_change()` (a removal always
-/// counts as a change).
+/// counts as a change); beside built-in EVM, its hook decides alone.
 pub(crate) fn set_acl_check(
     st: &ImaState,
     n: &ImaNamespace,
     d: Dentry<'_>,
     mode_changes: bool,
 ) -> Result {
+    if verifier_only() {
+        return Ok(());
+    }
     let flags = flags(st, n);
     let mut status = None;
     let facts = d.facts();
@@ -408,13 +428,17 @@ pub(crate) fn set_acl_check(
     .map_err(|r| refused(n, d, r, status))
 }
 
-/// `evm_inode_setattr()`: a change of mode, uid or gid.
+/// `evm_inode_setattr()`: a change of mode, uid or gid; beside built-in
+/// EVM, its hook decides alone.
 pub(crate) fn setattr_check(
     st: &ImaState,
     n: &ImaNamespace,
     d: Dentry<'_>,
     changes: bool,
 ) -> Result {
+    if verifier_only() {
+        return Ok(());
+    }
     let flags = flags(st, n);
     let mut status = None;
     protect_attr(

@@ -17,6 +17,9 @@ use kernel::prelude::*;
 /// The settings in use.
 pub(crate) struct Settings {
     pub(crate) builtin_ima: bool,
+    /// Built-in EVM owns `security.evm`: the module only verifies it
+    /// (Documentation/evm.md, "Two EVMs").
+    pub(crate) builtin_evm: bool,
     pub(crate) host: HostMode,
     pub(crate) pcr: u32,
     prefix: [u8; ima_coexist::MAX_KEYRING_PREFIX_LEN],
@@ -30,6 +33,7 @@ impl Settings {
     /// before it had these parameters.
     const ALONE: Self = Self {
         builtin_ima: false,
+        builtin_evm: false,
         host: HostMode::Own,
         pcr: ima_coexist::PCR_ALONE,
         prefix: [b'.', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
@@ -92,6 +96,8 @@ pub(crate) fn init() -> Result<BuiltinIma> {
     // SAFETY: no preconditions.
     let builtin_ima = unsafe { bindings::ima_ns_builtin_ima_probe() };
     let guard = BuiltinIma(());
+    // SAFETY: no preconditions.
+    let builtin_evm = unsafe { bindings::ima_ns_builtin_evm_probe() };
     // SAFETY: module parameters are written only while loading, before
     // init runs.
     let (dir, prefix, pcr, host) = unsafe {
@@ -120,6 +126,7 @@ pub(crate) fn init() -> Result<BuiltinIma> {
     let out = unsafe { &mut *SETTINGS.0.get() };
     *out = Settings {
         builtin_ima,
+        builtin_evm,
         host: s.host,
         pcr: s.pcr,
         ..Settings::ALONE

@@ -36,6 +36,7 @@
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/stat.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/xattr.h>
@@ -770,6 +771,20 @@ void ima_ns_builtin_ima_release(void)
 	ima_ns_critical_data = NULL;
 }
 
+/*
+ * Built-in EVM: evm_verifyxattr() is exported exactly with CONFIG_EVM
+ * (a static inline without it). Only asked whether it is there: the
+ * module never calls it (vmlinux symbols take no module reference).
+ */
+bool ima_ns_builtin_evm_probe(void)
+{
+	bool found = __symbol_get("evm_verifyxattr");
+
+	if (found)
+		__symbol_put("evm_verifyxattr");
+	return found;
+}
+
 int ima_ns_builtin_critical_data(const char *name, const void *buf, size_t len)
 {
 	if (!ima_ns_critical_data)
@@ -1179,7 +1194,11 @@ int ima_ns_evm_write_xattr(struct dentry *dentry, const void *value, size_t size
 	return ret;
 }
 
-/* As evm_init_key(), without burning the key: each namespace view may load it. */
+/*
+ * As evm_init_key(), without burning the key: each namespace view may load
+ * it. Built-in EVM's evm_init_key() does burn it (zeroes its plain
+ * contents): a key it loaded first is refused, not taken as zeros.
+ */
 int ima_ns_evm_load_key(u8 *buf, size_t max)
 {
 	struct encrypted_key_payload *ekp;
@@ -1193,6 +1212,9 @@ int ima_ns_evm_load_key(u8 *buf, size_t max)
 	ekp = key->payload.data[0];
 	if (!ekp || ekp->decrypted_datalen > max) {
 		ret = -EINVAL;
+	} else if (!memchr_inv(ekp->decrypted_data, 0, ekp->decrypted_datalen)) {
+		pr_err("EVM: evm-key is all zeros: built-in EVM burns it when it loads it; load the module's key first, or add evm-key again\n");
+		ret = -EKEYREJECTED;
 	} else {
 		memcpy(buf, ekp->decrypted_data, ekp->decrypted_datalen);
 		ret = ekp->decrypted_datalen;

@@ -286,6 +286,7 @@ bool ima_ns_rust_keyring_owner(const char *name, size_t len, u64 *id);
  */
 bool ima_ns_builtin_ima_probe(void);
 void ima_ns_builtin_ima_release(void);
+bool ima_ns_builtin_evm_probe(void);
 /*
  * ima_measure_critical_data("ima-ns", name, buf, len, false, NULL, 0):
  * 0 if built-in IMA listed it, -ENOENT if its policy has no rule for

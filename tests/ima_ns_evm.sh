@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# flavors: test distro
 # EVM: security.evm made by evmctl (portable and inode-bound signatures)
 # is verified before appraisal trusts security.ima; changed mode, owner or
 # security.ima, missing or foreign values fail with upstream's causes;
@@ -7,13 +8,15 @@
 # securityfs evm file's bits and errors; a namespace's own .evm keyring;
 # the HMAC key from an encrypted evm-key: kernel-made HMACs equal
 # evmctl's, survive chmod, and catch an offline edit (debugfs).
+# Beside built-in EVM (the distro flavor) security.evm is its: the module
+# verifies, built-in EVM alone protects and writes HMACs, so the metadata
+# checks expect its answers and the HMACs are its (Documentation/evm.md).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 . "$(dirname "$0")/appraise_lib.sh"
-tap_plan 33
+if builtin_evm; then tap_plan 34; else tap_plan 33; fi
 
 work_dirs evm
-EVM=/sys/kernel/security/evm
 UUID=$(blkid -s UUID -o value /dev/vda)
 
 key host
@@ -34,23 +37,64 @@ denied_with() {
 evm_write() { bash -c "echo -n '$1' >$EVM" 2>&1 | grep -q "$2"; }
 evm_reads() { [ "$(cat "$EVM")" = "$1" ]; }
 chmod_then_denied() { chmod "$1" "$2" && expect EACCES "$2"; }
-hmac_after_chmod() { chmod 750 "$1" && evm_hex "$1" | grep -q '^02'; }
+hmac_after_chmod() {
+	local before
+	before=$(evm_hex "$1")
+	chmod 750 "$1" && evm_hex "$1" | grep -q '^02' && [ "$(evm_hex "$1")" != "$before" ]
+}
 ima_change_keeps() { evmctl ima_hash -a sha512 "$1" >/dev/null 2>&1 && expect ok "$1"; }
+# then_denied_with CMD... -- FILE CAUSE: CMD is allowed, then FILE's exec
+# is denied with CAUSE (beside built-in EVM, which allows what it cannot
+# check: no key of its own is loaded yet).
+then_denied_with() {
+	local cmd=()
+	while [ "$1" != -- ]; do cmd+=("$1"); shift; done
+	expect ok "${cmd[@]}" && denied_with "$2" "$3"
+}
+BUILTIN_EVM=
+builtin_evm && BUILTIN_EVM=/sys/kernel/security/integrity/evm/evm
+# /sys/kernel/security/evm links to integrity/evm/evm: the module's file
+# without built-in EVM, else built-in EVM's, and the module's is its own.
+evm_files_ok() {
+	[ "$(cat "$EVM")" = 0 ] && [ "$(readlink /sys/kernel/security/evm)" = integrity/evm/evm ] || return 1
+	if [ -n "$BUILTIN_EVM" ]; then
+		[ "$EVM" != "$BUILTIN_EVM" ] && [ "$(cat "$BUILTIN_EVM")" = 0 ]
+	else
+		[ "$EVM" -ef /sys/kernel/security/integrity/evm/evm ]
+	fi
+}
+# builtin_evm_reads N: built-in EVM's bits, if it is there, are N (the
+# module's writes go to its own file).
+builtin_evm_reads() { [ -z "$BUILTIN_EVM" ] || [ "$(cat "$BUILTIN_EVM")" = "$1" ]; }
 
 ima_load || bail "cannot load ima_ns.ko"
+chmod_back_runs() { expect ok chmod 755 "$D/port" && expect ok "$D/port"; }
+hmac_write_refused() {
+	expect EPERM setfattr -n security.evm -v "0x02$(printf '%040d' 0)" "$D/sig" &&
+		evm_hex "$D/sig" | grep -q "^03"
+}
+burnt_key_refused_then_loaded() {
+	evm_write 1 rejected && keyctl unlink "$evmkey" @u >/dev/null &&
+		keyctl add encrypted evm-key "load $(cat "$T/evm-key.blob")" @u >/dev/null &&
+		echo 1 >"$EVM" && evm_reads 1
+}
+# The module's evm file: upstream's place without built-in EVM.
+EVM=$EVM_DIR/evm
 keyctl padd asymmetric '' "%keyring:$(kr evm)" <"$T"/host.der >/dev/null || bail "host key into .evm"
 
 # --- the securityfs files before anything is set
-tap_check "evm reads 0 (upstream: no newline) and links to integrity/evm/evm" \
-	sh -c "test \"\$(cat $EVM)\" = 0 && test \"\$(readlink $EVM)\" = integrity/evm/evm"
-tap_check "evm_xattrs lists the protected xattrs this kernel enables" \
-	test "$(tr '\n' ' ' </sys/kernel/security/integrity/evm/evm_xattrs)" = "security.ima security.capability "
+tap_check "evm reads 0 (upstream: no newline); the evm link is integrity/evm/evm${BUILTIN_EVM:+ of built-in EVM, the module has $EVM}" \
+	evm_files_ok
+xattrs="security.ima security.capability "
+grep -qw apparmor /sys/kernel/security/lsm && xattrs="security.apparmor $xattrs"
+tap_check "evm_xattrs lists the protected xattrs this kernel enables: $xattrs" \
+	test "$(tr '\n' ' ' <"$EVM_DIR"/evm_xattrs)" = "$xattrs"
 tap_check "evm: 0, an unknown bit, and text are EINVAL" \
 	eval 'evm_write 0 Invalid && evm_write 8 Invalid && evm_write x2 Invalid'
 tap_check "evm: without CAP_SYS_ADMIN, EPERM" \
 	sh -c "setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin sh -c 'echo 2 >$EVM' 2>&1 | grep -q 'not permitted'"
 tap_check "evm_xattrs refuses names outside security. (EINVAL)" \
-	sh -c "! echo user.foo >/sys/kernel/security/integrity/evm/evm_xattrs 2>/dev/null"
+	sh -c "! echo user.foo >$EVM_DIR/evm_xattrs 2>/dev/null"
 
 # --- files signed (and some tampered with) before EVM is on
 new_prog sig && evm_sign host "$D"/sig
@@ -70,8 +114,9 @@ tap_check "evmctl wrote portable (type 5) and inode-bound (type 3) signatures" \
 	test "$(evm_hex "$D"/port | cut -c1-2)$(evm_hex "$D"/sig | cut -c1-2)" = 0503
 
 ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 fowner=0" || bail "policy"
-echo 2 >$EVM
-tap_check "evm: 2 turns on X.509 signatures; it reads back 2" evm_reads 2
+echo 2 >"$EVM"
+tap_check "evm: 2 turns on X.509 signatures; it reads back 2${BUILTIN_EVM:+ (built-in EVM still reads 0)}" \
+	eval 'evm_reads 2 && builtin_evm_reads 0'
 
 # --- appraisal with EVM
 tap_check "an inode-bound signature over security.ima passes: it runs" expect ok "$D"/sig
@@ -88,16 +133,33 @@ tap_check "the refusal is audited as INTEGRITY_DATA with the cause" \
 	log_has "type=1800 .*op=appraise_data cause=invalid-HMAC .*ima_ns=0"
 
 # --- metadata protection
-tap_check "chmod of a file under a portable signature: EPERM" expect EPERM chmod 700 "$D"/port
-tap_check "chmod to the mode it has: allowed (nothing changes)" expect ok chmod 755 "$D"/port
-tap_check "security.ima of a portably signed file cannot be rewritten (EPERM)" \
-	expect EPERM setfattr -n security.ima -v "0x0404$(printf '%064d' 0)" "$D"/port
-log_mark
-tap_check "chmod of a file that fails EVM: EPERM" expect EPERM chmod 700 "$D"/stranger
-tap_check "the refusal is audited: type=1801 op=appraise_metadata cause=fail" \
-	log_has "type=1801 .*op=appraise_metadata cause=fail .*ima_ns=0"
-tap_check "userspace cannot write an HMAC value into security.evm (EPERM)" \
-	expect EPERM setfattr -n security.evm -v "0x02$(printf '%040d' 0)" "$D"/sig
+# Beside built-in EVM its hooks alone decide; without its own key it
+# lets every change through, and the module's appraisal then sees it.
+zero_ima=0x0404$(printf '%064d' 0)
+if [ -z "$BUILTIN_EVM" ]; then
+	tap_check "chmod of a file under a portable signature: EPERM" expect EPERM chmod 700 "$D"/port
+	tap_check "chmod to the mode it has: allowed (nothing changes)" expect ok chmod 755 "$D"/port
+	tap_check "security.ima of a portably signed file cannot be rewritten (EPERM)" \
+		expect EPERM setfattr -n security.ima -v "$zero_ima" "$D"/port
+	log_mark
+	tap_check "chmod of a file that fails EVM: EPERM" expect EPERM chmod 700 "$D"/stranger
+	tap_check "the refusal is audited: type=1801 op=appraise_metadata cause=fail" \
+		log_has "type=1801 .*op=appraise_metadata cause=fail .*ima_ns=0"
+else
+	tap_check "built-in EVM: chmod under a portable signature allowed, then appraisal fails: invalid-fail-immutable" \
+		then_denied_with chmod 700 "$D/port" -- "$D/port" invalid-fail-immutable
+	tap_check "built-in EVM: chmod back to the signed mode allowed, and it runs again" \
+		chmod_back_runs
+	tap_check "built-in EVM: security.ima of a portably signed file rewritten, then invalid-fail-immutable" \
+		then_denied_with setfattr -n security.ima -v "$zero_ima" "$D/port" -- "$D/port" invalid-fail-immutable
+	log_mark
+	tap_check "built-in EVM: chmod of a file that fails the module's EVM is allowed" \
+		expect ok chmod 700 "$D/stranger"
+	tap_check "the module refused and audited no metadata change (no type=1801)" \
+		eval '! log_has "type=1801"'
+fi
+tap_check "userspace cannot write an HMAC value into security.evm (EPERM${BUILTIN_EVM:+ from built-in EVM}); it keeps its signature" \
+	hmac_write_refused
 tap_check "chmod of an inode-bound signed file without an HMAC key: allowed, then it fails" \
 	chmod_then_denied 700 "$D"/sig
 
@@ -122,19 +184,43 @@ tap_check "the key added inside is not in the host's .evm" \
 head -c 32 /dev/urandom >"$T"/kmk
 keyctl padd user kmk @u <"$T"/kmk >/dev/null
 evmkey=$(keyctl add encrypted evm-key "new default user:kmk 64" @u)
-echo 1 >$EVM
-tap_check "evm: 1 loads evm-key; it reads back 3" evm_reads 3
-tap_check "after the HMAC key: further writes EPERM" \
-	eval "evm_write 2 'not permitted' && evm_write 4 'not permitted'"
+echo 1 >"$EVM"
 # The plain key, decrypted as encrypted-keys does: AES-256-CBC under
 # SHA-256("ENC_KEY\0" | master key | \0), the blob being iv | one
 # separator byte | data | hmac (encrypted_key_decrypt()).
-blob=$(keyctl pipe "$evmkey" | awk '{ print $4 }')
+keyctl pipe "$evmkey" >"$T"/evm-key.blob
+blob=$(awk '{ print $4 }' "$T"/evm-key.blob)
 enc_key=$( (printf 'ENC_KEY\0'; cat "$T"/kmk; printf '\0') | sha256sum | cut -c1-64)
 echo "${blob:34:128}" | xxd -r -p |
 	openssl enc -d -aes-256-cbc -nopad -K "$enc_key" -iv "${blob:0:32}" >"$T"/evm-key.plain
-tap_check "chmod of a signed file with the HMAC key on: allowed, security.evm becomes an HMAC" \
-	hmac_after_chmod "$D"/sig2
+# The file whose HMAC is checked: sig2, which the module re-HMACs at its
+# chmod; beside built-in EVM, which writes the HMACs with its own key
+# (the same evm-key: loaded into the module and read out before, as
+# built-in EVM burns its plain contents), hm, made with mknod(2): new to
+# built-in EVM (EVM_NEW_FILE) until its writer closes it, so its first
+# security.ima is allowed and built-in EVM HMACs it.
+HM=sig2
+if [ -n "$BUILTIN_EVM" ]; then
+	echo 1 >"$BUILTIN_EVM"
+	HM=hm
+	rm -f "$D/hm"
+	python3 - "$D/hm" <<'PY'
+import hashlib, os, stat, sys
+data = open("/bin/true", "rb").read()
+os.mknod(sys.argv[1], stat.S_IFREG | 0o755)
+with open(sys.argv[1], "wb") as f:
+    f.write(data)
+    f.flush()
+    os.setxattr(sys.argv[1], "security.ima", b"\x04\x04" + hashlib.sha256(data).digest())
+PY
+	diag "built-in EVM's HMAC of a new file: $(evm_hex "$D/hm")"
+fi
+tap_check "evm: 1 loads evm-key; it reads back 3${BUILTIN_EVM:+ (built-in EVM, loaded too, reads 1)}" \
+	eval 'evm_reads 3 && builtin_evm_reads 1'
+tap_check "after the HMAC key: further writes EPERM" \
+	eval "evm_write 2 'not permitted' && evm_write 4 'not permitted'"
+tap_check "chmod of a signed file with the HMAC key on: allowed, security.evm becomes a new HMAC${BUILTIN_EVM:+ (written by built-in EVM)}" \
+	hmac_after_chmod "$D"/$HM
 # evmctl 1.4's hmac reads its key from /etc/keys/evm-key-plain only (a
 # tmpfs over /etc, in a mount namespace of its own, holds it), and leaves
 # the fs UUID out of the HMAC, which upstream's kernel (EVM_ATTR_FSUUID)
@@ -144,7 +230,7 @@ tap_check "chmod of a signed file with the HMAC key on: allowed, security.evm be
 # that input followed by the UUID.
 unshare -m sh -c "mount -t tmpfs none /etc && mkdir /etc/keys &&
 	cp $T/evm-key.plain /etc/keys/evm-key-plain &&
-	evmctl -v hmac -a sha1 -n $D/sig2" >"$T"/hmac.out 2>&1
+	evmctl -v hmac -a sha1 -n $D/$HM" >"$T"/hmac.out 2>&1
 evmctl_hmac=$(sed -n 's/^hmac: *//p' "$T"/hmac.out)
 misc=$(sed -n 's/.*hmac_misc (24): *//p' "$T"/hmac.out)
 openssl_hmac() { # HEX-INPUT
@@ -152,23 +238,29 @@ openssl_hmac() { # HEX-INPUT
 		-macopt hexkey:"$( (cat "$T"/evm-key.plain; head -c 128 /dev/zero) | head -c 128 | xxd -p | tr -d '\n')" |
 		sed 's/.*= *//'
 }
-ima_hex=$(getfattr -n security.ima -e hex "$D"/sig2 2>/dev/null | sed -n 's/^security.ima=0x//p')
+ima_hex=$(getfattr -n security.ima -e hex "$D"/$HM 2>/dev/null | sed -n 's/^security.ima=0x//p')
 diag "evmctl: $evmctl_hmac over security.ima, h_misc $misc"
-diag "kernel: $(evm_hex "$D"/sig2)"
+diag "kernel: $(evm_hex "$D"/$HM)"
+diag "openssl: $(openssl_hmac "$ima_hex$misc") without the UUID, $(openssl_hmac "$ima_hex$misc${UUID//-/}") with it"
 tap_check "the kernel's HMAC is openssl's over evmctl's input plus the fs UUID (evmctl's own, without it, matches openssl's)" \
 	test -n "$misc" -a "$evmctl_hmac" = "$(openssl_hmac "$ima_hex$misc")" \
-	-a "$(evm_hex "$D"/sig2)" = "02$(openssl_hmac "$ima_hex$misc${UUID//-/}")"
-tap_check "the file with the kernel's HMAC runs" expect ok "$D"/sig2
+	-a "$(evm_hex "$D"/$HM)" = "02$(openssl_hmac "$ima_hex$misc${UUID//-/}")"
+tap_check "the file with the kernel's HMAC runs" expect ok "$D"/$HM
 tap_check "a legitimate change of security.ima keeps it valid (the HMAC follows)" \
-	ima_change_keeps "$D"/sig2
+	ima_change_keeps "$D"/$HM
 ima_unload || bail "unload"
-umount "$SCRATCH" && debugfs -w -R "sif /evm/sig2 mode 0100700" /dev/vda >/dev/null 2>&1
+umount "$SCRATCH" && debugfs -w -R "sif /evm/$HM mode 0100700" /dev/vda >/dev/null 2>&1
 mount -t ext4 /dev/vda "$SCRATCH" || bail "remount"
 ima_load || bail "reload"
 ima_policy_write "appraise func=BPRM_CHECK fsmagic=0xef53 fowner=0" || bail "policy"
 keyctl padd asymmetric '' "%keyring:$(kr evm)" <"$T"/host.der >/dev/null
-echo 1 >$EVM
+if [ -n "$BUILTIN_EVM" ]; then
+	tap_check "the module refuses the evm-key built-in EVM burnt (EKEYREJECTED), and loads it added again" \
+		burnt_key_refused_then_loaded
+else
+	echo 1 >"$EVM"
+fi
 tap_check "after an offline mode change (debugfs) the HMAC fails: invalid-HMAC" \
-	denied_with "$D"/sig2 invalid-HMAC
+	denied_with "$D"/$HM invalid-HMAC
 
 tap_finish

@@ -13,6 +13,8 @@ PARAMS=/sys/module/ima_ns/parameters
 # shellcheck disable=SC2034 # for the scripts that source this file
 BUILTIN_IMA=/sys/kernel/security/ima
 builtin_ima() { grep -qw ima_measure_critical_data /proc/kallsyms 2>/dev/null; }
+# Built-in EVM (CONFIG_EVM), found as the module finds it.
+builtin_evm() { grep -qw evm_verifyxattr /proc/kallsyms 2>/dev/null; }
 ima_settings() {
 	local dir
 	if [ -r $PARAMS/securityfs_dir ]; then
