@@ -17,7 +17,7 @@ ROUNDS=${BENCH_ROUNDS:-3} FILES=${BENCH_FILES:-10000} EXECS=${BENCH_EXECS:-2000}
 LIBS=${BENCH_LIBS:-50} MMAPS=${BENCH_MMAP_REPS:-20} RULE_OPENS=${BENCH_RULE_OPENS:-1000}
 BIG_RULE_OPENS=${BENCH_BIG_RULE_OPENS:-100} ENTRIES=${BENCH_ENTRIES:-2000}
 DEPTH_OPENS=${BENCH_DEPTH_OPENS:-1000} MODEL_OPENS=${BENCH_MODEL_OPENS:-300}
-PROFILE=${BENCH_PROFILE:-"open rules-1000 first-1M"}
+PROFILE=${BENCH_PROFILE:-"open rules-1000 first-1M"} SIZES=${BENCH_SIZES:-"4K 1M 64M"}
 NS_TOOL=$IMA_NS_TOP/target/release/ima-ns
 MOD_IMA=/sys/kernel/security/ima-ns
 NS_POLICY="measure func=BPRM_CHECK mask=MAY_EXEC fsmagic=0xef53
@@ -123,7 +123,7 @@ round() { # CONFIG ROUND
 	echo "result $cfg open $(timed open_loop)"
 	echo "result $cfg exec $(exec_loop)"
 	echo "result $cfg mmap $(mmap_loop)"
-	for size in 4K 1M 64M; do
+	for size in $SIZES; do
 		# New bytes, in the page cache (hashing, not the disk, is timed).
 		dd if=/dev/urandom of=$SCRATCH/first-$cfg-$r-$size bs=$size count=1 status=none
 		sync

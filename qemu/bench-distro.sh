@@ -7,6 +7,7 @@
 # engines would extend the same banks once per new entry; the swtpm's
 # latency is not either engine's).
 #   qemu/bench-distro.sh [RAW]   RAW: an earlier run's output, only tabulated
+# BENCH_* variables (bench-distro-guest.sh's sizes) are passed to the guest.
 # Writes the raw output to build/bench-distro.raw and the tables to
 # build/bench-distro.txt.
 set -euo pipefail
@@ -18,8 +19,9 @@ if [ $# = 0 ]; then
 	bash "$IMA_NS_TOP/qemu/setup.sh"
 	cargo build --release --quiet --manifest-path "$IMA_NS_TOP/Cargo.toml" -p ima-ns-tool
 	make -C "$IMA_NS_TOP" modules >/dev/null
+	mapfile -t sizes < <(env | grep '^BENCH_' || true)
 	bash "$IMA_NS_TOP/qemu/run.sh" -n -t 7200 -q "-icount shift=3,sleep=off -smp 1" \
-		-- bash qemu/bench-distro-guest.sh >"$out.raw"
+		-- env "${sizes[@]}" bash qemu/bench-distro-guest.sh >"$out.raw"
 	raw=$out.raw
 else
 	raw=$1
