@@ -6,7 +6,10 @@
 #                   shellcheck on every shell script (.shellcheckrc)
 #   make run        boot QEMU + swtpm, load the module, show measurements
 #   make test       host tests + the QEMU kselftest suite
-#   make bench      bench-upstream, then the module's own costs (namespace depth, models)
+#   make bench      ima_ns.ko against built-in IMA on the distro kernel, one boot
+#                   (qemu/bench-distro.sh; Documentation/numbers.md)
+#   make bench-debug  the debug-kernel benches, a regression check: bench-upstream,
+#                   then the module's own costs (namespace depth, models)
 #   make bench-upstream  the same workloads with no IMA, upstream IMA (tcb) and ima_ns.ko (tcb)
 #   make stress     load + faults test for STRESS_SECONDS (default 600) with kmemleak
 #
@@ -30,7 +33,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(TREE) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \
 
 DEPS := $(OUT)/rustdeps
 
-.PHONY: all tree modules deps bindings check lint run test bench bench-upstream stress clean
+.PHONY: all tree modules deps bindings check lint run test bench bench-debug bench-upstream stress clean
 
 all: modules
 
@@ -70,7 +73,10 @@ run:
 test:
 	bash tests/run-all.sh
 
-bench: bench-upstream
+bench:
+	bash qemu/bench-distro.sh
+
+bench-debug: bench-upstream
 	bash qemu/bench.sh
 
 bench-upstream:

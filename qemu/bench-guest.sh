@@ -33,7 +33,8 @@ section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 POLICY="measure func=BPRM_CHECK mask=MAY_EXEC fsmagic=0xef53
 measure func=FILE_CHECK mask=^MAY_READ fsmagic=0xef53"
 
-now_ns() { date +%s%N; }
+# In-shell (bash 5): no exec of date(1) from the 9p root inside a timing.
+now_ns() { echo "${EPOCHREALTIME/./}000"; }
 # Opens in-shell (no fork): `read < file` is open + read + close.
 open_loop() {
 	local i
