@@ -41,13 +41,14 @@ count() { cat "$1/runtime_measurements_count"; }
 # shellcheck disable=SC2034 # x: read needs a variable
 open_loop() {
 	local i x
-	for ((i = 0; i < FILES; i++)); do read -r x <$SCRATCH/files/$i; done
+	for ((i = 0; i < FILES; i++)); do read -r x <"$SCRATCH"/files/$i; done
 }
 # Execs in a chroot on ext4 (bash, true, ld.so and the libraries copied):
 # the guest's / is 9p without a cache, and each of its reads is an I/O
 # wait, which -icount,sleep=off counts as a jump to the next tick.
 exec_loop() {
-	chroot $SCRATCH/root /bin/bash -c '
+	# shellcheck disable=SC2016 # a script for the chroot's bash
+	chroot "$SCRATCH"/root /bin/bash -c '
 		t0=${EPOCHREALTIME/./}
 		for ((i = 0; i < $1; i++)); do /bin/true; done
 		echo $((${EPOCHREALTIME/./} - t0))' - "$EXECS"
@@ -69,6 +70,7 @@ PY
 # uid_loop UID N: N opens of already-seen files by a task of UID (the rule
 # rows: tcb's uid=0 rules do not match it, the rule for UID is last).
 uid_loop() {
+	# shellcheck disable=SC2016 # a script for the unprivileged bash
 	setpriv --reuid="$1" --regid="$1" --clear-groups bash -c '
 		n=$2 x=; for ((i = 0; i < n; i++)); do read -r x <$1/$i; done
 		t0=${EPOCHREALTIME/./}
@@ -111,10 +113,10 @@ profile() { # CONFIG ROW CMD...: a flat profile of the whole system (cpu-clock,
 # first measurements.
 first_many() { # CONFIG
 	local i
-	for i in 1 2 3 4 5 6 7 8; do dd if=/dev/urandom of=$SCRATCH/prof-$1-$i bs=1M count=1 status=none; done
+	for i in 1 2 3 4 5 6 7 8; do dd if=/dev/urandom of="$SCRATCH"/prof-"$1"-$i bs=1M count=1 status=none; done
 	sync
 	profile "$1" first-1M "for i in 1 2 3 4 5 6 7 8; do first_open $SCRATCH/prof-$1-\$i; done"
-	rm $SCRATCH/prof-"$1"-*
+	rm "$SCRATCH"/prof-"$1"-*
 }
 
 # Round rows, for one configuration (the module loaded or not).
@@ -125,17 +127,17 @@ round() { # CONFIG ROUND
 	echo "result $cfg mmap $(mmap_loop)"
 	for size in $SIZES; do
 		# New bytes, in the page cache (hashing, not the disk, is timed).
-		dd if=/dev/urandom of=$SCRATCH/first-$cfg-$r-$size bs=$size count=1 status=none
+		dd if=/dev/urandom of="$SCRATCH"/first-"$cfg"-"$r"-"$size" bs="$size" count=1 status=none
 		sync
-		echo "result $cfg first-$size $(timed first_open $SCRATCH/first-$cfg-$r-$size)"
-		rm $SCRATCH/first-$cfg-$r-$size # the scratch disk is 256 MiB
+		echo "result $cfg first-$size $(timed first_open "$SCRATCH"/first-"$cfg"-"$r"-"$size")"
+		rm "$SCRATCH"/first-"$cfg"-"$r"-"$size" # the scratch disk is 256 MiB
 	done
 }
 # The first pass over every file of a round (measurements; untimed), with
 # the memory it took when MEMORY is set.
 warm() { # CONFIG IMA_DIR
 	local c0 m0
-	stat $SCRATCH/files/* >/dev/null
+	stat "$SCRATCH"/files/* >/dev/null
 	[ -n "$2" ] && c0=$(count "$2")
 	m0=$(mem)
 	slabs /tmp/slabs0
@@ -151,10 +153,10 @@ warm() { # CONFIG IMA_DIR
 # Bytes per entry: one file changed and read ENTRIES times (one inode).
 entry_memory() { # CONFIG IMA_DIR
 	local c0 m0 i
-	echo 0 >$SCRATCH/entry; : <$SCRATCH/entry
+	echo 0 >"$SCRATCH"/entry; : <"$SCRATCH"/entry
 	c0=$(count "$2") m0=$(mem)
 	slabs /tmp/slabs0
-	for ((i = 1; i <= ENTRIES; i++)); do echo "$i" >$SCRATCH/entry; : <$SCRATCH/entry; done
+	for ((i = 1; i <= ENTRIES; i++)); do echo "$i" >"$SCRATCH"/entry; : <"$SCRATCH"/entry; done
 	local e=$(($(count "$2") - c0)) m1
 	m1=$(mem)
 	echo "memory $1 entries $e bytes_per_entry $(((m1 - m0) * 1024 / (e > 0 ? e : 1)))"
@@ -176,17 +178,17 @@ rule_rows() { # CONFIG
 	done
 }
 
-mkdir -p $SCRATCH/files $SCRATCH/libs
-for ((i = 0; i < FILES; i++)); do echo "file $i" >$SCRATCH/files/$i; done
-mkdir -p $SCRATCH/root/bin $SCRATCH/root/lib64 $SCRATCH/root/lib/x86_64-linux-gnu
-echo "small file" >$SCRATCH/small
-cp /bin/bash /bin/true $SCRATCH/root/bin/
-cp -L /lib64/ld-linux-x86-64.so.2 $SCRATCH/root/lib64/
-ldd /bin/bash /bin/true | awk '$3 ~ /^\// { print $3 }' | sort -u | xargs cp -L -t $SCRATCH/root/lib/x86_64-linux-gnu/
+mkdir -p "$SCRATCH"/files "$SCRATCH"/libs
+for ((i = 0; i < FILES; i++)); do echo "file $i" >"$SCRATCH"/files/$i; done
+mkdir -p "$SCRATCH"/root/bin "$SCRATCH"/root/lib64 "$SCRATCH"/root/lib/x86_64-linux-gnu
+echo "small file" >"$SCRATCH"/small
+cp /bin/bash /bin/true "$SCRATCH"/root/bin/
+cp -L /lib64/ld-linux-x86-64.so.2 "$SCRATCH"/root/lib64/
+ldd /bin/bash /bin/true | awk '$3 ~ /^\// { print $3 }' | sort -u | xargs cp -L -t "$SCRATCH"/root/lib/x86_64-linux-gnu/
 # 50 shared libraries, copied to ext4 (the guest's /usr is 9p).
 find /usr/lib/x86_64-linux-gnu -maxdepth 1 -name 'lib*.so.*' -type f -size +64k -size -4M |
-	sort | head -n "$LIBS" | xargs cp -t $SCRATCH/libs
-[ "$(find $SCRATCH/libs -type f | wc -l)" = "$LIBS" ] || bail "found fewer than $LIBS libraries"
+	sort | head -n "$LIBS" | xargs cp -t "$SCRATCH"/libs
+[ "$(find "$SCRATCH"/libs -type f | wc -l)" = "$LIBS" ] || bail "found fewer than $LIBS libraries"
 echo "# $(uname -r), $(nproc) vCPU; files $FILES execs $EXECS libs $LIBS x $MMAPS rounds $ROUNDS"
 [ -z "$(cat $BUILTIN_IMA/policy 2>/dev/null)" ] || bail "built-in IMA has a policy at boot"
 warm none ""
@@ -206,7 +208,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	if [ "$r" = 1 ]; then
 		profile ima-ns open open_loop
 		first_many ima-ns
-		cat $IMA/policy >/tmp/tcb.policy
+		cat "$IMA"/policy >/tmp/tcb.policy
 	fi
 	ima_unload || bail "module unload failed"
 done
@@ -232,7 +234,7 @@ model_run() { # SETTING AGENT: prints the timed loop's us
 	for i in $(seq 200); do grep -q namespace /tmp/model.err && break; sleep 0.05; done
 	id=$(sed -n 's/^ima-ns: namespace //p' /tmp/model.err)
 	case $2 in
-	reader) cat $IMA/namespaces/$id/events >/dev/null & ;;
+	reader) cat "$IMA"/namespaces/"$id"/events >/dev/null & ;;
 	learn) "$NS_TOOL" model learn "$id" --out /tmp/bench-model.txt 2>/dev/null & ;;
 	esac
 	touch /tmp/agent.ready
@@ -248,9 +250,9 @@ done
 entry_memory ima-ns "$IMA"
 { cat /tmp/tcb.policy; nonmatching 0 1000; echo "measure func=FILE_CHECK mask=^MAY_READ uid=1000"; } |
 	policy_write "$IMA/policy" || bail "policy write failed"
-echo "# ima-ns policy: $(grep -c . $IMA/policy) rules"
+echo "# ima-ns policy: $(grep -c . "$IMA"/policy) rules"
 rule_rows ima-ns
-echo "# ima-ns policy: $(grep -c . $IMA/policy) rules"
+echo "# ima-ns policy: $(grep -c . "$IMA"/policy) rules"
 ima_unload || bail "module unload failed"
 
 # (b): built-in IMA, tcb (the module's text of it, the same rules), then
