@@ -36,6 +36,11 @@ unsafe impl Send for WaitQueue {}
 // SAFETY: as above, for shared use.
 unsafe impl Sync for WaitQueue {}
 
+/// The C side's `done(ctx)`: calls the closure `ctx` points to.
+///
+/// # Safety
+///
+/// `ctx` points to a live `F` (the closure [`WaitQueue::wait`] passes).
 unsafe extern "C" fn call_done<F: Fn() -> bool>(ctx: *const c_void) -> bool {
     // SAFETY: `wait` passes a pointer to its `F`, live for the wait.
     unsafe { (*ctx.cast::<F>())() }

@@ -86,6 +86,13 @@ unsafe fn view<'a>(m: *mut bindings::seq_file) -> &'a View {
 
 // --- the measurement lists
 
+/// `seq_operations.start` of a list file: the entry at `*pos`, or NULL past
+/// the end.
+///
+/// # Safety
+///
+/// Called by seq_file only: `m` is a seq_file opened by [`ima_open`] on a
+/// list file, not yet released, and `pos` is valid.
 unsafe extern "C" fn list_start(m: *mut bindings::seq_file, pos: *mut i64) -> *mut c_void {
     // SAFETY: seq_file passes a valid position and its own seq_file.
     let (index, view) = unsafe { (*pos as usize, view(m)) };
@@ -95,6 +102,11 @@ unsafe extern "C" fn list_start(m: *mut bindings::seq_file, pos: *mut i64) -> *m
     }
 }
 
+/// `seq_operations.next`: advances `*pos` and returns that entry.
+///
+/// # Safety
+///
+/// As [`list_start`].
 unsafe extern "C" fn list_next(
     m: *mut bindings::seq_file,
     _v: *mut c_void,
@@ -106,8 +118,19 @@ unsafe extern "C" fn list_next(
     unsafe { list_start(m, pos) }
 }
 
+/// `seq_operations.stop`: nothing to release (entries are never freed
+/// while the view's namespace reference is held).
+///
+/// # Safety
+///
+/// As [`list_start`] (the arguments are not used).
 unsafe extern "C" fn list_stop(_m: *mut bindings::seq_file, _v: *mut c_void) {}
 
+/// `seq_operations.show`: writes one entry, ASCII or binary.
+///
+/// # Safety
+///
+/// As [`list_start`]; `v` is what `list_start`/`list_next` returned.
 unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_int {
     // SAFETY: `v` came from `list_start`/`list_next`: an entry of a list
     // that the view's namespace reference keeps alive.
@@ -149,6 +172,12 @@ static LIST_SEQ_OPS: Table<bindings::seq_operations> = Table(bindings::seq_opera
 
 // --- value files
 
+/// `single_open`'s `show` of a value file (policy, template, hash, ...).
+///
+/// # Safety
+///
+/// Called by seq_file only: `m` is a seq_file [`ima_open`] opened with
+/// `single_open()`, not yet released.
 unsafe extern "C" fn value_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
     // SAFETY: `m` is our seq_file.
     let view = unsafe { view(m) };
@@ -159,26 +188,52 @@ unsafe extern "C" fn value_show(m: *mut bindings::seq_file, _v: *mut c_void) -> 
 
 // --- one set of file operations for every file
 
-fn spec_of(inode: *mut bindings::inode) -> Option<Spec> {
-    // SAFETY: VFS passes a valid inode; i_private was set at creation.
+/// What file of ours `inode` is.
+///
+/// # Safety
+///
+/// `inode` is a valid inode (the VFS passes one to every callback).
+unsafe fn spec_of(inode: *mut bindings::inode) -> Option<Spec> {
+    // SAFETY: valid, as the caller promises; `i_private` was set at
+    // creation and never changes.
     Spec::decode(unsafe { (*inode).i_private } as usize)
 }
 
-fn access_mode(file: *mut bindings::file) -> u32 {
-    // SAFETY: `file` is valid during open/release.
+/// The file's access mode (`O_RDONLY`, `O_WRONLY`, `O_RDWR`).
+///
+/// # Safety
+///
+/// `file` is a valid file (the VFS passes one to every callback).
+unsafe fn access_mode(file: *mut bindings::file) -> u32 {
+    // SAFETY: valid, as the caller promises; `f_flags`' access mode is
+    // fixed at open.
     (unsafe { (*file).f_flags }) & bindings::O_ACCMODE
 }
 
+/// `file_operations.open` of every file of ours.
+///
+/// # Safety
+///
+/// Called by the VFS only: `inode` is one of our securityfs inodes and
+/// `file` the file being opened on it.
 unsafe extern "C" fn ima_open(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
-    match open(inode, file) {
+    // SAFETY: the VFS's arguments (function safety requirements).
+    match unsafe { open(inode, file) } {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
 }
 
-fn open(inode: *mut bindings::inode, file: *mut bindings::file) -> Result {
-    let spec = spec_of(inode).ok_or(ENODEV)?;
-    let write = match access_mode(file) {
+/// [`ima_open`]'s work, with `?`.
+///
+/// # Safety
+///
+/// As [`ima_open`].
+unsafe fn open(inode: *mut bindings::inode, file: *mut bindings::file) -> Result {
+    // SAFETY: the VFS's arguments (function safety requirements).
+    let (spec, mode) = unsafe { (spec_of(inode), access_mode(file)) };
+    let spec = spec.ok_or(ENODEV)?;
+    let write = match mode {
         bindings::O_RDONLY => false,
         bindings::O_WRONLY => true,
         // As upstream's policy file: read or write, not both.
@@ -221,8 +276,15 @@ fn open(inode: *mut bindings::inode, file: *mut bindings::file) -> Result {
     Ok(())
 }
 
+/// `file_operations.release`: frees what [`ima_open`] stored.
+///
+/// # Safety
+///
+/// Called by the VFS only, once per successful [`ima_open`], with the
+/// same `inode` and `file`, after every other call on the file returned.
 unsafe extern "C" fn ima_release(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
-    let Some(spec) = spec_of(inode) else {
+    // SAFETY: the VFS's arguments (function safety requirements).
+    let Some(spec) = (unsafe { spec_of(inode) }) else {
         return 0;
     };
     if spec.kind == Kind::Events {
@@ -231,7 +293,8 @@ unsafe extern "C" fn ima_release(inode: *mut bindings::inode, file: *mut binding
         ns.model.disconnect();
         return 0;
     }
-    if access_mode(file) == bindings::O_WRONLY {
+    // SAFETY: as above.
+    if unsafe { access_mode(file) } == bindings::O_WRONLY {
         // SAFETY: `open` stored a pinned KBox<Writer> here; release runs
         // once no write is in progress, so we take it back whole.
         let w =
@@ -260,6 +323,12 @@ unsafe extern "C" fn ima_release(inode: *mut bindings::inode, file: *mut binding
     0
 }
 
+/// `file_operations.write` of the writable files.
+///
+/// # Safety
+///
+/// Called by the VFS only, on a file [`ima_open`] opened for write and not
+/// yet released; `buf` is a user pointer of `len` bytes.
 unsafe extern "C" fn ima_write(
     file: *mut bindings::file,
     buf: *const c_char,
@@ -310,6 +379,11 @@ unsafe extern "C" fn ima_write(
     }
 }
 
+/// `file_operations.llseek`.
+///
+/// # Safety
+///
+/// Called by the VFS only, on a file [`ima_open`] opened and not released.
 unsafe extern "C" fn ima_llseek(file: *mut bindings::file, offset: i64, whence: c_int) -> i64 {
     // SAFETY: `file` is valid; seq_lseek only on read opens (seq_files).
     unsafe {
@@ -333,6 +407,12 @@ unsafe fn events_ns<'a>(file: *mut bindings::file) -> &'a NsRef {
     unsafe { &*(*file).private_data.cast::<NsRef>() }
 }
 
+/// `file_operations.read` of `events`: the agent's records.
+///
+/// # Safety
+///
+/// Called by the VFS only, on an `events` file [`ima_open`] opened and not
+/// released; `buf` is a user pointer of `len` bytes.
 unsafe extern "C" fn events_read(
     file: *mut bindings::file,
     buf: *mut c_char,
@@ -351,6 +431,11 @@ unsafe extern "C" fn events_read(
 /// `EPOLLIN | EPOLLRDNORM` (uapi/linux/eventpoll.h).
 const POLL_READABLE: u32 = 0x0001 | 0x0040;
 
+/// `file_operations.poll` of `events`.
+///
+/// # Safety
+///
+/// As [`events_read`]; `pt` is the poll table of the call.
 unsafe extern "C" fn events_poll(
     file: *mut bindings::file,
     pt: *mut bindings::poll_table_struct,

@@ -97,6 +97,12 @@ unsafe fn inode_id(inode: *const bindings::inode) -> u64 {
 /// `MAY_NOT_BLOCK` (include/linux/fs.h): an RCU path walk.
 const MAY_NOT_BLOCK: c_int = 0x80;
 
+/// `inode_operations.permission` of `namespaces/<id>`: only tasks that may
+/// see namespace `<id>` get past it (others: `ENOENT`).
+///
+/// # Safety
+///
+/// Called by the VFS only, on one of our `<id>` directory inodes.
 unsafe extern "C" fn ns_dir_permission(
     idmap: *mut bindings::mnt_idmap,
     inode: *mut bindings::inode,
@@ -114,6 +120,12 @@ unsafe extern "C" fn ns_dir_permission(
     unsafe { bindings::generic_permission(idmap, inode, mask) }
 }
 
+/// `inode_operations.getattr` of `namespaces/<id>`, with the same check.
+///
+/// # Safety
+///
+/// Called by the VFS only: `path` is a referenced path to one of our
+/// `<id>` directories and `stat` is writable.
 unsafe extern "C" fn ns_dir_getattr(
     idmap: *mut bindings::mnt_idmap,
     path: *const bindings::path,
@@ -132,6 +144,11 @@ unsafe extern "C" fn ns_dir_getattr(
     0
 }
 
+/// `inode_operations.setattr` of `namespaces/<id>`, with the same check.
+///
+/// # Safety
+///
+/// Called by the VFS only, on a referenced, positive `<id>` dentry.
 unsafe extern "C" fn ns_dir_setattr(
     idmap: *mut bindings::mnt_idmap,
     dentry: *mut bindings::dentry,
@@ -175,6 +192,13 @@ struct Filter {
     reader: Reader,
 }
 
+/// The `dir_context` actor that hides the `<id>` entries the reader may
+/// not see, and passes the rest to the caller's actor.
+///
+/// # Safety
+///
+/// Called by `dcache_readdir()` only, from [`namespaces_iterate`]: `ctx`
+/// is the `ctx` field of a live [`Filter`] and `name` has `len` bytes.
 unsafe extern "C" fn filter_actor(
     ctx: *mut bindings::dir_context,
     name: *const c_char,
@@ -204,6 +228,13 @@ unsafe extern "C" fn filter_actor(
     }
 }
 
+/// `file_operations.iterate_shared` of `namespaces/`: `dcache_readdir()`
+/// through [`filter_actor`].
+///
+/// # Safety
+///
+/// Called by the VFS only: `file` is the open `namespaces/` directory and
+/// `ctx` its caller's valid context.
 unsafe extern "C" fn namespaces_iterate(
     file: *mut bindings::file,
     ctx: *mut bindings::dir_context,
