@@ -58,13 +58,7 @@ pub(crate) struct IintState {
 }
 
 /// A cached appraisal verdict (`ima_file_status` and `IMA_DIGSIG`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Verdict {
-    pub(crate) pass: bool,
-    /// The value is a signature: writers are refused, and hash updates
-    /// never replace it.
-    pub(crate) digsig: bool,
-}
+pub(crate) use ima_plan::Verdict;
 
 /// Readers tracked in all inodes: while 0, releasing a read-only file
 /// needs no lookup.
@@ -153,6 +147,16 @@ impl IintState {
             self.may_emit_tomtou.push(ns, GFP_KERNEL)?;
         }
         Ok(())
+    }
+
+    /// Whether `ns` measured the inode for a reader since its last ToMToU.
+    pub(crate) fn may_emit_tomtou(&self, ns: u64) -> bool {
+        self.may_emit_tomtou.contains(&ns)
+    }
+
+    /// Whether `ns` reported open writers since the last writer closed.
+    pub(crate) fn emitted_open_writers(&self, ns: u64) -> bool {
+        self.emitted_open_writers.contains(&ns)
     }
 
     /// Test and clear: a writer may emit one ToMToU in `ns`.

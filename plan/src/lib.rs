@@ -29,7 +29,7 @@ pub use appraisal::{outcome, Appraisal, Outcome, Verdict};
 pub use depths::Depths;
 pub use plan::{InodeUse, Interest, Plan};
 pub use single::{new_file_claims, Mprotect};
-pub use violation::{step, Violation, ViolationState, ViolationStep};
+pub use violation::{violation_step, Violation, ViolationState, ViolationStep};
 
 /// How deep namespaces nest: the host is depth 0, its children 1, ...
 /// (the module refuses a namespace deeper than this).

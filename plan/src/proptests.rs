@@ -181,7 +181,7 @@ fn violation_step_matches_test_and_set() {
             may_emit_tomtou: f.tomtou,
             emitted_open_writers: f.open_writers,
         };
-        let st = step(writable, open_for_write, measures, s);
+        let st = violation_step(writable, open_for_write, measures, s);
         let mut g = f;
         if st.clear_tomtou {
             g.tomtou = false;

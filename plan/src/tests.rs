@@ -143,9 +143,12 @@ fn reader_measured_outside_checks_is_not_tracked() {
     assert!(!p.tracks_reader(false));
 }
 
+/// Builds a plan for one case.
+type Build = dyn Fn(&mut Plan);
+
 #[test]
 fn inode_use() {
-    let cases: [(&dyn Fn(&mut Plan), InodeUse); 6] = [
+    let cases: [(&Build, InodeUse); 6] = [
         (&|_| {}, InodeUse::None),
         (&|p| p.add(0, ALL, &measure(None), false), InodeUse::Create),
         (
@@ -418,7 +421,7 @@ fn violation_steps() {
     ];
     for (writable, open_for_write, measures, state, want) in table {
         assert_eq!(
-            step(writable, open_for_write, measures, state),
+            violation_step(writable, open_for_write, measures, state),
             want,
             "{writable} {open_for_write} {measures} {state:?}"
         );

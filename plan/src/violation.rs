@@ -52,7 +52,7 @@ pub struct ViolationStep {
 /// The check in a namespace that checks this event: `writable` if the
 /// event opens the file for write, `open_for_write` if some writer has it
 /// open, `measures` if the namespace measures this event.
-pub fn step(
+pub fn violation_step(
     writable: bool,
     open_for_write: bool,
     measures: bool,
