@@ -14,7 +14,7 @@ use crate::policy::RuleSet;
 use crate::report::{self, Object};
 use crate::state::ImaState;
 use crate::template::{FileExtras, TemplateRef};
-use ima_plan::{Depths, InodeUse, Interest, Mprotect, Plan, ViolationState};
+use ima_plan::{Depths, InodeUse, Interest, Mprotect, Plan};
 use ima_policy::{Decision, Event, Func};
 use ima_template::{EventData, Template, IMA_BUF};
 use ima_tpm::{Digest, HashAlgo};
@@ -263,22 +263,10 @@ fn check_violations(
         if !plan.violations().contains(n.depth) {
             continue;
         }
-        let seen = ViolationState {
-            has_readers: state.has_readers(),
-            may_emit_tomtou: state.may_emit_tomtou(n.id),
-            emitted_open_writers: state.emitted_open_writers(n.id),
-        };
+        let seen = state.violation_state(n.id);
         let measures = plan.measure().contains(n.depth);
         let step = ima_plan::violation_step(facts.writable, facts.open_for_write, measures, seen);
-        if step.clear_tomtou {
-            state.take_may_emit_tomtou(n.id);
-        }
-        if step.set_tomtou {
-            state.set_may_emit_tomtou(n.id)?;
-        }
-        if step.set_open_writers {
-            state.first_open_writers(n.id)?;
-        }
+        state.apply_violation(n.id, &step)?;
         if let Some(v) = step.violation {
             hashed.record_violation(n, v.cause())?;
         }
@@ -718,13 +706,7 @@ pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
         return;
     };
     let mut state = iint.lock();
-    state.clear_open_writers();
-    state.new_file = false;
-    let update = state.update_xattr.take();
-    if state.is_cached() {
-        state.invalidate(file.change_cookie());
-    }
-    if let Some(algo) = update {
+    if let Some(algo) = state.last_writer_closed(|| file.change_cookie()) {
         if let Err(e) = update_xattr(st, file, &mut state, algo) {
             pr_warn!("security.ima not updated: {:?}\n", e);
         }
