@@ -260,4 +260,29 @@ impl<S: Storage> State<S> {
         }
         update
     }
+
+    /// At most one entry per key in every list; after an invalidation at
+    /// `now`, only entries cached at `now`.
+    #[cfg(test)]
+    pub(crate) fn check(&self, invalidated_at: Option<Option<u64>>) {
+        fn unique<T: Copy, K: PartialEq>(v: &[T], key: impl Fn(&T) -> K) {
+            for (i, a) in v.iter().enumerate() {
+                assert!(v[i + 1..].iter().all(|b| key(a) != key(b)));
+            }
+        }
+        unique(self.measured.as_slice(), |e| e.0);
+        unique(self.digests.as_slice(), |e| e.0.algo());
+        unique(self.readers.as_slice(), |&e| e);
+        unique(self.may_emit_tomtou.as_slice(), |&e| e);
+        unique(self.emitted_open_writers.as_slice(), |&e| e);
+        unique(self.appraised.as_slice(), |e| (e.0, e.1));
+        unique(self.audited.as_slice(), |e| e.0);
+        if let Some(now) = invalidated_at {
+            let at_now = |v: Option<u64>| v.is_some() && v == now;
+            assert!(self.measured.as_slice().iter().all(|e| at_now(e.1)));
+            assert!(self.digests.as_slice().iter().all(|e| at_now(e.1)));
+            assert!(self.appraised.as_slice().iter().all(|e| at_now(e.2)));
+            assert!(self.audited.as_slice().iter().all(|e| at_now(e.1)));
+        }
+    }
 }

@@ -342,3 +342,104 @@ fn allocation_failures_change_nothing() {
     assert!(!s.violation_state(2).may_emit_tomtou);
     assert!(s.measured_in(1, || Some(1)));
 }
+
+/// xorshift64*, as the other crates' randomised tests.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn version(&mut self) -> Option<u64> {
+        match self.below(4) {
+            0 => None,
+            v => Some(v),
+        }
+    }
+}
+
+#[test]
+fn random_events_keep_the_invariants() {
+    let mut r = Rng(0x0dd_ba11_cafe_f00d);
+    let algos = [HashAlgo::Sha1, HashAlgo::Sha256, HashAlgo::Sha512];
+    for _ in 0..200 {
+        let mut s = St::default();
+        let mut readers = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            let ns = r.below(4);
+            let v = r.version();
+            let mut invalidated = None;
+            match r.below(12) {
+                0 => {
+                    s.mark(ns, v).unwrap();
+                    assert!(s.measured_in(ns, || v));
+                }
+                1 => {
+                    let d = digest(algos[r.below(3) as usize], r.below(256) as u8);
+                    s.keep_digest(d, v).unwrap();
+                    assert_eq!(s.digest(d.algo(), || v), Some(d));
+                }
+                2 => {
+                    let f = r.below(4) as usize;
+                    assert_eq!(s.add_reader(f), Ok(readers.insert(f)));
+                }
+                3 => {
+                    let f = r.below(4) as usize;
+                    assert_eq!(s.remove_reader(f), usize::from(readers.remove(&f)));
+                }
+                4 => {
+                    let step = violation_step(
+                        r.below(2) == 0,
+                        r.below(2) == 0,
+                        r.below(2) == 0,
+                        s.violation_state(ns),
+                    );
+                    s.apply_violation(ns, &step).unwrap();
+                }
+                5 => {
+                    let req = r.below(3) as u32;
+                    s.keep_verdict(ns, req, v, PASS).unwrap();
+                    assert_eq!(s.appraised(ns, req, || v), Some(PASS));
+                }
+                6 => {
+                    s.first_audit(ns, v).unwrap();
+                    assert_eq!(s.first_audit(ns, v), Ok(false));
+                }
+                7 => {
+                    s.forget_xattr_state();
+                    assert!(!s.is_measured());
+                }
+                8 => {
+                    s.invalidate(v);
+                    invalidated = Some(v);
+                }
+                9 => {
+                    let cached = s.is_cached();
+                    s.update_xattr = Some(HashAlgo::Sha256);
+                    assert_eq!(s.last_writer_closed(|| v), Some(HashAlgo::Sha256));
+                    if cached {
+                        invalidated = Some(v);
+                    }
+                }
+                10 => {
+                    let real = Real {
+                        ino: r.below(2),
+                        dev: 1,
+                        versioned: r.below(2) == 0,
+                    };
+                    s.check_stacked(real);
+                }
+                _ => s.new_file = !s.new_file,
+            }
+            s.check(invalidated);
+            assert_eq!(s.readers(), readers.len());
+            assert_eq!(s.has_readers(), !readers.is_empty());
+        }
+    }
+}
