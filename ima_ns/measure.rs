@@ -155,7 +155,8 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     let inode = facts.inode as usize;
     let iint = match inode_use {
         InodeUse::Create => st.iints.get_or_create(inode)?,
-        _ => match st.iints.get(inode) {
+        // Only a writer's ToMToU check, which needs a measured reader.
+        InodeUse::IfTracked | InodeUse::None => match st.iints.get(inode) {
             Some(iint) if iint::tracks_readers() => iint,
             _ => return Ok(Verdict::Allow),
         },
