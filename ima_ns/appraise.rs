@@ -13,10 +13,9 @@ use crate::measure::Hashed;
 use crate::namespace::ImaNamespace;
 use crate::state::ImaState;
 use ima_appraise::{
-    check_missing, check_xattr, fix_value, hash_algo_for, Check, KernelHashAlgo, Required,
-    SigHeader, Signed, Status, FIX_VALUE_MAX,
+    check_missing, check_xattr, fix_value, hash_algo_for, Check, KernelHashAlgo, SigHeader, Signed,
+    Status, FIX_VALUE_MAX,
 };
-use ima_policy::{Decision, HashAlgos};
 use ima_tpm::HashAlgo;
 use kernel::prelude::*;
 
@@ -57,35 +56,9 @@ pub(crate) fn enabled() -> bool {
     mode() != Mode::Off
 }
 
-/// What a namespace's matching `appraise` rule asks for.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Rule {
-    required: Required,
-    allowed_algos: Option<HashAlgos>,
-    /// Verdicts are cached per hook class and requirement, as upstream's
-    /// `IMA_*_APPRAISED` bits.
-    key: u32,
-}
-
-impl Rule {
-    pub(crate) fn of(d: &Decision) -> Option<Self> {
-        if !d.appraise {
-            return None;
-        }
-        Some(Self {
-            required: Required {
-                signature: d.digsig_required,
-                verity: d.verity_required,
-                sigv3: d.sigv3_required,
-            },
-            allowed_algos: d.allowed_algos,
-            // A pass under imasig is no pass under sigv3.
-            key: d.appraise_subaction.map_or(0, |s| s.bits())
-                | u32::from(d.digsig_required)
-                | u32::from(d.sigv3_required) << 1,
-        })
-    }
-}
+/// What a namespace's matching `appraise` rule asks for (decided by the
+/// planner).
+pub(crate) type Rule = ima_plan::Appraisal;
 
 /// The kernel's `HASH_ALGO_*` number of one of the namespace algorithms.
 pub(crate) fn kernel_algo(algo: HashAlgo) -> KernelHashAlgo {
@@ -127,9 +100,9 @@ pub(crate) fn appraise(
             v
         }
     };
-    // A signed file stays as signed: no writers (but a new file's).
-    let write_denied = mask & ima_policy::MAY_WRITE != 0 && verdict.digsig && !state.new_file;
-    if write_denied && cached.is_none() {
+    let enforce = mode() == Mode::Enforce;
+    let outcome = ima_plan::outcome(verdict, cached.is_some(), mask, state.new_file, enforce);
+    if outcome.report_write_denied {
         failure(
             n,
             hashed,
@@ -138,8 +111,7 @@ pub(crate) fn appraise(
             "",
         );
     }
-    let pass = verdict.pass && !write_denied;
-    pass || mode() != Mode::Enforce
+    outcome.allow
 }
 
 /// Appraises without a cached verdict.

@@ -3,7 +3,7 @@
 //! module, built toward per-namespace policies and measurement lists.
 //!
 //! The pure logic lives in the workspace crates (`ima_policy`,
-//! `ima_template`, `ima_tpm`, `ima_model`), compiled with the kernel's rustc flags and
+//! `ima_template`, `ima_tpm`, `ima_model`, `ima_plan`, ...), compiled with the kernel's rustc flags and
 //! linked in (see `rustdeps/build.sh`); this crate is the kernel shell.
 
 #![recursion_limit = "256"]

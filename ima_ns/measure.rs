@@ -9,12 +9,13 @@ use crate::bindings;
 use crate::file::{File, FileFacts, ReadableFile};
 use crate::iint::{self, IintState};
 use crate::model::Verdict;
-use crate::namespace::{ImaNamespace, MAX_DEPTH};
+use crate::namespace::ImaNamespace;
 use crate::policy::RuleSet;
 use crate::report::{self, Object};
 use crate::state::ImaState;
 use crate::template::{FileExtras, TemplateRef};
-use ima_policy::{ActionMask, Decision, Event, Func};
+use ima_plan::{Depths, InodeUse, Interest, Mprotect, Plan};
+use ima_policy::{Decision, Event, Func};
 use ima_template::{EventData, Template, IMA_BUF};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
@@ -24,9 +25,6 @@ const PATH_MAX: usize = 4096;
 
 /// `MAY_ACCESS`: the mask `ima_must_appraise()` evaluates new files with.
 const MAY_ACCESS: u32 = 0x10;
-
-/// One template choice per namespace depth (`None`: the namespace's own).
-type Templates = [Option<&'static Template>; MAX_DEPTH as usize + 1];
 
 /// The credentials rules test, read once per event: the ids of `cred`
 /// (current's if NULL), and current's capabilities only once some rule
@@ -90,14 +88,6 @@ fn template_for(n: &ImaNamespace, rule: Option<&'static Template>) -> TemplateRe
     }
 }
 
-/// Hooks that check for violations (`violation_check`).
-fn checks_violations(func: Func) -> bool {
-    matches!(
-        func,
-        Func::FileCheck | Func::MmapCheck | Func::MmapCheckReqprot
-    )
-}
-
 /// What a file event measures: the file, or the contents the kernel read
 /// from it (`kernel_post_read_file`), which are what it goes on to use.
 pub(crate) struct FileEvent<'a> {
@@ -116,28 +106,15 @@ pub(crate) struct FileEvent<'a> {
 /// never denies: its errors are logged and the access goes on, as upstream
 /// does for measurement-only policies.
 pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -> Result<Verdict> {
-    // Bit `depth` set: that namespace's policy asks for a measurement.
-    let mut wanted = 0u64;
-    // Bit `depth` set: that namespace checks this event for violations
-    // (it measures something, and this open measures or writes).
-    let mut checks = 0u64;
-    let mut templates: Templates = [None; MAX_DEPTH as usize + 1];
-    // Bits `depth`: that namespace audits (`audit`), or writes
-    // `security.ima` when the last writer closes (`hash`).
-    let mut audits = 0u64;
-    let mut hashes = 0u64;
-    // Namespaces that appraise, by depth, with their rule's requirements.
-    let mut appraisals: KVec<(u32, appraise::Rule)> = KVec::new();
+    let mut plan = Plan::new();
     let mut subject = Subject::new(ev.cred);
     // Read on the first policy that can act on this hook at all.
     let mut facts: Option<FileFacts> = None;
     for n in ns.lineage() {
         let rules = n.policy.current();
         let summary = rules.summary();
-        let may_violate =
-            checks_violations(ev.func) && summary.actions.contains(ActionMask::MEASURE);
-        let may_match = summary.may_match_func(ev.func);
-        if !may_match && !may_violate {
+        let interest = Interest::of(ev.func, summary.actions, summary.may_match_func(ev.func));
+        if !interest.any() {
             continue;
         }
         if facts.is_none() {
@@ -150,7 +127,7 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         let Some(facts) = facts.as_ref() else {
             continue;
         };
-        let d = if may_match {
+        let d = if interest.evaluate {
             let event = Event {
                 func: ev.func,
                 mask: ev.mask,
@@ -160,27 +137,11 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         } else {
             Decision::default()
         };
-        if d.measure {
-            wanted |= 1 << n.depth;
-            templates[n.depth as usize] = rule_template(d.template);
-        }
-        if let Some(rule) = appraise::Rule::of(&d) {
-            appraisals.push((n.depth, rule), GFP_KERNEL)?;
-        }
-        if d.audit {
-            audits |= 1 << n.depth;
-        }
-        if d.hash {
-            hashes |= 1 << n.depth;
-        }
-        if may_violate && (d.measure || facts.writable) {
-            checks |= 1 << n.depth;
-        }
+        plan.add(n.depth, interest, &d, facts.writable);
     }
-    // Bit `depth` set: that namespace hands its events to an agent.
-    let external = report::external_depths(ns);
-    let integrity = !appraisals.is_empty() || audits != 0 || hashes != 0;
-    if wanted == 0 && external == 0 && checks == 0 && !integrity {
+    plan.set_external(Depths::from_bits(report::external_depths(ns)));
+    let inode_use = plan.inode();
+    if inode_use == InodeUse::None {
         return Ok(Verdict::Allow);
     }
     let facts = match facts {
@@ -192,14 +153,13 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     }
 
     let inode = facts.inode as usize;
-    let iint = if wanted != 0 || external != 0 || integrity {
-        st.iints.get_or_create(inode)?
-    } else {
+    let iint = match inode_use {
+        InodeUse::Create => st.iints.get_or_create(inode)?,
         // Only a writer's ToMToU check, which needs a measured reader.
-        match st.iints.get(inode) {
+        InodeUse::IfTracked | InodeUse::None => match st.iints.get(inode) {
             Some(iint) if iint::tracks_readers() => iint,
             _ => return Ok(Verdict::Allow),
-        }
+        },
     };
     let mut state = iint.lock();
     if let Some(real) = ev.file.real_inode() {
@@ -207,22 +167,16 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     }
     let mut hashed = Hashed::new(ev.file, ev.contents);
     let mut measured = Ok(());
-    if checks != 0 {
-        measured = check_violations(ns, checks, wanted, &facts, &mut state, &mut hashed);
+    if !plan.violations().is_empty() {
+        measured = check_violations(ns, &plan, &facts, &mut state, &mut hashed);
     }
     if measured.is_ok() {
-        measured = measure_lineage(st, ns, wanted, &templates, &mut state, &mut hashed);
+        measured = measure_lineage(st, ns, &plan, &mut state, &mut hashed);
     }
-    if integrity {
-        let mut integrity = Integrity {
-            appraisals: &appraisals,
-            audits,
-            hashes,
-        };
-        if !integrity.run(st, ns, ev.mask, &facts, &mut state, &mut hashed) {
-            return Ok(Verdict::Deny);
-        }
+    if plan.integrity() && !integrity(st, ns, &plan, ev.mask, &facts, &mut state, &mut hashed) {
+        return Ok(Verdict::Deny);
     }
+    let external = plan.external().bits();
     if external == 0 {
         return measured.map(|()| Verdict::Allow);
     }
@@ -246,51 +200,39 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     report::event(st, ns, external, ev.func, ev.mask, &object, true)
 }
 
-/// What the `appraise`, `audit` and `hash` rules of the lineage ask for one
-/// event.
-struct Integrity<'a> {
-    appraisals: &'a [(u32, appraise::Rule)],
-    audits: u64,
-    hashes: u64,
-}
-
-impl Integrity<'_> {
-    /// Appraises in every namespace that asks (all must pass, unless
-    /// `ima_appraise` is not `enforce`), audits, and marks the file for a
-    /// `security.ima` update at its last writer's close. Returns whether
-    /// the access may go on.
-    fn run(
-        &mut self,
-        st: &ImaState,
-        ns: &ImaNamespace,
-        mask: u32,
-        facts: &FileFacts,
-        state: &mut IintState,
-        hashed: &mut Hashed<'_>,
-    ) -> bool {
-        let mut allow = true;
-        for n in ns.lineage() {
-            let bit = 1u64 << n.depth;
-            if let Some(&(_, rule)) = self.appraisals.iter().find(|(d, _)| *d == n.depth) {
-                let pass = appraise::appraise(st, n, rule, mask, facts, state, hashed);
-                // An appraised file written to gets a fresh hash when the
-                // last writer closes, as upstream's IMA_UPDATE_XATTR.
-                if pass && facts.writable && state.update_xattr.is_none() {
-                    state.update_xattr = Some(n.algo());
-                }
-                allow &= pass;
-            }
-            if self.hashes & bit != 0 && state.update_xattr.is_none() {
-                state.update_xattr = Some(n.algo());
-            }
-            if self.audits & bit != 0 {
-                if let Err(e) = audit(st, n, state, hashed) {
-                    pr_warn!("namespace {}: audit record lost: {:?}\n", n.id, e);
-                }
+/// Appraises in every namespace the plan names (all must pass, unless
+/// `ima_appraise` is not `enforce`), audits, and marks the file for a
+/// `security.ima` update at its last writer's close. Returns whether the
+/// access may go on.
+fn integrity(
+    st: &ImaState,
+    ns: &ImaNamespace,
+    plan: &Plan,
+    mask: u32,
+    facts: &FileFacts,
+    state: &mut IintState,
+    hashed: &mut Hashed<'_>,
+) -> bool {
+    let mut allow = true;
+    for n in ns.lineage() {
+        let allowed = plan
+            .appraisal(n.depth)
+            .map(|rule| appraise::appraise(st, n, rule, mask, facts, state, hashed));
+        // An appraised file written to gets a fresh hash when the last
+        // writer closes, as upstream's IMA_UPDATE_XATTR.
+        if state.update_xattr.is_none()
+            && plan.claims_xattr_update(n.depth, allowed, facts.writable)
+        {
+            state.update_xattr = Some(n.algo());
+        }
+        allow &= allowed != Some(false);
+        if plan.audits(n.depth) {
+            if let Err(e) = audit(st, n, state, hashed) {
+                pr_warn!("namespace {}: audit record lost: {:?}\n", n.id, e);
             }
         }
-        allow
     }
+    allow
 }
 
 /// The `audit` action in `n` (`ima_audit_measurement()`): once per
@@ -308,57 +250,48 @@ fn audit(
     crate::audit::rule(hashed.name()?, &digest, n.id)
 }
 
-/// `ima_rdwr_violation_check()` in each namespace of `checks`: a writer
-/// opening a file that a namespace measured for a reader still holding it
-/// (ToMToU), or a namespace measuring a file for a reader while a writer
-/// holds it (open_writers), once until the last writer closes. Readers
+/// `ima_rdwr_violation_check()` in each namespace the plan names, each
+/// step as the planner decides it from the inode's state. Readers
 /// measured here are tracked until released.
 fn check_violations(
     ns: &ImaNamespace,
-    checks: u64,
-    wanted: u64,
+    plan: &Plan,
     facts: &FileFacts,
     state: &mut IintState,
     hashed: &mut Hashed<'_>,
 ) -> Result {
     for n in ns.lineage() {
-        let bit = 1 << n.depth;
-        if checks & bit == 0 {
+        if !plan.violations().contains(n.depth) {
             continue;
         }
-        let cause = if facts.writable {
-            (state.has_readers() && state.take_may_emit_tomtou(n.id)).then_some("ToMToU")
-        } else if wanted & bit != 0 {
-            state.set_may_emit_tomtou(n.id)?;
-            (facts.open_for_write && state.first_open_writers(n.id)?).then_some("open_writers")
-        } else {
-            None
-        };
-        if let Some(cause) = cause {
-            hashed.record_violation(n, cause)?;
+        let seen = state.violation_state(n.id);
+        let measures = plan.measure().contains(n.depth);
+        let step = ima_plan::violation_step(facts.writable, facts.open_for_write, measures, seen);
+        state.apply_violation(n.id, &step)?;
+        if let Some(v) = step.violation {
+            hashed.record_violation(n, v.cause())?;
         }
     }
-    if !facts.writable && wanted & checks != 0 {
+    if plan.tracks_reader(facts.writable) {
         state.add_reader(hashed.file.as_ptr() as usize)?;
     }
     Ok(())
 }
 
-/// Records the event in every namespace of `wanted` that has not measured
-/// this version of the file yet.
+/// Records the event in every namespace the plan names that has not
+/// measured this version of the file yet.
 fn measure_lineage(
     st: &ImaState,
     ns: &ImaNamespace,
-    wanted: u64,
-    templates: &Templates,
+    plan: &Plan,
     state: &mut IintState,
     hashed: &mut Hashed<'_>,
 ) -> Result {
     for n in ns.lineage() {
-        if wanted & (1 << n.depth) == 0 || state.measured_in(n.id, || hashed.version_now()) {
+        if !plan.measure().contains(n.depth) || state.measured_in(n.id, || hashed.version_now()) {
             continue;
         }
-        let template = template_for(n, templates[n.depth as usize]);
+        let template = template_for(n, rule_template(plan.template(n.depth)));
         let digest = hashed.digest(st, state, n.algo())?;
         // The legacy `d` field is SHA-1 whatever the namespace hashes with.
         let sha1 = match template.is_legacy_ima() && digest.algo() != HashAlgo::Sha1 {
@@ -498,18 +431,17 @@ pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> bool {
     let mut denied = false;
     for n in ns.lineage() {
         let rules = n.policy.current();
-        let (mut measure, mut covered) = (false, false);
+        let mut here = Mprotect::default();
         for func in [Func::MmapCheck, Func::MmapCheckReqprot] {
             if !rules.summary().may_match_func(func) {
                 continue;
             }
-            let d = rules.evaluate(&with_subject(Event { func, ..base }, subject.get(&rules)));
-            measure |= d.measure;
-            covered |= d.appraise;
+            here.add(&rules.evaluate(&with_subject(Event { func, ..base }, subject.get(&rules))));
         }
-        if !measure && !covered {
+        if !here.acts() {
             continue;
         }
+        let covered = here.covered;
         denied |= covered;
         // No room for the name does not let the change through.
         if path.is_none() {
@@ -530,7 +462,7 @@ pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> bool {
             }
         );
         // Upstream audits only where appraisal is in force.
-        if rules.summary().actions.contains(ActionMask::APPRAISE) && appraise::enabled() {
+        if Mprotect::audits(rules.summary().actions, appraise::enabled()) {
             crate::audit::integrity_data_res(
                 Some(file),
                 name,
@@ -573,7 +505,7 @@ pub(crate) fn new_file(
             continue;
         }
         let d = rules.evaluate(&with_subject(base, subject.get(&rules)));
-        if d.appraise || d.hash {
+        if ima_plan::new_file_claims(&d) {
             algo = Some(n.algo());
             break;
         }
@@ -775,13 +707,7 @@ pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
         return;
     };
     let mut state = iint.lock();
-    state.clear_open_writers();
-    state.new_file = false;
-    let update = state.update_xattr.take();
-    if state.is_cached() {
-        state.invalidate(file.change_cookie());
-    }
-    if let Some(algo) = update {
+    if let Some(algo) = state.last_writer_closed(|| file.change_cookie()) {
         if let Err(e) = update_xattr(st, file, &mut state, algo) {
             pr_warn!("security.ima not updated: {:?}\n", e);
         }

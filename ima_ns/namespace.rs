@@ -33,8 +33,9 @@ use kernel::sync::{Arc, Mutex};
 use kernel::workqueue::{impl_has_work, new_work, Work, WorkItem};
 use kernel::{new_mutex, new_spinlock};
 
-/// Deepest nesting below the host (as user namespaces: 32 levels).
-pub(crate) const MAX_DEPTH: u32 = 32;
+/// Deepest nesting below the host (as user namespaces: 32 levels); the
+/// planner's fixed arrays hold a lineage this deep.
+pub(crate) const MAX_DEPTH: u32 = ima_plan::MAX_DEPTH;
 
 /// Namespaces other than the host that are not yet freed.
 static LIVE: AtomicUsize = AtomicUsize::new(0);
