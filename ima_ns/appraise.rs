@@ -7,9 +7,9 @@
 //! keyrings, audit, verdict caching).
 
 use crate::bindings;
+use crate::collect::Hashed;
 use crate::file::{File, FileFacts};
 use crate::iint::{IintState, Verdict};
-use crate::measure::Hashed;
 use crate::namespace::ImaNamespace;
 use crate::state::ImaState;
 use ima_appraise::{

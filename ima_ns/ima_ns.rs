@@ -16,6 +16,7 @@ mod audit;
 mod bh;
 mod bindings;
 mod coexist;
+mod collect;
 mod compat;
 mod crypto;
 mod dentry;

@@ -6,22 +6,20 @@
 
 use crate::appraise;
 use crate::bindings;
-use crate::file::{File, FileFacts, ReadableFile};
+use crate::collect::{algo_slot, cached_digest, Hashed, PATH_MAX};
+use crate::file::{File, FileFacts};
 use crate::iint::{self, IintState};
 use crate::model::Verdict;
 use crate::namespace::ImaNamespace;
 use crate::policy::RuleSet;
 use crate::report::{self, Object};
 use crate::state::ImaState;
-use crate::template::{FileExtras, TemplateRef};
+use crate::template::TemplateRef;
 use ima_plan::{Depths, InodeUse, Interest, Mprotect, Plan};
 use ima_policy::{Decision, Event, Func};
 use ima_template::{EventData, Template, IMA_BUF};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
-
-/// `PATH_MAX`: the longest name an entry records.
-const PATH_MAX: usize = 4096;
 
 /// `MAY_ACCESS`: the mask `ima_must_appraise()` evaluates new files with.
 const MAY_ACCESS: u32 = 0x10;
@@ -273,7 +271,7 @@ fn check_violations(
         }
     }
     if plan.tracks_reader(facts.writable) {
-        state.add_reader(hashed.file.as_ptr() as usize)?;
+        state.add_reader(hashed.file().as_ptr() as usize)?;
     }
     Ok(())
 }
@@ -302,17 +300,10 @@ fn measure_lineage(
         hashed.prepare(&template)?;
         let mut event = EventData::new(&digest, hashed.name_bytes());
         event.sha1_digest = sha1.as_ref();
-        hashed
-            .extras
-            .with_event(event, |e| n.record_event(Some(template.clone()), e))?;
+        hashed.with_event(event, |e| n.record_event(Some(template.clone()), e))?;
         state.mark(n.id, version)?;
     }
     Ok(())
-}
-
-/// The index of `algo` in per-algorithm arrays.
-pub(crate) fn algo_slot(algo: HashAlgo) -> Result<usize> {
-    HashAlgo::ALL.iter().position(|&a| a == algo).ok_or(EINVAL)
 }
 
 /// A buffer the kernel hands over with no file behind it.
@@ -544,142 +535,6 @@ fn fsname(facts: &FileFacts) -> &[u8] {
     // NUL-terminated string of the filesystem driver, which the open file
     // (pinning the superblock) keeps loaded for this call.
     unsafe { core::ffi::CStr::from_ptr(facts.fsname.cast()) }.to_bytes()
-}
-
-/// What one event computes at most once: the change cookie (taken before
-/// the first read, so a racing write makes the next check see a change),
-/// one digest per algorithm, and the name.
-pub(crate) struct Hashed<'a> {
-    file: &'a File<'a>,
-    contents: Option<&'a [u8]>,
-    /// The change cookie, once read.
-    version: Option<Option<u64>>,
-    digests: [Option<Digest>; 4],
-    path: KVec<u8>,
-    name_len: Option<(usize, usize)>,
-    /// What templates record beyond digest and name.
-    extras: FileExtras,
-}
-
-impl<'a> Hashed<'a> {
-    fn new(file: &'a File<'a>, contents: Option<&'a [u8]>) -> Self {
-        Self {
-            file,
-            contents,
-            version: None,
-            digests: [None; 4],
-            path: KVec::new(),
-            name_len: None,
-            extras: FileExtras::default(),
-        }
-    }
-
-    pub(crate) fn file(&self) -> &'a File<'a> {
-        self.file
-    }
-
-    /// The change cookie the digests were read at (`None` before the
-    /// first digest, or if the filesystem keeps none).
-    pub(crate) fn version(&self) -> Option<u64> {
-        self.version.flatten()
-    }
-
-    /// The change cookie of the contents this event sees, read once,
-    /// before any digest.
-    pub(crate) fn version_now(&mut self) -> Option<u64> {
-        let file = self.file;
-        *self.version.get_or_insert_with(|| file.change_cookie())
-    }
-
-    /// `security.ima`, if the file has one (read again by a later call).
-    pub(crate) fn take_ima_xattr(&mut self) -> Result<Option<KVec<u8>>> {
-        self.file.xattr(c"security.ima")
-    }
-
-    /// Reads the name and what `template` records about the file.
-    fn prepare(&mut self, template: &Template) -> Result {
-        self.name()?;
-        let (start, len) = self.name_len.unwrap_or((0, 0));
-        self.extras
-            .fill(self.file, template, &self.path[start..start + len])
-    }
-
-    /// The name, once [`Hashed::name`] or [`Hashed::prepare`] ran.
-    fn name_bytes(&self) -> &[u8] {
-        let (start, len) = self.name_len.unwrap_or((0, 0));
-        &self.path[start..start + len]
-    }
-
-    /// Lists a violation on this file in `n` (`ima_add_violation()`).
-    fn record_violation(&mut self, n: &ImaNamespace, cause: &str) -> Result {
-        let template = n.config().template;
-        self.prepare(&template)?;
-        let zero = Digest::zero(n.algo());
-        let event = EventData::violation(&zero, self.name_bytes());
-        self.extras
-            .with_event(event, |e| n.record_violation(e, cause))
-    }
-
-    pub(crate) fn digest(
-        &mut self,
-        st: &ImaState,
-        state: &mut IintState,
-        algo: HashAlgo,
-    ) -> Result<Digest> {
-        let slot = algo_slot(algo)?;
-        if let Some(d) = self.digests[slot] {
-            return Ok(d);
-        }
-        let version = self.version_now();
-        let d = match self.contents {
-            Some(contents) => st.hashers.get(algo)?.hash_buf(contents)?,
-            None => cached_digest(st, self.file, state, algo, || version)?,
-        };
-        self.digests[slot] = Some(d);
-        Ok(d)
-    }
-
-    /// The path as the acting task sees it.
-    pub(crate) fn name(&mut self) -> Result<&[u8]> {
-        if self.name_len.is_none() {
-            self.path = KVec::from_elem(0, PATH_MAX, GFP_KERNEL)?;
-            let base = self.path.as_ptr() as usize;
-            let name = self.file.path(&mut self.path);
-            self.name_len = Some((name.as_ptr() as usize - base, name.len()));
-        }
-        let (start, len) = self.name_len.unwrap_or((0, 0));
-        Ok(&self.path[start..start + len])
-    }
-}
-
-/// The digest of `file`'s contents in `algo`: the inode's cached one if
-/// the file has not changed since (same change cookie `version()`), else
-/// read and cached.
-pub(crate) fn cached_digest(
-    st: &ImaState,
-    file: &File<'_>,
-    state: &mut IintState,
-    algo: HashAlgo,
-    version: impl Fn() -> Option<u64>,
-) -> Result<Digest> {
-    if let Some(d) = state.digest(algo, &version) {
-        return Ok(d);
-    }
-    let version = version();
-    let readable = ReadableFile::open(file)?;
-    let d = match st.hashers.get(algo)?.hash(readable.file()) {
-        Ok(d) => d,
-        // As ima_collect_measurement(): a file that cannot be read this
-        // way (no read_iter, O_DIRECT) is recorded with a zero digest
-        // rather than not at all.
-        Err(e) if e == EINVAL || e == EBADF => {
-            pr_debug!("recording a zero digest: reading failed: {:?}\n", e);
-            return Ok(Digest::zero(algo));
-        }
-        Err(e) => return Err(e),
-    };
-    state.keep_digest(d, version)?;
-    Ok(d)
 }
 
 /// A file is released. A reader stops being tracked for ToMToU. If it was

@@ -6,9 +6,9 @@
 //! gets the event, deepest first; the first that denies it ends the walk.
 
 use crate::bindings;
+use crate::collect::{algo_slot, cached_digest};
 use crate::file::{FileFacts, FileRef};
 use crate::list::DataBuf;
-use crate::measure::{algo_slot, cached_digest};
 use crate::model::Verdict;
 use crate::namespace::ImaNamespace;
 use crate::state::ImaState;
