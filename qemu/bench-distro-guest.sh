@@ -28,7 +28,7 @@ us() { echo "${EPOCHREALTIME/./}"; }
 # timed CMD...: guest us of CMD (in-shell, no fork of its own).
 timed() { local t0; t0=$(us); "$@" >/dev/null; echo $(($(us) - t0)); }
 mem() { awk '/^(Slab|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo; }
-# slabs FILE: bytes in each slab cache (no /dev/fd here for <(...)).
+# slabs FILE: bytes in each slab cache, into FILE (compared later).
 slabs() { awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo | sort >"$1"; }
 slab_growth() { # CONFIG WHAT: the caches that grew since slabs /tmp/slabs0
 	slabs /tmp/slabs1

@@ -7,6 +7,11 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# What udev adds on a real system; bash's <(...) needs /dev/fd.
+ln -sfn /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t securityfs securityfs /sys/kernel/security
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
