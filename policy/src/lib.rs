@@ -102,11 +102,12 @@ mod validate;
 pub use algo::{HashAlgos, HASH_ALGO_NAMES};
 pub use builtin::{BuiltinSelection, APPRAISE_TCB, CRITICAL_DATA, ORIGINAL_TCB, SECURE_BOOT, TCB};
 pub use compact::CompactRule;
-pub use decision::{evaluate, evaluate_with, ActionMask, AppraiseSubaction, Decision};
+pub use decision::{evaluate, evaluate_with, ActionMask, AppraiseSubaction, Decision, PolicyWalk};
 pub use event::{Event, MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
 pub use index::{
-    candidate_numbers, candidates, evaluate_indexed, event_lists, index_list, may_match_func,
-    Candidates, FuncIndex, Merge, PolicySummary, ANY_FILE_LIST, INDEX_LISTS,
+    candidate_numbers, candidate_runs, candidates, evaluate_indexed, event_lists, index_list,
+    may_match_func, CandidateRuns, Candidates, FuncIndex, Merge, PolicySummary, ANY_FILE_LIST,
+    INDEX_LISTS,
 };
 pub use inline_str::InlineStr;
 pub use parse::{parse_line, parse_line_as, parse_line_into, policy_lines, ParseError};
