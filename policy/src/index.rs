@@ -286,7 +286,7 @@ impl FuncIndex {
     }
 }
 
-/// [`evaluate_with`] over the candidates of `event.func` only: the same
+/// [`evaluate_with`](crate::evaluate_with) over the candidates of `event.func` only: the same
 /// decision as walking all `rules`, given `index` was built from `rules`
 /// into `storage`.
 pub fn evaluate_indexed<R: PolicyRule>(

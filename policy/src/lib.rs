@@ -28,7 +28,9 @@
 //!   [`evaluate_indexed`] with a [`FuncIndex`] built once per installed
 //!   rule set into caller-owned storage of one `u32` per rule; a shell
 //!   keeping the index lists ([`index_list`]) in its own storage walks
-//!   them with [`candidate_numbers`]. All of these take any
+//!   them with [`candidate_runs`] (runs of rule numbers for plain loops)
+//!   feeding a [`PolicyWalk`], or with [`candidate_numbers`] (an
+//!   iterator, slower per rule). All of these take any
 //!   [`PolicyRule`]. The [`Decision`] has every action class plus pcr, template,
 //!   allowed hash algorithms and the signature/verity/direct-I/O flags.
 //!

@@ -10,7 +10,7 @@ use crate::upstream::Upstream;
 
 /// A rule's action. The discriminants are upstream's action values
 /// (`MEASURE`, `DONT_MEASURE`, ... in ima_policy.c), so
-/// [`Action::bits`] is a plain load on the hot path.
+/// `Action::bits` is a plain load on the hot path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u16)]
 pub enum Action {
