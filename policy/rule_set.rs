@@ -9,9 +9,10 @@
 //! force. Everything an update needs is allocated while it is written
 //! ([`Segment::push`], [`Update`]); installing it allocates nothing.
 
+use core::ops::ControlFlow;
 use ima_policy::{
-    candidate_numbers, evaluate_with, index_list, ActionMask, CompactRule, Decision, Event, Func,
-    PolicySummary, Rule, INDEX_LISTS,
+    candidate_runs, index_list, ActionMask, CompactRule, Decision, Event, LsmField, PolicySummary,
+    PolicyWalk, Rule, INDEX_LISTS,
 };
 use kernel::prelude::*;
 use kernel::sync::{Arc, UniqueArc};
@@ -78,6 +79,11 @@ impl<T> Chunked<T> {
         self.chunks.iter().flat_map(|c| c.iter())
     }
 
+    /// The chunks, in order.
+    fn slices(&self) -> impl Iterator<Item = &[T]> {
+        self.chunks.iter().map(|c| &c[..])
+    }
+
     /// Bytes allocated, for the numbers in the log.
     fn footprint(&self) -> usize {
         self.chunks.capacity() * core::mem::size_of::<KVec<T>>()
@@ -126,13 +132,29 @@ impl Segment {
         self.rules.iter()
     }
 
-    /// The rules an event of hook `func` can match, in order.
-    fn candidates(&self, func: Func) -> impl Iterator<Item = &StoredRule> {
-        // `rules.len` fits u32: `push` refuses more.
-        candidate_numbers(func, self.rules.len as u32, |i| {
-            self.lists[i].iter().copied()
-        })
-        .filter_map(|n| self.rules.get(n as usize))
+    /// Feeds `walk` the rules its event's hook can match, in order
+    /// (`ima_policy::candidate_runs`): plain loops over runs of rule
+    /// numbers, no iterator adaptor per rule. `Break` once the walk is
+    /// decided.
+    fn walk(&self, walk: &mut PolicyWalk<'_, '_>) -> ControlFlow<()> {
+        // Such rules are refused at load.
+        let no_lsm = &mut |_: LsmField, _: &str| false;
+        let Some(runs) = candidate_runs(walk.event().func, |i| self.lists[i].slices()) else {
+            for chunk in self.rules.slices() {
+                for rule in chunk {
+                    walk.step(rule, no_lsm)?;
+                }
+            }
+            return ControlFlow::Continue(());
+        };
+        for run in runs {
+            for &n in run {
+                if let Some(rule) = self.rules.get(n as usize) {
+                    walk.step(rule, no_lsm)?;
+                }
+            }
+        }
+        ControlFlow::Continue(())
     }
 
     /// Bytes allocated for the rules, their strings and the index.
@@ -185,14 +207,19 @@ impl RuleSet {
     /// (`ima_match_policy(.., ima_policy_flag, ..)`), without appraisal
     /// when `ima_appraise=off`. LSM label conditions never hold: such
     /// rules are refused at load. Walks only the rules of the event's
-    /// hook (`ima_policy::candidate_numbers`), segment by segment.
+    /// hook (`ima_policy::candidate_runs`), segment by segment.
     pub(crate) fn evaluate(&self, event: &Event<'_>) -> Decision {
         let mut wanted = self.summary.actions;
         if !crate::appraise::enabled() {
             wanted = ActionMask::from_bits(wanted.bits() & !ActionMask::APPRAISE.bits());
         }
-        let rules = self.segments.iter().flat_map(|s| s.candidates(event.func));
-        evaluate_with(rules, event, wanted, &mut |_, _| false)
+        let mut walk = PolicyWalk::new(event, wanted);
+        for segment in self.segments.iter() {
+            if segment.walk(&mut walk).is_break() {
+                break;
+            }
+        }
+        walk.finish()
     }
 }
 

@@ -94,6 +94,7 @@ impl<T: Deref<Target = [u8]>> CompactRule<T> {
 }
 
 impl<T: Deref<Target = [u8]>> PolicyRule for CompactRule<T> {
+    #[inline]
     fn core(&self) -> &RuleCore {
         &self.core
     }
@@ -112,6 +113,7 @@ impl<T: Deref<Target = [u8]>> PolicyRule for CompactRule<T> {
         None
     }
 
+    #[inline]
     fn has_text(&self) -> bool {
         !self.text.is_empty()
     }

@@ -10,6 +10,7 @@ use crate::validate::{
     flags, IMA_CHECK_BLACKLIST, IMA_DIGSIG_REQUIRED, IMA_MODSIG_ALLOWED, IMA_PERMIT_DIRECTIO,
     IMA_SIGV3_REQUIRED, IMA_VERITY_REQUIRED,
 };
+use core::ops::ControlFlow;
 
 /// A set of action classes (upstream's `IMA_MEASURE`, `IMA_APPRAISE`,
 /// `IMA_AUDIT`, `IMA_HASH` bits): what a hook asks the policy about.
@@ -31,6 +32,7 @@ impl ActionMask {
     pub const NONE: Self = Self(0);
 
     /// Upstream's bits.
+    #[inline]
     pub const fn bits(self) -> u32 {
         self.0
     }
@@ -41,6 +43,7 @@ impl ActionMask {
     }
 
     /// The classes among upstream's `bits`.
+    #[inline]
     pub const fn from_bits(bits: u32) -> Self {
         Self(bits & Self::ALL.0)
     }
@@ -90,6 +93,7 @@ impl AppraiseSubaction {
     }
 
     /// Upstream's `IMA_*_APPRAISE` bit.
+    #[inline]
     pub const fn bits(self) -> u32 {
         match self {
             Self::File => 0x0000_1000,
@@ -187,35 +191,95 @@ pub fn evaluate_with<'a, R: PolicyRule + 'a>(
     wanted: ActionMask,
     lsm: &mut impl FnMut(LsmField, &str) -> bool,
 ) -> Decision {
-    const DO_MASK: u32 = ActionMask::ALL.bits();
-    const NONACTION: u32 = IMA_DIGSIG_REQUIRED
-        | IMA_MODSIG_ALLOWED
-        | IMA_CHECK_BLACKLIST
-        | IMA_VERITY_REQUIRED
-        | IMA_SIGV3_REQUIRED
-        | IMA_PERMIT_DIRECTIO;
-    let mut actmask = wanted.bits() | wanted.bits() << 1;
-    let mut action = 0u32;
-    let mut d = Decision::default();
-    for stored in rules {
-        let rule = stored.core();
-        let a = rule.action.bits();
-        if a & actmask == 0 || !stored.matches_with(event, lsm) {
-            continue;
+    let mut walk = PolicyWalk::new(event, wanted);
+    for rule in rules {
+        if walk.step(rule, lsm).is_break() {
+            break;
         }
-        action |= flags(stored) & NONACTION;
-        action |= a & DO_MASK;
+    }
+    walk.finish()
+}
+
+/// `ima_match_policy()` fed one rule at a time, for callers that walk
+/// their rules with loops of their own ([`candidate_runs`](crate::candidate_runs)):
+/// [`PolicyWalk::step`] each rule in order until it breaks, then
+/// [`PolicyWalk::finish`]. The same [`Decision`] as [`evaluate_with`].
+#[derive(Clone, Debug)]
+pub struct PolicyWalk<'e, 'a> {
+    event: &'e Event<'a>,
+    /// Upstream's `actmask`: the classes (do and don't bits) still open.
+    actmask: u32,
+    /// Upstream's `action`.
+    action: u32,
+    d: Decision,
+}
+
+impl<'e, 'a> PolicyWalk<'e, 'a> {
+    /// A walk for `event` deciding the classes in `wanted`.
+    pub fn new(event: &'e Event<'a>, wanted: ActionMask) -> Self {
+        Self {
+            event,
+            actmask: wanted.bits() | wanted.bits() << 1,
+            action: 0,
+            d: Decision::default(),
+        }
+    }
+
+    /// The event walked for.
+    pub fn event(&self) -> &'e Event<'a> {
+        self.event
+    }
+
+    /// Whether every wanted class is decided: later rules change nothing.
+    #[inline]
+    pub fn is_done(&self) -> bool {
+        self.actmask == 0
+    }
+
+    /// Considers the next rule in order; `Break` once every wanted class
+    /// is decided. Always inlined: it is the body of every walk's loop,
+    /// and the kernel builds with `-Copt-level=s`, which would keep it a
+    /// call per rule.
+    #[inline(always)]
+    pub fn step<R: PolicyRule>(
+        &mut self,
+        stored: &R,
+        lsm: &mut impl FnMut(LsmField, &str) -> bool,
+    ) -> ControlFlow<()> {
+        let a = stored.core().action.bits();
+        if a & self.actmask != 0 && stored.matches_with(self.event, lsm) {
+            self.take(stored, a);
+            if self.actmask == 0 {
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// A matching rule with action bits `a` decides its class.
+    fn take<R: PolicyRule>(&mut self, stored: &R, a: u32) {
+        const DO_MASK: u32 = ActionMask::ALL.bits();
+        const NONACTION: u32 = IMA_DIGSIG_REQUIRED
+            | IMA_MODSIG_ALLOWED
+            | IMA_CHECK_BLACKLIST
+            | IMA_VERITY_REQUIRED
+            | IMA_SIGV3_REQUIRED
+            | IMA_PERMIT_DIRECTIO;
+        let rule = stored.core();
+        let d = &mut self.d;
+        self.action |= flags(stored) & NONACTION;
+        self.action |= a & DO_MASK;
         if a & ActionMask::APPRAISE.bits() != 0 {
-            d.appraise_subaction = Some(AppraiseSubaction::of(stored, event.func));
-            action &= !ActionMask::HASH.bits();
+            d.appraise_subaction = Some(AppraiseSubaction::of(stored, self.event.func));
+            self.action &= !ActionMask::HASH.bits();
             if rule.appraise_algos.is_some() {
                 d.allowed_algos = rule.appraise_algos;
             }
         }
         if a & DO_MASK != 0 {
-            actmask &= !(a | a << 1);
+            self.actmask &= !(a | a << 1);
         } else {
-            actmask &= !(a | a >> 1);
+            self.actmask &= !(a | a >> 1);
         }
         if rule.pcr.is_some() {
             d.pcr = rule.pcr;
@@ -223,19 +287,21 @@ pub fn evaluate_with<'a, R: PolicyRule + 'a>(
         if rule.template.is_some() {
             d.template = rule.template;
         }
-        if actmask == 0 {
-            break;
-        }
     }
-    d.measure = action & ActionMask::MEASURE.bits() != 0;
-    d.appraise = action & ActionMask::APPRAISE.bits() != 0;
-    d.audit = action & ActionMask::AUDIT.bits() != 0;
-    d.hash = action & ActionMask::HASH.bits() != 0;
-    d.digsig_required = action & IMA_DIGSIG_REQUIRED != 0;
-    d.modsig_allowed = action & IMA_MODSIG_ALLOWED != 0;
-    d.check_blacklist = action & IMA_CHECK_BLACKLIST != 0;
-    d.verity_required = action & IMA_VERITY_REQUIRED != 0;
-    d.sigv3_required = action & IMA_SIGV3_REQUIRED != 0;
-    d.permit_directio = action & IMA_PERMIT_DIRECTIO != 0;
-    d
+
+    /// The decision.
+    pub fn finish(self) -> Decision {
+        let (action, mut d) = (self.action, self.d);
+        d.measure = action & ActionMask::MEASURE.bits() != 0;
+        d.appraise = action & ActionMask::APPRAISE.bits() != 0;
+        d.audit = action & ActionMask::AUDIT.bits() != 0;
+        d.hash = action & ActionMask::HASH.bits() != 0;
+        d.digsig_required = action & IMA_DIGSIG_REQUIRED != 0;
+        d.modsig_allowed = action & IMA_MODSIG_ALLOWED != 0;
+        d.check_blacklist = action & IMA_CHECK_BLACKLIST != 0;
+        d.verity_required = action & IMA_VERITY_REQUIRED != 0;
+        d.sigv3_required = action & IMA_SIGV3_REQUIRED != 0;
+        d.permit_directio = action & IMA_PERMIT_DIRECTIO != 0;
+        d
+    }
 }

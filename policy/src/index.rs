@@ -26,7 +26,7 @@
 //! ```
 
 use crate::algo::HashAlgos;
-use crate::decision::{evaluate_with, ActionMask, Decision};
+use crate::decision::{ActionMask, Decision, PolicyWalk};
 use crate::event::Event;
 use crate::rule::{Action, Func, LsmField, PolicyRule, SubjectGid, SubjectId, TextField};
 
@@ -144,6 +144,76 @@ pub fn candidate_numbers<I: Iterator<Item = u32>>(
     }
 }
 
+/// The candidates of hook `func` as runs of rule numbers, in order: the
+/// numbers [`candidate_numbers`] yields, from index list `i` given as its
+/// slices (chunks) in order. `None` for `POST_SETATTR`: every rule is a
+/// candidate. A hook whose candidates are in one list gets that list's
+/// slices; two lists are merged a run at a time. So the caller's walk is
+/// a plain loop over each run, with no adaptor per rule.
+pub fn candidate_runs<'s, I: Iterator<Item = &'s [u32]>>(
+    func: Func,
+    mut list: impl FnMut(usize) -> I,
+) -> Option<CandidateRuns<'s, I>> {
+    let (own, other) = event_lists(func)?;
+    Some(CandidateRuns {
+        a: list(own).fuse(),
+        b: other.map(|o| list(o).fuse()),
+        sa: &[],
+        sb: &[],
+    })
+}
+
+/// The runs of [`candidate_runs`]: two ascending, disjoint lists of rule
+/// numbers, each as its slices, merged (ties from the first, as [`Merge`]).
+#[derive(Clone, Debug)]
+pub struct CandidateRuns<'s, I> {
+    a: core::iter::Fuse<I>,
+    b: Option<core::iter::Fuse<I>>,
+    /// What is left of the current slice of `a`, of `b`.
+    sa: &'s [u32],
+    sb: &'s [u32],
+}
+
+impl<'s, I: Iterator<Item = &'s [u32]>> Iterator for CandidateRuns<'s, I> {
+    type Item = &'s [u32];
+
+    fn next(&mut self) -> Option<&'s [u32]> {
+        let Some(b) = self.b.as_mut() else {
+            return self.a.next();
+        };
+        loop {
+            if self.sa.is_empty() {
+                match self.a.next() {
+                    Some(s) => self.sa = s,
+                    None if self.sb.is_empty() => return b.next(),
+                    None => return Some(core::mem::take(&mut self.sb)),
+                }
+                continue;
+            }
+            if self.sb.is_empty() {
+                match b.next() {
+                    Some(s) => self.sb = s,
+                    None => return Some(core::mem::take(&mut self.sa)),
+                }
+                continue;
+            }
+            // Both non-empty: the run of one up to the other's head, at
+            // least one number.
+            let (x, y) = (self.sa[0], self.sb[0]);
+            let (from, k) = if x <= y {
+                let k = self.sa.iter().position(|&n| n > y);
+                (&mut self.sa, k)
+            } else {
+                let k = self.sb.iter().position(|&n| n >= x);
+                (&mut self.sb, k)
+            };
+            let (run, rest) = from.split_at(k.unwrap_or(from.len()));
+            *from = rest;
+            return Some(run);
+        }
+    }
+}
+
 /// The numbers of the rules that can match events of hook `func`, in
 /// order, by walking every rule: evaluating only these gives the same
 /// [`Decision`].
@@ -216,7 +286,7 @@ impl FuncIndex {
     }
 }
 
-/// [`evaluate_with`] over the candidates of `event.func` only: the same
+/// [`evaluate_with`](crate::evaluate_with) over the candidates of `event.func` only: the same
 /// decision as walking all `rules`, given `index` was built from `rules`
 /// into `storage`.
 pub fn evaluate_indexed<R: PolicyRule>(
@@ -227,10 +297,29 @@ pub fn evaluate_indexed<R: PolicyRule>(
     wanted: ActionMask,
     lsm: &mut impl FnMut(LsmField, &str) -> bool,
 ) -> Decision {
-    let picked = index
-        .candidates(storage, event.func)
-        .filter_map(|i| rules.get(i as usize));
-    evaluate_with(picked, event, wanted, lsm)
+    let mut walk = PolicyWalk::new(event, wanted);
+    match candidate_runs(event.func, |i| core::iter::once(index.list(storage, i))) {
+        Some(runs) => {
+            'walk: for run in runs {
+                for &n in run {
+                    let Some(r) = rules.get(n as usize) else {
+                        continue;
+                    };
+                    if walk.step(r, lsm).is_break() {
+                        break 'walk;
+                    }
+                }
+            }
+        }
+        None => {
+            for r in rules {
+                if walk.step(r, lsm).is_break() {
+                    break;
+                }
+            }
+        }
+    }
+    walk.finish()
 }
 
 /// What a rule set looks at and can ask for, so hooks can skip work: the

@@ -28,7 +28,9 @@
 //!   [`evaluate_indexed`] with a [`FuncIndex`] built once per installed
 //!   rule set into caller-owned storage of one `u32` per rule; a shell
 //!   keeping the index lists ([`index_list`]) in its own storage walks
-//!   them with [`candidate_numbers`]. All of these take any
+//!   them with [`candidate_runs`] (runs of rule numbers for plain loops)
+//!   feeding a [`PolicyWalk`], or with [`candidate_numbers`] (an
+//!   iterator, slower per rule). All of these take any
 //!   [`PolicyRule`]. The [`Decision`] has every action class plus pcr, template,
 //!   allowed hash algorithms and the signature/verity/direct-I/O flags.
 //!
@@ -102,11 +104,12 @@ mod validate;
 pub use algo::{HashAlgos, HASH_ALGO_NAMES};
 pub use builtin::{BuiltinSelection, APPRAISE_TCB, CRITICAL_DATA, ORIGINAL_TCB, SECURE_BOOT, TCB};
 pub use compact::CompactRule;
-pub use decision::{evaluate, evaluate_with, ActionMask, AppraiseSubaction, Decision};
+pub use decision::{evaluate, evaluate_with, ActionMask, AppraiseSubaction, Decision, PolicyWalk};
 pub use event::{Event, MAY_APPEND, MAY_EXEC, MAY_READ, MAY_WRITE};
 pub use index::{
-    candidate_numbers, candidates, evaluate_indexed, event_lists, index_list, may_match_func,
-    Candidates, FuncIndex, Merge, PolicySummary, ANY_FILE_LIST, INDEX_LISTS,
+    candidate_numbers, candidate_runs, candidates, evaluate_indexed, event_lists, index_list,
+    may_match_func, CandidateRuns, Candidates, FuncIndex, Merge, PolicySummary, ANY_FILE_LIST,
+    INDEX_LISTS,
 };
 pub use inline_str::InlineStr;
 pub use parse::{parse_line, parse_line_as, parse_line_into, policy_lines, ParseError};

@@ -6,6 +6,7 @@
 extern crate std;
 
 use crate::*;
+use core::ops::ControlFlow;
 use std::format;
 use std::string::String;
 use std::vec::Vec;
@@ -493,6 +494,27 @@ fn segmented_index_equals_linear() {
             })
             .map(|i| &self.rules[i as usize])
         }
+        /// rule_set.rs's `Segment::walk`.
+        fn walk(
+            &self,
+            walk: &mut PolicyWalk<'_, '_>,
+            lsm: &mut impl FnMut(LsmField, &str) -> bool,
+        ) -> ControlFlow<()> {
+            let Some(runs) =
+                candidate_runs(walk.event().func, |i| self.lists[i].iter().map(|c| &c[..]))
+            else {
+                for r in &self.rules {
+                    walk.step(r, lsm)?;
+                }
+                return ControlFlow::Continue(());
+            };
+            for run in runs {
+                for &n in run {
+                    walk.step(&self.rules[n as usize], lsm)?;
+                }
+            }
+            ControlFlow::Continue(())
+        }
     }
     let mut r = Rng(1234);
     for _ in 0..200 {
@@ -529,6 +551,13 @@ fn segmented_index_equals_linear() {
                 &mut yes,
             );
             assert_eq!(lin, seg, "{e:?}");
+            let mut walk = PolicyWalk::new(&e, wanted);
+            for s in &segments {
+                if s.walk(&mut walk, &mut yes).is_break() {
+                    break;
+                }
+            }
+            assert_eq!(lin, walk.finish(), "{e:?}");
             let walked: Vec<_> = segments.iter().flat_map(|s| s.candidates(e.func)).collect();
             let want: Vec<_> = all.iter().filter(|r| may_match_func(*r, e.func)).collect();
             assert_eq!(walked.len(), want.len());
@@ -545,4 +574,60 @@ fn merge_interleaves_ascending_lists() {
     assert_eq!(m(&[], Some(&[1, 2])), [1, 2]);
     assert_eq!(m(&[7], None), [7]);
     assert_eq!(m(&[], None), [] as [u32; 0]);
+}
+
+/// The runs of `candidate_runs` are the numbers of `candidate_numbers`,
+/// whatever the chunking (empty chunks included) and interleaving.
+#[test]
+fn candidate_runs_equal_candidate_numbers() {
+    let mut r = Rng(4321);
+    for _ in 0..2000 {
+        // Rule numbers dealt to the lists at random.
+        let len = r.below(80) as u32;
+        let mut lists: [Vec<u32>; INDEX_LISTS] = Default::default();
+        for n in 0..len {
+            lists[r.below(INDEX_LISTS as u64) as usize].push(n);
+        }
+        let chunked: Vec<Vec<Vec<u32>>> = lists
+            .iter()
+            .map(|l| {
+                let mut chunks = Vec::new();
+                let mut rest = &l[..];
+                loop {
+                    let k = (r.below(6) as usize).min(rest.len());
+                    chunks.push(rest[..k].to_vec());
+                    rest = &rest[k..];
+                    if rest.is_empty() && r.pct(70) {
+                        break;
+                    }
+                }
+                chunks
+            })
+            .collect();
+        let func = if r.pct(5) {
+            Func::PostSetattr
+        } else {
+            r.pick(&Func::ALL)
+        };
+        let want: Vec<u32> = candidate_numbers(func, len, |i| lists[i].iter().copied()).collect();
+        match candidate_runs(func, |i| chunked[i].iter().map(|c| &c[..])) {
+            None => {
+                assert_eq!(func, Func::PostSetattr);
+                assert_eq!(want, (0..len).collect::<Vec<_>>());
+            }
+            Some(runs) => {
+                let got: Vec<u32> = runs.flatten().copied().collect();
+                assert_eq!(got, want, "{func:?} {chunked:?}");
+            }
+        }
+    }
+    // Ties (not produced by an index) take the first list first, as `Merge`.
+    let mut lists: [Vec<Vec<u32>>; INDEX_LISTS] = Default::default();
+    lists[Func::FileCheck.index()] = std::vec![std::vec![1, 3], std::vec![5]];
+    lists[ANY_FILE_LIST] = std::vec![std::vec![1, 2, 5]];
+    let runs = candidate_runs(Func::FileCheck, |i| lists[i].iter().map(|c| &c[..])).unwrap();
+    assert_eq!(
+        runs.flatten().copied().collect::<Vec<_>>(),
+        [1, 1, 2, 3, 5, 5]
+    );
 }

@@ -8,25 +8,28 @@ use crate::inline_str::InlineStr;
 use crate::template::Template;
 use crate::upstream::Upstream;
 
-/// A rule's action.
+/// A rule's action. The discriminants are upstream's action values
+/// (`MEASURE`, `DONT_MEASURE`, ... in ima_policy.c), so
+/// `Action::bits` is a plain load on the hot path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u16)]
 pub enum Action {
     /// `measure`.
-    Measure,
+    Measure = 0x1,
     /// `dont_measure`.
-    DontMeasure,
+    DontMeasure = 0x2,
     /// `appraise`.
-    Appraise,
+    Appraise = 0x4,
     /// `dont_appraise`.
-    DontAppraise,
+    DontAppraise = 0x8,
     /// `audit`.
-    Audit,
+    Audit = 0x40,
     /// `dont_audit` (7.3; not in [`Action::ALL`], 6.12's set).
-    DontAudit,
+    DontAudit = 0x80,
     /// `hash`.
-    Hash,
+    Hash = 0x100,
     /// `dont_hash`.
-    DontHash,
+    DontHash = 0x200,
 }
 
 impl Action {
@@ -84,17 +87,9 @@ impl Action {
 
     /// Upstream's action value (`MEASURE`, `DONT_MEASURE`, ... in
     /// ima_policy.c).
+    #[inline]
     pub(crate) const fn bits(self) -> u32 {
-        match self {
-            Self::Measure => 0x1,
-            Self::DontMeasure => 0x2,
-            Self::Appraise => 0x4,
-            Self::DontAppraise => 0x8,
-            Self::Audit => 0x40,
-            Self::DontAudit => 0x80,
-            Self::Hash => 0x100,
-            Self::DontHash => 0x200,
-        }
+        self as u32
     }
 }
 
@@ -215,6 +210,7 @@ pub struct IdCond {
 
 impl IdCond {
     /// Whether `v` satisfies the condition.
+    #[inline]
     pub fn holds(self, v: u32) -> bool {
         match self.op {
             IdOp::Eq => v == self.id,
@@ -555,6 +551,7 @@ pub trait PolicyRule {
     /// Whether the rule applies to `e` (`ima_match_rules()`), treating
     /// every LSM label condition as not holding: a rule for which
     /// [`PolicyRule::needs_lsm`] is true never matches here.
+    #[inline]
     fn matches(&self, e: &Event<'_>) -> bool
     where
         Self: Sized,
@@ -567,6 +564,7 @@ pub trait PolicyRule {
     /// and label; the rule matches only if it returns true for all of them.
     /// It is the kernel's `security_filter_rule_match()` (with the inode's
     /// secid for `obj_*`, the task's for `subj_*`).
+    #[inline(always)]
     fn matches_with(&self, e: &Event<'_>, lsm: &mut impl FnMut(LsmField, &str) -> bool) -> bool
     where
         Self: Sized,
@@ -576,6 +574,7 @@ pub trait PolicyRule {
 }
 
 impl PolicyRule for Rule {
+    #[inline]
     fn core(&self) -> &RuleCore {
         &self.core
     }
@@ -597,41 +596,40 @@ impl PolicyRule for Rule {
     }
 }
 
+/// `ima_match_rules()`. The conditions are all tested (only their
+/// result matters, and none has side effects) before the LSM callback, so
+/// their order is free: the hook's `func=`/`mask=` first, then the ids
+/// most rules test, the rare conditions last. Always inlined into the
+/// walk's loop (see [`PolicyWalk::step`](crate::PolicyWalk::step)), all
+/// but the rare conditions.
+#[inline(always)]
 fn matches_with(
     r: &impl PolicyRule,
     e: &Event<'_>,
     lsm: &mut impl FnMut(LsmField, &str) -> bool,
 ) -> bool {
     let c = r.core();
-    let post_setattr = e.func == Func::PostSetattr;
-    if c.func.is_some_and(|f| f != e.func) && !post_setattr {
-        return false;
-    }
-    if matches!(e.func, Func::KeyCheck | Func::CriticalData) {
-        return c.func == Some(e.func) && matches_func_data(r, e);
-    }
-    if let Some(m) = c.mask {
-        let ok = if m.inverted {
-            m.bits & e.mask != 0
-        } else {
-            m.bits == e.mask
-        };
-        if !ok && !post_setattr {
-            return false;
+    match e.func {
+        // Regardless of `func=` and `mask=`, as upstream.
+        Func::PostSetattr => {}
+        Func::KeyCheck | Func::CriticalData => {
+            return c.func == Some(e.func) && matches_func_data(r, e);
         }
-    }
-    if c.fsmagic.is_some_and(|m| m != e.fsmagic) {
-        return false;
-    }
-    let text = r.has_text();
-    if text
-        && r.text(TextField::FsName)
-            .is_some_and(|n| n.as_bytes() != e.fsname)
-    {
-        return false;
-    }
-    if c.fsuuid.is_some_and(|u| u != e.fsuuid) {
-        return false;
+        f => {
+            if c.func.is_some_and(|g| g != f) {
+                return false;
+            }
+            if let Some(m) = c.mask {
+                let ok = if m.inverted {
+                    m.bits & e.mask != 0
+                } else {
+                    m.bits == e.mask
+                };
+                if !ok {
+                    return false;
+                }
+            }
+        }
     }
     match c.subject {
         Some(SubjectId::Uid(c)) if !c.holds(e.uid) => return false,
@@ -647,6 +645,24 @@ fn matches_with(
         }
         _ => {}
     }
+    if c.fowner.is_some_and(|c| !c.holds(e.fowner)) {
+        return false;
+    }
+    if c.fsmagic.is_some_and(|m| m != e.fsmagic) {
+        return false;
+    }
+    matches_rare(r, e, lsm)
+}
+
+/// The rest of [`matches_with`]: conditions few rules have, and the LSM
+/// labels: out of line, to keep the walk's loop small.
+#[inline(never)]
+fn matches_rare(
+    r: &impl PolicyRule,
+    e: &Event<'_>,
+    lsm: &mut impl FnMut(LsmField, &str) -> bool,
+) -> bool {
+    let c = r.core();
     match c.group {
         Some(SubjectGid::Gid(c)) if !c.holds(e.gid) => return false,
         Some(SubjectGid::Egid(c)) => {
@@ -661,18 +677,24 @@ fn matches_with(
         }
         _ => {}
     }
-    if c.fowner.is_some_and(|c| !c.holds(e.fowner)) {
-        return false;
-    }
     if c.fgroup.is_some_and(|c| !c.holds(e.fgroup)) {
         return false;
     }
-    if text {
-        for field in LsmField::ALL {
-            if let Some(label) = r.lsm_label(field) {
-                if !lsm(field, label) {
-                    return false;
-                }
+    if c.fsuuid.is_some_and(|u| u != e.fsuuid) {
+        return false;
+    }
+    if !r.has_text() {
+        return true;
+    }
+    if r.text(TextField::FsName)
+        .is_some_and(|n| n.as_bytes() != e.fsname)
+    {
+        return false;
+    }
+    for field in LsmField::ALL {
+        if let Some(label) = r.lsm_label(field) {
+            if !lsm(field, label) {
+                return false;
             }
         }
     }

@@ -1206,3 +1206,22 @@ fn policy_lines_split_at_newline_and_nul() {
     let lines: std::vec::Vec<&str> = policy_lines("measure\ndont_measure uid=0\0x\n").collect();
     assert_eq!(lines, ["measure", "dont_measure uid=0", "x", ""]);
 }
+
+/// `Action::bits` is upstream's action value (`MEASURE` ... in
+/// ima_policy.c), now the enum's discriminant.
+#[test]
+fn action_bits_are_upstreams() {
+    let want = [
+        (Action::Measure, 0x1),
+        (Action::DontMeasure, 0x2),
+        (Action::Appraise, 0x4),
+        (Action::DontAppraise, 0x8),
+        (Action::Audit, 0x40),
+        (Action::DontAudit, 0x80),
+        (Action::Hash, 0x100),
+        (Action::DontHash, 0x200),
+    ];
+    for (a, bits) in want {
+        assert_eq!(a.bits(), bits, "{a:?}");
+    }
+}
