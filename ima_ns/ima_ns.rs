@@ -41,6 +41,7 @@ mod securityfs;
 mod state;
 mod tasks;
 mod template;
+mod text;
 #[path = "../tpm/kernel.rs"]
 mod tpm;
 mod waitq;

@@ -15,11 +15,12 @@
 //! [`NsRef`] and [`Membership`].
 
 use crate::keyrings::{Keyring, Purpose};
-use crate::list::{Anchor, DataBuf, MeasurementList};
+use crate::list::{Anchor, MeasurementList};
 use crate::model::Channel;
 use crate::policy::{PolicyStore, RuleSet, Rules};
 use crate::securityfs::NsDir;
 use crate::template::TemplateRef;
+use crate::text::DataBuf;
 use crate::tpm::Tpm;
 use crate::workqueue;
 use core::fmt::Write;
