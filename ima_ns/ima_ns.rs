@@ -22,6 +22,8 @@ mod crypto;
 mod dentry;
 #[path = "../evm/kernel.rs"]
 mod evm;
+#[path = "../evm/state.rs"]
+mod evm_state;
 mod file;
 mod hooks;
 mod iint;

@@ -96,7 +96,7 @@ pub(crate) struct ImaNamespace {
     /// The keys its appraisal trusts: `.ima` for the host, `.ima_ns<id>`.
     pub(crate) keyring: Keyring,
     /// Its EVM setting and keys (`.evm`, `.evm_ns<id>`).
-    pub(crate) evm: crate::evm::NsEvm,
+    pub(crate) evm: crate::evm_state::NsEvm,
     /// Events for the agent, in external mode.
     #[pin]
     pub(crate) model: Channel,
@@ -192,7 +192,7 @@ impl ImaNamespace {
         let list = MeasurementList::new(anchor)?;
         let restrict = id == 0 && crate::keyrings::restrict_host();
         let keyring = Keyring::new(Purpose::Ima, id, restrict)?;
-        let evm = crate::evm::NsEvm::new(Keyring::new(Purpose::Evm, id, restrict)?);
+        let evm = crate::evm_state::NsEvm::new(Keyring::new(Purpose::Evm, id, restrict)?);
         Arc::pin_init(
             try_pin_init!(Self {
                 id,

@@ -57,7 +57,7 @@ pub(crate) struct ImaState {
     next_id: AtomicU64,
     /// EVM's machine-wide part: the HMAC key, the protected xattrs.
     #[pin]
-    pub(crate) evm: crate::evm::Evm,
+    pub(crate) evm: crate::evm_state::Evm,
 }
 
 static STATE: AtomicPtr<ImaState> = AtomicPtr::new(ptr::null_mut());
@@ -96,7 +96,7 @@ impl ImaState {
                 tasks <- TaskMap::new(),
                 registry <- new_mutex!(RBTree::new(), "ima_ns_registry"),
                 next_id: AtomicU64::new(1),
-                evm <- crate::evm::Evm::new()?,
+                evm <- crate::evm_state::Evm::new()?,
             }? Error),
             GFP_KERNEL,
         )
