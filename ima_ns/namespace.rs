@@ -18,7 +18,6 @@ use crate::keyrings::{Keyring, Purpose};
 use crate::list::{Anchor, MeasurementList};
 use crate::model::Channel;
 use crate::policy::{PolicyStore, RuleSet, Rules};
-use crate::securityfs::NsDir;
 use crate::template::TemplateRef;
 use crate::text::DataBuf;
 use crate::tpm::Tpm;
@@ -65,6 +64,11 @@ impl Drop for LiveToken {
     }
 }
 
+/// A namespace's `namespaces/<id>/` directory, made and owned by the
+/// securityfs files (entry tier): here only held (the one reference),
+/// and dropped when the namespace ends.
+pub(crate) type DirHandle = Arc<dyn Send + Sync>;
+
 #[pin_data]
 pub(crate) struct ImaNamespace {
     /// 0 for the host; children count up from 1, never reused.
@@ -102,7 +106,7 @@ pub(crate) struct ImaNamespace {
     pub(crate) model: Channel,
     /// `namespaces/<id>/`, removed when the namespace ends.
     #[pin]
-    dir: Mutex<Option<NsDir>>,
+    dir: Mutex<Option<DirHandle>>,
     #[pin]
     end_work: Work<ImaNamespace, 1>,
     #[pin]
@@ -311,7 +315,7 @@ impl ImaNamespace {
         f()
     }
 
-    pub(crate) fn set_dir(&self, dir: NsDir) {
+    pub(crate) fn set_dir(&self, dir: DirHandle) {
         *self.dir.lock() = Some(dir);
     }
 

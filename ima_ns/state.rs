@@ -7,7 +7,7 @@
 
 use crate::crypto::FileHasher;
 use crate::iint::IintCache;
-use crate::namespace::{ImaNamespace, Membership, NsRef};
+use crate::namespace::{DirHandle, ImaNamespace, Membership, NsRef};
 use crate::tasks::TaskMap;
 use crate::template::TemplateRef;
 use core::ptr;
@@ -127,8 +127,13 @@ impl ImaState {
     }
 
     /// `ns_unshare`: a new child of the caller's namespace becomes the
-    /// caller's namespace for children.
-    pub(crate) fn unshare(&self, entry: Entry) -> Result<u64> {
+    /// caller's namespace for children. `make_dir` makes its
+    /// `namespaces/<id>/` (the entry tier's securityfs files).
+    pub(crate) fn unshare(
+        &self,
+        entry: Entry,
+        make_dir: impl FnOnce(u64) -> Result<DirHandle>,
+    ) -> Result<u64> {
         let (own, pending) = self.tasks.current();
         if pending.as_ref().is_some_and(|p| !p.is_active()) {
             pr_err!("ns_unshare: this task already has an unused namespace for children\n");
@@ -137,7 +142,7 @@ impl ImaState {
         let parent = own.unwrap_or_else(|| self.host.clone());
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let ns = ImaNamespace::new_child(id, parent)?;
-        let dir = crate::securityfs::NsDir::create(id)?;
+        let dir = make_dir(id)?;
         ns.set_dir(dir);
         self.registry
             .lock()
