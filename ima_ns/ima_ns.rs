@@ -10,7 +10,6 @@
 
 use kernel::prelude::*;
 
-mod anchor_sink;
 mod appraise;
 mod audit;
 mod bh;

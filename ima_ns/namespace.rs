@@ -25,7 +25,7 @@ use crate::workqueue;
 use core::fmt::Write;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
-use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use ima_template::{anchor, EventData};
 use ima_tpm::{boot_aggregate, Digest, HashAlgo};
 use kernel::prelude::*;
@@ -68,6 +68,30 @@ impl Drop for LiveToken {
 /// securityfs files (entry tier): here only held (the one reference),
 /// and dropped when the namespace ends.
 pub(crate) type DirHandle = Arc<dyn Send + Sync>;
+
+/// What a namespace asks of the global state that holds it (which sits
+/// above it: dependency inversion). Set by `state::publish`.
+pub(crate) struct Upcalls {
+    /// Namespace `id` ended: out of the registry.
+    pub(crate) ended: fn(u64),
+    /// Records anchor `name` over `blob` for a child of `parent`.
+    pub(crate) record_anchor: fn(&ImaNamespace, &[u8], &[u8]) -> Result,
+}
+
+/// Null, or the state's `&'static Upcalls`.
+static UPCALLS: AtomicPtr<Upcalls> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Installs (`Some`) or withdraws (`None`) the state's upcalls.
+pub(crate) fn set_upcalls(up: Option<&'static Upcalls>) {
+    let p = up.map_or(core::ptr::null_mut(), |u| core::ptr::from_ref(u).cast_mut());
+    UPCALLS.store(p, Ordering::Release);
+}
+
+fn upcalls() -> Option<&'static Upcalls> {
+    let p = UPCALLS.load(Ordering::Acquire);
+    // SAFETY: `UPCALLS` is null or a `&'static Upcalls` (`set_upcalls`).
+    unsafe { p.as_ref() }
+}
 
 #[pin_data]
 pub(crate) struct ImaNamespace {
@@ -412,8 +436,8 @@ impl ImaNamespace {
         }
         self.model.close();
         drop(self.dir.lock().take());
-        if let Some(st) = crate::state::get() {
-            st.registry_remove(self.id);
+        if let Some(up) = upcalls() {
+            (up.ended)(self.id);
         }
         pr_info!("namespace {} ended\n", self.id);
     }
@@ -469,7 +493,8 @@ impl ImaNamespace {
         if name.failed {
             return Err(ENOMEM);
         }
-        crate::anchor_sink::record(parent, name.as_bytes(), blob.as_bytes())
+        let up = upcalls().ok_or(ENODEV)?;
+        (up.record_anchor)(parent, name.as_bytes(), blob.as_bytes())
     }
 
     /// The first entry, as `ima_add_boot_aggregate()`: PCRs 0-7 (0-9 for

@@ -7,7 +7,7 @@
 
 use crate::crypto::FileHasher;
 use crate::iint::IintCache;
-use crate::namespace::{DirHandle, ImaNamespace, Membership, NsRef};
+use crate::namespace::{DirHandle, ImaNamespace, Membership, NsRef, Upcalls};
 use crate::tasks::TaskMap;
 use crate::template::TemplateRef;
 use core::ptr;
@@ -80,10 +80,36 @@ pub(crate) fn get() -> Option<&'static ImaState> {
 /// caller of [`get`] can still run.
 pub(crate) unsafe fn publish(st: &ImaState) {
     STATE.store(ptr::from_ref(st).cast_mut(), Ordering::Release);
+    crate::namespace::set_upcalls(Some(&UPCALLS));
 }
 
 pub(crate) fn withdraw() {
+    crate::namespace::set_upcalls(None);
     STATE.store(ptr::null_mut(), Ordering::Release);
+}
+
+/// What namespaces ask of the state: see [`Upcalls`].
+static UPCALLS: Upcalls = Upcalls {
+    ended: |id| {
+        if let Some(st) = get() {
+            st.registry_remove(id);
+        }
+    },
+    record_anchor,
+};
+
+/// Records anchor `name` (`ima-ns:start:<id>`, ...) over `blob` for a
+/// child of `parent`. Anchors (`start`, `checkpoint`, `end`) go to the
+/// parent's list as an `ima-buf` entry holding the blob,
+/// or, for a child of the host with `host=ima`, built-in IMA's list as
+/// critical data (label `ima-ns`, template `ima-buf`, the blob as the
+/// buffer), so that a verifier of the host's IMA list verifies them too.
+fn record_anchor(parent: &ImaNamespace, name: &[u8], blob: &[u8]) -> Result {
+    if parent.is_host() && crate::coexist::get().host_is_builtin() {
+        return crate::coexist::critical_data(name, blob);
+    }
+    let st = get().ok_or(ENODEV)?;
+    st.record_buffer(parent, name, blob)
 }
 
 impl ImaState {
