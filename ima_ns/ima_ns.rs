@@ -11,6 +11,7 @@
 use kernel::prelude::*;
 
 mod appraise;
+mod appraise_mode;
 mod audit;
 mod bh;
 mod bindings;

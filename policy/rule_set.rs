@@ -188,7 +188,7 @@ impl RuleSet {
     /// hook (`ima_policy::candidate_numbers`), segment by segment.
     pub(crate) fn evaluate(&self, event: &Event<'_>) -> Decision {
         let mut wanted = self.summary.actions;
-        if !crate::appraise::enabled() {
+        if !crate::appraise_mode::enabled() {
             wanted = ActionMask::from_bits(wanted.bits() & !ActionMask::APPRAISE.bits());
         }
         let rules = self.segments.iter().flat_map(|s| s.candidates(event.func));
