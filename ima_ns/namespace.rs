@@ -74,8 +74,9 @@ pub(crate) type DirHandle = Arc<dyn Send + Sync>;
 pub(crate) struct Upcalls {
     /// Namespace `id` ended: out of the registry.
     pub(crate) ended: fn(u64),
-    /// Records anchor `name` over `blob` for a child of `parent`.
-    pub(crate) record_anchor: fn(&ImaNamespace, &[u8], &[u8]) -> Result,
+    /// `ImaState::record_buffer`: an `ima-buf` entry `name` holding
+    /// `bytes` in `ns`'s list.
+    pub(crate) record_buffer: fn(&ImaNamespace, &[u8], &[u8]) -> Result,
 }
 
 /// Null, or the state's `&'static Upcalls`.
@@ -493,8 +494,16 @@ impl ImaNamespace {
         if name.failed {
             return Err(ENOMEM);
         }
+        let (name, blob) = (name.as_bytes(), blob.as_bytes());
+        // For a child of the host with `host=ima`, built-in IMA's list as
+        // critical data (label `ima-ns`, template `ima-buf`, the blob as
+        // the buffer), so that a verifier of the host's IMA list verifies
+        // the anchors too; else the parent's list.
+        if parent.is_host() && crate::coexist::get().host_is_builtin() {
+            return crate::coexist::critical_data(name, blob);
+        }
         let up = upcalls().ok_or(ENODEV)?;
-        (up.record_anchor)(parent, name.as_bytes(), blob.as_bytes())
+        (up.record_buffer)(parent, name, blob)
     }
 
     /// The first entry, as `ima_add_boot_aggregate()`: PCRs 0-7 (0-9 for

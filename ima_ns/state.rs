@@ -95,22 +95,8 @@ static UPCALLS: Upcalls = Upcalls {
             st.registry_remove(id);
         }
     },
-    record_anchor,
+    record_buffer: |ns, name, bytes| get().ok_or(ENODEV)?.record_buffer(ns, name, bytes),
 };
-
-/// Records anchor `name` (`ima-ns:start:<id>`, ...) over `blob` for a
-/// child of `parent`. Anchors (`start`, `checkpoint`, `end`) go to the
-/// parent's list as an `ima-buf` entry holding the blob,
-/// or, for a child of the host with `host=ima`, built-in IMA's list as
-/// critical data (label `ima-ns`, template `ima-buf`, the blob as the
-/// buffer), so that a verifier of the host's IMA list verifies them too.
-fn record_anchor(parent: &ImaNamespace, name: &[u8], blob: &[u8]) -> Result {
-    if parent.is_host() && crate::coexist::get().host_is_builtin() {
-        return crate::coexist::critical_data(name, blob);
-    }
-    let st = get().ok_or(ENODEV)?;
-    st.record_buffer(parent, name, blob)
-}
 
 impl ImaState {
     pub(crate) fn new(host: Arc<ImaNamespace>) -> Result<Pin<KBox<Self>>> {
