@@ -3,7 +3,8 @@
 #   make            build ima_ns.ko against the test kernel (qemu/build-kernel.sh)
 #   make check      host unit tests of the pure crates (cargo test)
 #   make lint       rustfmt + clippy on the host crates, rustfmtcheck on the module,
-#                   shellcheck on every shell script (.shellcheckrc)
+#                   shellcheck on every shell script (.shellcheckrc), and the
+#                   module's import tiers (tools/modgraph.py --check)
 #   make run        boot QEMU + swtpm, load the module, show measurements
 #   make test       host tests + the QEMU kselftest suite
 #   make bench      ima_ns.ko against built-in IMA on the distro kernel, one boot
@@ -64,6 +65,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	rustfmt --check --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml ima_ns/ima_ns.rs
+	python3 tools/modgraph.py --check >/dev/null || python3 tools/modgraph.py --check
 	shellcheck $$( (git ls-files '*.sh'; git ls-files -z | xargs -0 awk \
 		'FNR == 1 && /^#!.*sh/ { print FILENAME } { nextfile }') | sort -u)
 

@@ -17,19 +17,18 @@
 
 use crate::crypto::{Shash, MAX_DIGEST};
 use crate::dentry::{Dentry, InodeFacts};
-use crate::keyrings::Keyring;
+use crate::evm_state::c_name;
 use crate::namespace::ImaNamespace;
 use crate::state::ImaState;
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::Ordering;
 use ima_appraise::SigHeader;
 use ima_evm::{
     after_compute, covers_uuid, is_protected, parse_xattrs_write, protect_attr, protect_xattr,
-    without_value, Coverage, Enabler, EvmValue, Flags, InputError, Metadata, Refusal, Status,
-    ValueKind, XattrClass, XattrsWrite, DEFAULT_XATTRS, HMAC_LEN, XATTR_NAME_EVM,
+    without_value, Coverage, EvmValue, Flags, InputError, Metadata, Refusal, Status, ValueKind,
+    XattrClass, XattrsWrite, HMAC_LEN, XATTR_NAME_EVM,
 };
-use kernel::new_mutex;
 use kernel::prelude::*;
-use kernel::sync::{Arc, Mutex};
+use kernel::sync::Arc;
 
 /// `MAX_KEY_SIZE`: upstream keys `hmac(sha1)` with the key zero-padded
 /// to this length (`evmkey_len`), whatever the `evm-key` length.
@@ -38,77 +37,6 @@ const HMAC_KEY_SIZE: usize = 128;
 /// `EVM_ATTR_FSUUID` (`CONFIG_EVM_ATTR_FSUUID`, default y upstream and in
 /// distributions): non-portable values bind the filesystem UUID.
 const FSUUID: bool = true;
-
-/// A namespace's EVM setting.
-pub(crate) struct NsEvm {
-    /// Its own `evm_initialized` bits (the host's HMAC bit counts for
-    /// every namespace: see [`flags`]).
-    flags: AtomicU32,
-    /// The keys its EVM signatures are checked with.
-    pub(crate) keyring: Keyring,
-}
-
-impl NsEvm {
-    pub(crate) fn new(keyring: Keyring) -> Self {
-        Self {
-            flags: AtomicU32::new(0),
-            keyring,
-        }
-    }
-}
-
-/// EVM state shared by all namespaces.
-#[pin_data]
-pub(crate) struct Evm {
-    /// `hmac(sha1)` keyed with `evm-key`, once the host loads it.
-    #[pin]
-    hmac: Mutex<Option<Arc<Shash>>>,
-    /// The protected xattrs, NUL-terminated, with whether each is
-    /// enabled, in the order of the HMAC input. Only grows.
-    #[pin]
-    xattrs: Mutex<KVec<(KVec<u8>, bool)>>,
-    /// `evm_xattrs` took `.`: no more additions.
-    xattrs_locked: AtomicBool,
-    /// Serialises writes of the `evm` files.
-    #[pin]
-    writes: Mutex<()>,
-}
-
-impl Evm {
-    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
-        // SAFETY: no preconditions.
-        let lsms = unsafe { crate::bindings::ima_ns_evm_lsm_config() };
-        let mut list = KVec::new();
-        for (name, enabler) in DEFAULT_XATTRS {
-            let enabled = match enabler {
-                Enabler::Selinux => lsms & crate::bindings::IMA_NS_EVM_LSM_SELINUX != 0,
-                Enabler::Smack => lsms & crate::bindings::IMA_NS_EVM_LSM_SMACK != 0,
-                Enabler::SmackExtra => lsms & crate::bindings::IMA_NS_EVM_LSM_SMACK_EXTRA != 0,
-                Enabler::Apparmor => lsms & crate::bindings::IMA_NS_EVM_LSM_APPARMOR != 0,
-                Enabler::Ima | Enabler::Always => true,
-            };
-            list.push((c_name(name.as_bytes())?, enabled), GFP_KERNEL)?;
-        }
-        Ok(try_pin_init!(Self {
-            hmac <- new_mutex!(None, "ima_ns_evm_hmac"),
-            xattrs <- new_mutex!(list, "ima_ns_evm_xattrs"),
-            xattrs_locked: AtomicBool::new(false),
-            writes <- new_mutex!((), "ima_ns_evm_writes"),
-        }? Error))
-    }
-
-    fn hmac(&self) -> Option<Arc<Shash>> {
-        self.hmac.lock().clone()
-    }
-}
-
-/// `name` with a NUL appended.
-fn c_name(name: &[u8]) -> Result<KVec<u8>> {
-    let mut v = KVec::with_capacity(name.len() + 1, GFP_KERNEL)?;
-    v.extend_from_slice(name, GFP_KERNEL)?;
-    v.push(0, GFP_KERNEL)?;
-    Ok(v)
-}
 
 /// A name from [`c_name`] as a C string.
 fn c_str(name: &[u8]) -> &core::ffi::CStr {

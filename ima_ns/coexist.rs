@@ -209,7 +209,7 @@ pub(crate) fn critical_data(name: &[u8], blob: &[u8]) -> Result {
 /// (a load, the hooks going off): built-in IMA lists the same bytes under
 /// the same name only once, so the time since boot is appended.
 pub(crate) fn critical_data_event(name: &[u8], text: &[u8]) -> Result {
-    let mut blob = crate::list::DataBuf(KVec::with_capacity(text.len() + 40, GFP_KERNEL)?);
+    let mut blob = crate::text::DataBuf(KVec::with_capacity(text.len() + 40, GFP_KERNEL)?);
     blob.0.extend_from_slice(text, GFP_KERNEL)?;
     // SAFETY: no preconditions.
     let now = unsafe { bindings::ima_ns_boottime_ns() };
@@ -224,7 +224,7 @@ pub(crate) fn critical_data_event(name: &[u8], text: &[u8]) -> Result {
 /// which insmod shows as "Invalid parameters").
 pub(crate) fn record_load() -> Result {
     let s = get();
-    let mut blob = crate::list::DataBuf(KVec::new());
+    let mut blob = crate::text::DataBuf(KVec::new());
     core::fmt::Write::write_fmt(
         &mut blob,
         format_args!(

@@ -11,10 +11,12 @@ use crate::file::{File, ReadableFile};
 use crate::iint::IintState;
 use crate::namespace::ImaNamespace;
 use crate::state::ImaState;
-use crate::template::FileExtras;
 use ima_template::{EventData, Template};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::prelude::*;
+
+mod extras;
+use extras::FileExtras;
 
 /// `PATH_MAX`: the longest name an entry records.
 pub(crate) const PATH_MAX: usize = 4096;

@@ -55,7 +55,7 @@ fn record_switch(name: &[u8], what: &str) {
         return;
     };
     let by = st.current_ns().id;
-    let mut text = crate::list::DataBuf(KVec::new());
+    let mut text = crate::text::DataBuf(KVec::new());
     let _ = write!(text, "hooks {what} by namespace {by}");
     let r = st.record_buffer(&st.host, name, &text.0);
     pr_warn!(

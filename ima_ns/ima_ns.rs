@@ -10,8 +10,8 @@
 
 use kernel::prelude::*;
 
-mod anchor_sink;
 mod appraise;
+mod appraise_mode;
 mod audit;
 mod bh;
 mod bindings;
@@ -22,6 +22,8 @@ mod crypto;
 mod dentry;
 #[path = "../evm/kernel.rs"]
 mod evm;
+#[path = "../evm/state.rs"]
+mod evm_state;
 mod file;
 mod hooks;
 mod iint;
@@ -41,6 +43,7 @@ mod securityfs;
 mod state;
 mod tasks;
 mod template;
+mod text;
 #[path = "../tpm/kernel.rs"]
 mod tpm;
 mod waitq;

@@ -8,7 +8,6 @@ use crate::tpm::Tpm;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use ima_template::index::{self, Probe};
-use ima_template::{Overflow, Sink};
 use ima_tpm::{Digest, HashAlgo};
 use kernel::new_mutex;
 use kernel::prelude::*;
@@ -123,23 +122,6 @@ impl Measurement {
 
     fn same_key(&self, other: &Measurement) -> bool {
         self.pcr == other.pcr && self.sha1 == other.sha1
-    }
-}
-
-/// Bytes under construction: template data, event records.
-pub(crate) struct DataBuf(pub(crate) KVec<u8>);
-
-impl Sink for DataBuf {
-    fn put(&mut self, bytes: &[u8]) -> Result<(), Overflow> {
-        self.0
-            .extend_from_slice(bytes, GFP_KERNEL)
-            .map_err(|_| Overflow)
-    }
-}
-
-impl core::fmt::Write for DataBuf {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        self.put(s.as_bytes()).map_err(|_| core::fmt::Error)
     }
 }
 

@@ -15,17 +15,17 @@
 //! [`NsRef`] and [`Membership`].
 
 use crate::keyrings::{Keyring, Purpose};
-use crate::list::{Anchor, DataBuf, MeasurementList};
+use crate::list::{Anchor, MeasurementList};
 use crate::model::Channel;
 use crate::policy::{PolicyStore, RuleSet, Rules};
-use crate::securityfs::NsDir;
 use crate::template::TemplateRef;
+use crate::text::DataBuf;
 use crate::tpm::Tpm;
 use crate::workqueue;
 use core::fmt::Write;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
-use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use ima_template::{anchor, EventData};
 use ima_tpm::{boot_aggregate, Digest, HashAlgo};
 use kernel::prelude::*;
@@ -64,6 +64,36 @@ impl Drop for LiveToken {
     }
 }
 
+/// A namespace's `namespaces/<id>/` directory, made and owned by the
+/// securityfs files (entry tier): here only held (the one reference),
+/// and dropped when the namespace ends.
+pub(crate) type DirHandle = Arc<dyn Send + Sync>;
+
+/// What a namespace asks of the global state that holds it (which sits
+/// above it: dependency inversion). Set by `state::publish`.
+pub(crate) struct Upcalls {
+    /// Namespace `id` ended: out of the registry.
+    pub(crate) ended: fn(u64),
+    /// `ImaState::record_buffer`: an `ima-buf` entry `name` holding
+    /// `bytes` in `ns`'s list.
+    pub(crate) record_buffer: fn(&ImaNamespace, &[u8], &[u8]) -> Result,
+}
+
+/// Null, or the state's `&'static Upcalls`.
+static UPCALLS: AtomicPtr<Upcalls> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Installs (`Some`) or withdraws (`None`) the state's upcalls.
+pub(crate) fn set_upcalls(up: Option<&'static Upcalls>) {
+    let p = up.map_or(core::ptr::null_mut(), |u| core::ptr::from_ref(u).cast_mut());
+    UPCALLS.store(p, Ordering::Release);
+}
+
+fn upcalls() -> Option<&'static Upcalls> {
+    let p = UPCALLS.load(Ordering::Acquire);
+    // SAFETY: `UPCALLS` is null or a `&'static Upcalls` (`set_upcalls`).
+    unsafe { p.as_ref() }
+}
+
 #[pin_data]
 pub(crate) struct ImaNamespace {
     /// 0 for the host; children count up from 1, never reused.
@@ -95,13 +125,13 @@ pub(crate) struct ImaNamespace {
     /// The keys its appraisal trusts: `.ima` for the host, `.ima_ns<id>`.
     pub(crate) keyring: Keyring,
     /// Its EVM setting and keys (`.evm`, `.evm_ns<id>`).
-    pub(crate) evm: crate::evm::NsEvm,
+    pub(crate) evm: crate::evm_state::NsEvm,
     /// Events for the agent, in external mode.
     #[pin]
     pub(crate) model: Channel,
     /// `namespaces/<id>/`, removed when the namespace ends.
     #[pin]
-    dir: Mutex<Option<NsDir>>,
+    dir: Mutex<Option<DirHandle>>,
     #[pin]
     end_work: Work<ImaNamespace, 1>,
     #[pin]
@@ -191,7 +221,7 @@ impl ImaNamespace {
         let list = MeasurementList::new(anchor)?;
         let restrict = id == 0 && crate::keyrings::restrict_host();
         let keyring = Keyring::new(Purpose::Ima, id, restrict)?;
-        let evm = crate::evm::NsEvm::new(Keyring::new(Purpose::Evm, id, restrict)?);
+        let evm = crate::evm_state::NsEvm::new(Keyring::new(Purpose::Evm, id, restrict)?);
         Arc::pin_init(
             try_pin_init!(Self {
                 id,
@@ -310,7 +340,7 @@ impl ImaNamespace {
         f()
     }
 
-    pub(crate) fn set_dir(&self, dir: NsDir) {
+    pub(crate) fn set_dir(&self, dir: DirHandle) {
         *self.dir.lock() = Some(dir);
     }
 
@@ -407,8 +437,8 @@ impl ImaNamespace {
         }
         self.model.close();
         drop(self.dir.lock().take());
-        if let Some(st) = crate::state::get() {
-            st.registry_remove(self.id);
+        if let Some(up) = upcalls() {
+            (up.ended)(self.id);
         }
         pr_info!("namespace {} ended\n", self.id);
     }
@@ -464,7 +494,16 @@ impl ImaNamespace {
         if name.failed {
             return Err(ENOMEM);
         }
-        crate::anchor_sink::record(parent, name.as_bytes(), blob.as_bytes())
+        let (name, blob) = (name.as_bytes(), blob.as_bytes());
+        // For a child of the host with `host=ima`, built-in IMA's list as
+        // critical data (label `ima-ns`, template `ima-buf`, the blob as
+        // the buffer), so that a verifier of the host's IMA list verifies
+        // the anchors too; else the parent's list.
+        if parent.is_host() && crate::coexist::get().host_is_builtin() {
+            return crate::coexist::critical_data(name, blob);
+        }
+        let up = upcalls().ok_or(ENODEV)?;
+        (up.record_buffer)(parent, name, blob)
     }
 
     /// The first entry, as `ima_add_boot_aggregate()`: PCRs 0-7 (0-9 for

@@ -8,10 +8,10 @@
 use crate::bindings;
 use crate::collect::{algo_slot, cached_digest};
 use crate::file::{FileFacts, FileRef};
-use crate::list::DataBuf;
 use crate::model::Verdict;
 use crate::namespace::ImaNamespace;
 use crate::state::ImaState;
+use crate::text::DataBuf;
 use core::fmt::Write;
 use ima_model::{DigestRef, FileId, Record, TaskIds};
 use ima_policy::Func;

@@ -7,7 +7,7 @@
 
 use crate::crypto::FileHasher;
 use crate::iint::IintCache;
-use crate::namespace::{ImaNamespace, Membership, NsRef};
+use crate::namespace::{DirHandle, ImaNamespace, Membership, NsRef, Upcalls};
 use crate::tasks::TaskMap;
 use crate::template::TemplateRef;
 use core::ptr;
@@ -57,7 +57,7 @@ pub(crate) struct ImaState {
     next_id: AtomicU64,
     /// EVM's machine-wide part: the HMAC key, the protected xattrs.
     #[pin]
-    pub(crate) evm: crate::evm::Evm,
+    pub(crate) evm: crate::evm_state::Evm,
 }
 
 static STATE: AtomicPtr<ImaState> = AtomicPtr::new(ptr::null_mut());
@@ -80,11 +80,23 @@ pub(crate) fn get() -> Option<&'static ImaState> {
 /// caller of [`get`] can still run.
 pub(crate) unsafe fn publish(st: &ImaState) {
     STATE.store(ptr::from_ref(st).cast_mut(), Ordering::Release);
+    crate::namespace::set_upcalls(Some(&UPCALLS));
 }
 
 pub(crate) fn withdraw() {
+    crate::namespace::set_upcalls(None);
     STATE.store(ptr::null_mut(), Ordering::Release);
 }
+
+/// What namespaces ask of the state: see [`Upcalls`].
+static UPCALLS: Upcalls = Upcalls {
+    ended: |id| {
+        if let Some(st) = get() {
+            st.registry_remove(id);
+        }
+    },
+    record_buffer: |ns, name, bytes| get().ok_or(ENODEV)?.record_buffer(ns, name, bytes),
+};
 
 impl ImaState {
     pub(crate) fn new(host: Arc<ImaNamespace>) -> Result<Pin<KBox<Self>>> {
@@ -96,7 +108,7 @@ impl ImaState {
                 tasks <- TaskMap::new(),
                 registry <- new_mutex!(RBTree::new(), "ima_ns_registry"),
                 next_id: AtomicU64::new(1),
-                evm <- crate::evm::Evm::new()?,
+                evm <- crate::evm_state::Evm::new()?,
             }? Error),
             GFP_KERNEL,
         )
@@ -127,8 +139,13 @@ impl ImaState {
     }
 
     /// `ns_unshare`: a new child of the caller's namespace becomes the
-    /// caller's namespace for children.
-    pub(crate) fn unshare(&self, entry: Entry) -> Result<u64> {
+    /// caller's namespace for children. `make_dir` makes its
+    /// `namespaces/<id>/` (the entry tier's securityfs files).
+    pub(crate) fn unshare(
+        &self,
+        entry: Entry,
+        make_dir: impl FnOnce(u64) -> Result<DirHandle>,
+    ) -> Result<u64> {
         let (own, pending) = self.tasks.current();
         if pending.as_ref().is_some_and(|p| !p.is_active()) {
             pr_err!("ns_unshare: this task already has an unused namespace for children\n");
@@ -137,7 +154,7 @@ impl ImaState {
         let parent = own.unwrap_or_else(|| self.host.clone());
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let ns = ImaNamespace::new_child(id, parent)?;
-        let dir = crate::securityfs::NsDir::create(id)?;
+        let dir = make_dir(id)?;
         ns.set_dir(dir);
         self.registry
             .lock()

@@ -210,7 +210,7 @@ impl RuleSet {
     /// hook (`ima_policy::candidate_runs`), segment by segment.
     pub(crate) fn evaluate(&self, event: &Event<'_>) -> Decision {
         let mut wanted = self.summary.actions;
-        if !crate::appraise::enabled() {
+        if !crate::appraise_mode::enabled() {
             wanted = ActionMask::from_bits(wanted.bits() & !ActionMask::APPRAISE.bits());
         }
         let mut walk = PolicyWalk::new(event, wanted);

@@ -16,7 +16,7 @@ use ima_model::{parse_verdict, ModelConfig};
 use ima_tpm::HashAlgo;
 use kernel::new_mutex;
 use kernel::prelude::*;
-use kernel::sync::Mutex;
+use kernel::sync::{Arc, Mutex};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
@@ -348,7 +348,11 @@ impl Writer {
                     return Err(EAGAIN);
                 }
                 let st = state::get().ok_or(ENODEV)?;
-                st.unshare(entry).map(|_| ())
+                let make_dir = |id| -> Result<namespace::DirHandle> {
+                    let dir = Arc::new(super::NsDir::create(id)?, GFP_KERNEL)?;
+                    Ok(dir)
+                };
+                st.unshare(entry, make_dir).map(|_| ())
             }
             Kind::Join => {
                 let join = ima_model::parse_join(text).ok_or_else(|| {

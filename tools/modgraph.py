@@ -15,8 +15,25 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# The four tiers, lowest first (Documentation/design.md, "Tiers"): a
+# module may name modules of its own tier or below, never above.
+TIERS = [
+    ("abstractions", "bindings compat bh waitq workqueue crypto file dentry audit "
+     "kernel_read tpm keyrings coexist text appraise_mode"),
+    ("state", "list iint policy namespace tasks state template model evm_state"),
+    ("operations", "collect measure appraise evm report"),
+    ("entry", "hooks securityfs"),
+]
+
+
+def tier_of():
+    """module -> tier index."""
+    return {m: i for i, (_, ms) in enumerate(TIERS) for m in ms.split()}
+
+
 def modules():
-    """name -> source file, from ima_ns/ima_ns.rs's `mod` lines."""
+    """name -> (source file, directory of its children), from
+    ima_ns/ima_ns.rs's `mod` lines."""
     root = os.path.join(TOP, "ima_ns", "ima_ns.rs")
     out, path = {}, None
     for line in open(root):
@@ -27,8 +44,13 @@ def modules():
         m = re.match(r"(?:pub(?:\(crate\))? )?mod (\w+);", line)
         if m:
             name = m.group(1)
-            f = os.path.join(TOP, "ima_ns", path) if path else os.path.join(TOP, "ima_ns", name + ".rs")
-            out[name] = os.path.normpath(f)
+            if path:
+                # A #[path] file's children sit beside it, as a mod.rs's.
+                f = os.path.normpath(os.path.join(TOP, "ima_ns", path))
+                out[name] = (f, os.path.dirname(f))
+            else:
+                f = os.path.join(TOP, "ima_ns", name + ".rs")
+                out[name] = (f, os.path.join(TOP, "ima_ns", name))
             path = None
     return out
 
@@ -36,10 +58,10 @@ def modules():
 def edges(mods):
     """module -> the crate modules it names (use crate::x, crate::x::...)."""
     g = {}
-    for name, f in mods.items():
+    for name, (f, sub) in mods.items():
         text = open(f).read()
-        # A module's children (file.rs's file/abspath.rs) are part of it.
-        sub = os.path.splitext(f)[0]
+        # A module's children (file.rs's file/abspath.rs, securityfs/kernel.rs's
+        # securityfs/files.rs) are part of it.
         for child in re.findall(r"^\s*(?:pub(?:\(crate\))? )?mod (\w+);", text, re.M):
             cf = os.path.join(sub, child + ".rs")
             if os.path.exists(cf):
@@ -104,7 +126,17 @@ def main():
     for c in cyc:
         print("cycle:", " ".join(c))
     print(f"{len(g)} modules, {sum(len(w) for w in g.values())} edges, {len(cyc)} cycles")
-    return 1 if cyc and "--check" in sys.argv else 0
+    if "--check" not in sys.argv:
+        return 0
+    tier = tier_of()
+    bad = [f"{v}: in no tier (add it to TIERS)" for v in sorted(g) if v not in tier]
+    for v in sorted(g):
+        for w in g[v]:
+            if v in tier and w in tier and tier[w] > tier[v]:
+                bad.append(f"upward edge: {v} ({TIERS[tier[v]][0]}) -> {w} ({TIERS[tier[w]][0]})")
+    for b in bad:
+        print(b)
+    return 1 if cyc or bad else 0
 
 
 if __name__ == "__main__":
