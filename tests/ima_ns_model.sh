@@ -40,12 +40,13 @@ release() {
 	timeout 60 sh -c "echo go >$1" || diag "nobody opened $1"
 }
 
-# run_with_agent SETTING AGENT-ARGS...: runs the workload in a new
-# namespace with SETTING and `ima-ns model AGENT-ARGS ID` as its agent;
+# run_with_agent SETTING MODE AGENT-ARGS...: runs the workload in a new
+# namespace with SETTING and `ima-ns model MODE ID AGENT-ARGS` as its agent;
 # once the workload reaches its fifo reads, saves the namespace's list as
 # $T/list.txt. Sets $id, $rc (workload), $arc (agent), $T/agent.{out,err}.
 run_with_agent() {
-	local setting=$1 mode=$2 file=$3
+	local setting=$1 mode=$2
+	shift 2
 	rm -f "$T"/id.txt
 	echo "measure func=BPRM_CHECK" | env ${EXTRA:+EXTRA=1} "$IMA_NS_TOOL" run --policy - \
 		--model "$setting" --print-id -- /bin/sh "$M"/work.sh 2>"$T"/run.err &
@@ -55,7 +56,7 @@ run_with_agent() {
 		sleep 0.1
 	done
 	id=$(sed -n 's/^ima-ns: namespace //p' "$T"/run.err)
-	"$IMA_NS_TOOL" model "$mode" "$id" "$file" >"$T"/agent.out 2>"$T"/agent.err &
+	"$IMA_NS_TOOL" model "$mode" "$id" "$@" >"$T"/agent.out 2>"$T"/agent.err &
 	local apid=$!
 	# Bounded: a workload that died early never opens the fifo.
 	release "$M"/fifo
@@ -73,7 +74,7 @@ run_with_agent() {
 }
 
 # 1. Learn.
-run_with_agent "external enforce timeout_ms=5000" learn "--out $T/model.txt"
+run_with_agent "external enforce timeout_ms=5000" learn --out "$T/model.txt"
 tap_check "learn: the workload runs (exit 0)" test "$rc" = 0
 tap_check "learn: the agent exits 0 at the namespace's end" test "$arc" = 0
 tap_check "learn: the model has the exec of tool (sh's digest -> tool's)" \
@@ -83,7 +84,7 @@ tap_check "learn: and the read of data.txt" \
 diag "model: $(($(wc -l <"$T"/model.txt) - 1)) tuples"
 
 # 2. The same workload under enforcement.
-run_with_agent "external enforce timeout_ms=5000" enforce "--model $T/model.txt"
+run_with_agent "external enforce timeout_ms=5000" enforce --model "$T/model.txt"
 tap_check "enforce: the learned workload runs unchanged" test "$rc" = 0
 tap_check "enforce: the agent denied nothing (exit 0, no report)" \
 	test "$arc" = 0 -a ! -s "$T"/agent.out
@@ -96,7 +97,7 @@ tap_check "the host policy still measures the namespace's execs (tool on ext4)" 
 
 # 3. One changed binary.
 cp /bin/false "$M"/tool
-run_with_agent "external enforce timeout_ms=5000" enforce "--model $T/model.txt"
+run_with_agent "external enforce timeout_ms=5000" enforce --model "$T/model.txt"
 tap_check "changed binary: the agent denied exactly one event" \
 	test "$(grep -c '^denied ' "$T"/agent.out)" = 1 -a "$arc" = 3
 # The first event that sees the new contents is exec's open (FILE_CHECK
@@ -109,7 +110,7 @@ tap_check "changed binary: the kernel logged the denial" \
 cp /bin/true "$M"/tool
 
 # 4. One new file access.
-EXTRA=1 run_with_agent "external enforce timeout_ms=5000" enforce "--model $T/model.txt"
+EXTRA=1 run_with_agent "external enforce timeout_ms=5000" enforce --model "$T/model.txt"
 tap_check "new access: exactly one denial, the read of other.txt" \
 	sh -c "test \"\$(grep -c '^denied ' $T/agent.out)\" = 1 && grep -q '^denied .*func=FILE_CHECK .*path=$M/other.txt ' $T/agent.out"
 tap_check "new access: cat got EACCES" grep -q "other.txt: Permission denied" "$T"/run.err
