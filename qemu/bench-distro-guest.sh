@@ -13,6 +13,7 @@
 # lines, "slab CONFIG ..." lines (the caches that grew most) and, for the
 # rows in PROFILE, "perf CONFIG ROW ..." lines (a flat cpu-clock profile).
 . "$(dirname "$0")/../tests/lib.sh"
+. "$(dirname "$0")/bench_lib.sh"
 ROUNDS=${BENCH_ROUNDS:-3} FILES=${BENCH_FILES:-10000} EXECS=${BENCH_EXECS:-2000}
 LIBS=${BENCH_LIBS:-50} MMAPS=${BENCH_MMAP_REPS:-20} RULE_OPENS=${BENCH_RULE_OPENS:-1000}
 BIG_RULE_OPENS=${BENCH_BIG_RULE_OPENS:-100} ENTRIES=${BENCH_ENTRIES:-2000}
@@ -226,26 +227,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 # External model: internal, observe (a reader) and enforce (an agent).
-model_run() { # SETTING AGENT: prints the timed loop's us
-	rm -f /tmp/agent.ready
-	printf 'measure func=BPRM_CHECK\n' | "$NS_TOOL" run --policy - --model "$1" --print-id \
-		-- bash qemu/bench-guest.sh --model-loop /tmp/model.out "$MODEL_OPENS" 2>/tmp/model.err &
-	local pid=$! i id
-	for i in $(seq 200); do grep -q namespace /tmp/model.err && break; sleep 0.05; done
-	id=$(sed -n 's/^ima-ns: namespace //p' /tmp/model.err)
-	case $2 in
-	reader) cat "$IMA"/namespaces/"$id"/events >/dev/null & ;;
-	learn) "$NS_TOOL" model learn "$id" --out /tmp/bench-model.txt 2>/dev/null & ;;
-	esac
-	touch /tmp/agent.ready
-	wait $pid || return 1
-	wait # the agent, at the namespace's end
-	cat /tmp/model.out
-}
 for ((r = 1; r <= ROUNDS; r++)); do
-	echo "result ima-ns model-internal $(model_run internal none)"
-	echo "result ima-ns model-observe $(model_run "external observe queue=65536" reader)"
-	echo "result ima-ns model-enforce $(model_run "external enforce timeout_ms=10000" learn)"
+	echo "result ima-ns model-internal $(model_run internal none "$MODEL_OPENS")"
+	echo "result ima-ns model-observe $(model_run "external observe queue=65536" reader "$MODEL_OPENS")"
+	echo "result ima-ns model-enforce $(model_run "external enforce timeout_ms=10000" learn "$MODEL_OPENS")"
 done
 entry_memory ima-ns "$IMA"
 { cat /tmp/tcb.policy; nonmatching 0 1000; echo "measure func=FILE_CHECK mask=^MAY_READ uid=1000"; } |

@@ -18,6 +18,7 @@
 #     learn` answering), as ratios to the loop without the module and as
 #     the cost per event over internal mode.
 . tests/lib.sh
+. qemu/bench_lib.sh
 NS_TOOL=$IMA_NS_TOP/target/release/ima-ns
 NESTED=
 if [ "${1:-}" = --nested ]; then # --nested LEVEL DEPTH OUT OPENS POLICY
@@ -121,22 +122,6 @@ done
 
 # 4. external model: the workload in a namespace per mode, its agent
 # started once the namespace exists (enforce waits for it).
-model_run() { # SETTING AGENT: prints the timed loop's us
-	rm -f /tmp/agent.ready
-	printf 'measure func=BPRM_CHECK\n' | "$NS_TOOL" run --policy - --model "$1" --print-id \
-		-- bash "$0" --model-loop /tmp/model.out "$OPENS" 2>/tmp/model.err &
-	local pid=$! i id
-	for i in $(seq 200); do grep -q namespace /tmp/model.err && break; sleep 0.05; done
-	id=$(sed -n 's/^ima-ns: namespace //p' /tmp/model.err)
-	case $2 in
-	reader) cat "$IMA"/namespaces/"$id"/events >/dev/null & ;;
-	learn) "$NS_TOOL" model learn "$id" --out /tmp/bench-model.txt 2>/dev/null & ;;
-	esac
-	touch /tmp/agent.ready
-	wait $pid || return 1
-	wait # the agent, at the namespace's end
-	cat /tmp/model.out
-}
 declare -A model_ratios
 MODES="internal observe enforce"
 section 4 || ROUNDS4=0
@@ -144,9 +129,9 @@ for ((r = 1; r <= ${ROUNDS4:-$ROUNDS}; r++)); do
 	base=$(timed open_loop)
 	ima_load || exit 1
 	ima_policy_write "$POLICY" || exit 1
-	t_internal=$(model_run internal none) || exit 1
-	t_observe=$(model_run "external observe queue=65536" reader) || exit 1
-	t_enforce=$(model_run "external enforce timeout_ms=10000" learn) || exit 1
+	t_internal=$(model_run internal none "$OPENS") || exit 1
+	t_observe=$(model_run "external observe queue=65536" reader "$OPENS") || exit 1
+	t_enforce=$(model_run "external enforce timeout_ms=10000" learn "$OPENS") || exit 1
 	ima_unload || exit 1
 	line="# model round $r: no module $base us"
 	for m in $MODES; do
