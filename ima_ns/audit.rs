@@ -101,12 +101,12 @@ unsafe fn inode_id(inode: *mut bindings::inode, dev: &mut [u8; 32]) -> Inode<'_>
     // superblock outlives it and `s_id` is set at mount, NUL-terminated.
     let (s_id, ino) = unsafe { (&(*(*inode).i_sb).s_id, (*inode).i_ino) };
     let len = s_id.iter().position(|&c| c == 0).unwrap_or(s_id.len());
-    for (d, &c) in dev.iter_mut().zip(&s_id[..len]) {
-        *d = c as u8;
-    }
+    // The kernel builds with `-funsigned-char`: `c_char` is `u8`.
+    dev[..len].copy_from_slice(&s_id[..len]);
     Inode {
         dev: &dev[..len],
         // `unsigned long`: at most 64 bits.
+        #[allow(clippy::unnecessary_cast)]
         ino: ino as u64,
     }
 }
@@ -124,14 +124,11 @@ fn message(
     // SAFETY: `task` is a valid out-pointer.
     unsafe { bindings::ima_ns_task_facts(&mut task) };
     let comm_len = task.comm.iter().position(|&c| c == 0).unwrap_or(0);
-    let mut comm = [0u8; 16];
-    for (d, &c) in comm.iter_mut().zip(&task.comm[..comm_len]) {
-        *d = c as u8;
-    }
     let record = Integrity {
         op,
         cause,
-        comm: &comm[..comm_len],
+        // `c_char` is `u8` (`-funsigned-char`).
+        comm: &task.comm[..comm_len],
         name,
         inode,
         ok,
@@ -141,7 +138,7 @@ fn message(
         return;
     };
     // SAFETY: `text` is NUL-terminated.
-    unsafe { bindings::ima_ns_audit_integrity(kind as i32, text.as_ptr().cast()) };
+    unsafe { bindings::ima_ns_audit_integrity(kind as i32, text.as_char_ptr()) };
 }
 
 /// The `audit` action's `AUDIT_INTEGRITY_RULE` record
@@ -155,7 +152,7 @@ pub(crate) fn rule(name: &[u8], digest: &Digest, ns: u64) -> Result {
     let head = CString::try_from_fmt(format_args!("{head}"))?;
     let tail = CString::try_from_fmt(format_args!("{}", Ns(ns)))?;
     // SAFETY: both strings are NUL-terminated.
-    unsafe { bindings::ima_ns_audit_rule(head.as_ptr().cast(), tail.as_ptr().cast()) };
+    unsafe { bindings::ima_ns_audit_rule(head.as_char_ptr(), tail.as_char_ptr()) };
     Ok(())
 }
 

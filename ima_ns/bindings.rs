@@ -17,6 +17,12 @@
     unknown_lints,
     unnecessary_transmutes,
     clippy::all,
+    // The lints 7.x's kernel enables beyond `clippy::all`, as its own
+    // `rust/bindings` allows them for generated code.
+    clippy::as_underscore,
+    clippy::cast_lossless,
+    clippy::ptr_as_ptr,
+    clippy::ref_as_ptr,
     clippy::undocumented_unsafe_blocks
 )]
 

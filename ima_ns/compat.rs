@@ -157,3 +157,35 @@ pub(crate) fn set_signed_digest(pks: &mut bindings::public_key_signature, digest
     }
     Ok(())
 }
+
+/// `CStr` to and from the kernel's `char *` (unsigned in the kernel):
+/// 7.x's `CStrExt`, and the same two methods on 6.12's `core::ffi::CStr`.
+#[cfg(kernel_7)]
+pub(crate) use kernel::str::CStrExt;
+
+/// `CStr` to and from the kernel's `char *` (7.x's `CStrExt`).
+#[cfg(not(kernel_7))]
+pub(crate) trait CStrExt {
+    /// The string at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// As for `CStr::from_ptr`: `ptr` is NUL-terminated, valid and
+    /// unchanged for `'a`.
+    unsafe fn from_char_ptr<'a>(ptr: *const kernel::ffi::c_char) -> &'a Self;
+
+    /// The string as the kernel's `const char *`.
+    fn as_char_ptr(&self) -> *const kernel::ffi::c_char;
+}
+
+#[cfg(not(kernel_7))]
+impl CStrExt for core::ffi::CStr {
+    unsafe fn from_char_ptr<'a>(ptr: *const kernel::ffi::c_char) -> &'a Self {
+        // SAFETY: the caller's promise is `from_ptr`'s requirement.
+        unsafe { core::ffi::CStr::from_ptr(ptr.cast()) }
+    }
+
+    fn as_char_ptr(&self) -> *const kernel::ffi::c_char {
+        self.as_ptr().cast()
+    }
+}

@@ -3,6 +3,7 @@
 //! it: its inode's metadata, raw xattr reads, and `security.evm` writes.
 
 use crate::bindings;
+use crate::compat::CStrExt;
 use core::ffi::CStr;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
@@ -61,7 +62,7 @@ impl<'a> Dentry<'a> {
             let size = unsafe {
                 bindings::ima_ns_dentry_getxattr(
                     self.as_ptr(),
-                    name.as_ptr().cast(),
+                    name.as_char_ptr(),
                     core::ptr::null_mut(),
                     0,
                 )
@@ -77,7 +78,7 @@ impl<'a> Dentry<'a> {
             let n = unsafe {
                 bindings::ima_ns_dentry_getxattr(
                     self.as_ptr(),
-                    name.as_ptr().cast(),
+                    name.as_char_ptr(),
                     value.as_mut_ptr().cast(),
                     size,
                 )

@@ -128,10 +128,8 @@ impl<'a> ReadableFile<'a> {
         let p = unsafe { bindings::ima_ns_open_for_read(orig.as_ptr()) };
         let p = NonNull::new(p).ok_or(EACCES)?;
         // SAFETY: `p` is `orig` or a new reference we own until drop.
-        Ok(Self {
-            orig,
-            file: unsafe { File::from_raw(p) },
-        })
+        let file = unsafe { File::from_raw(p) };
+        Ok(Self { orig, file })
     }
 
     pub(crate) fn file(&self) -> &File<'a> {

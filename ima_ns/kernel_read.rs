@@ -5,6 +5,7 @@
 //! module's own `POLICY_CHECK`/`KEY_CHECK` rules see it with its id.
 
 use crate::bindings;
+use crate::compat::CStrExt;
 use core::ffi::{c_void, CStr};
 use core::ptr::NonNull;
 use kernel::prelude::*;
@@ -26,7 +27,7 @@ impl KernelReadFile {
         // SAFETY: `path` is NUL-terminated; `data` is a valid out-pointer.
         let size = unsafe {
             bindings::kernel_read_file_from_path(
-                path.as_ptr().cast(),
+                path.as_char_ptr(),
                 0,
                 &mut data,
                 i32::MAX as usize,

@@ -190,7 +190,7 @@ impl TaskMap {
 
     /// Empties the map (unload).
     pub(crate) fn clear(&self) {
-        let old = core::mem::replace(&mut *self.tree.lock(), RBTree::new());
+        let old = core::mem::take(&mut *self.tree.lock());
         self.len.store(0, Ordering::Release);
         drop(old);
     }

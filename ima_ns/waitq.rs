@@ -8,6 +8,7 @@
 
 use crate::bindings;
 use core::ffi::c_void;
+use kernel::ffi::c_long;
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
@@ -78,8 +79,8 @@ impl WaitQueue {
             bindings::ima_ns_waitq_wait(
                 self.wq.get(),
                 Some(call_done::<F>),
-                (&done as *const F).cast(),
-                timeout as _,
+                core::ptr::from_ref(&done).cast(),
+                timeout as c_long,
                 interruptible,
             )
         };

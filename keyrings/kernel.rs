@@ -10,11 +10,13 @@
 //! keyring by name is decided in `key_permission` (see [`may_access`]).
 
 use crate::bindings;
+use crate::compat::CStrExt;
 use crate::kernel_read::KernelReadFile;
 use core::ffi::CStr;
 use core::ptr::NonNull;
 use ima_appraise::{SigEncoding, SigHeader};
 use kernel::error::{from_err_ptr, to_result};
+use kernel::ffi::c_ulong;
 use kernel::prelude::*;
 use kernel::str::CString;
 
@@ -82,14 +84,14 @@ impl Keyring {
         let key = unsafe {
             bindings::key_create_or_update(
                 key_ref(self.0.as_ptr(), true),
-                c"asymmetric".as_ptr().cast(),
+                c"asymmetric".as_char_ptr(),
                 core::ptr::null(),
                 data.as_ptr(),
                 data.len(),
                 perm,
                 (bindings::KEY_ALLOC_NOT_IN_QUOTA
                     | bindings::KEY_ALLOC_BUILT_IN
-                    | bindings::KEY_ALLOC_BYPASS_RESTRICTION) as _,
+                    | bindings::KEY_ALLOC_BYPASS_RESTRICTION) as c_ulong,
             )
         };
         // INVARIANT: `key_create_or_update()` returns a reference we hold.
@@ -100,7 +102,7 @@ impl Keyring {
         // terminated, and lives as long as the key (inside `index_key`, an
         // anonymous union: a kernel that moves it fails to build here).
         let desc = unsafe {
-            CStr::from_ptr(
+            CStr::from_char_ptr(
                 (*key.0.as_ptr())
                     .__bindgen_anon_3
                     .__bindgen_anon_1
@@ -135,11 +137,11 @@ impl Keyring {
                 return Err(errno(bindings::ENOKEY));
             }
             pks.pkey_algo = (*pk).pkey_algo;
-            CStr::from_ptr((*pk).pkey_algo.cast())
+            CStr::from_char_ptr((*pk).pkey_algo)
         };
         let encoding =
             SigEncoding::for_key(pkey_algo.to_bytes()).ok_or_else(|| errno(bindings::ENOPKG))?;
-        pks.encoding = encoding.name().as_ptr().cast();
+        pks.encoding = encoding.name().as_char_ptr();
         pks.hash_algo = algo.as_ptr().cast();
         crate::compat::set_signed_digest(&mut pks, digest)?;
         pks.s = sig.sig.as_ptr().cast_mut();
@@ -159,7 +161,7 @@ impl Keyring {
             bindings::keyring_search(
                 key_ref(self.0.as_ptr(), true),
                 core::ptr::addr_of_mut!(bindings::key_type_asymmetric),
-                name.as_ptr().cast(),
+                name.as_char_ptr(),
                 true,
             )
         };
@@ -206,11 +208,15 @@ fn errno(e: u32) -> Error {
 }
 
 /// `make_key_ref()`: a key reference, bit 0 set if the key is possessed.
+// `map_addr` is stable since 1.84; the module builds with rustc 1.96
+// (`qemu/install-deps.sh`), above both kernels' minimum.
+#[allow(clippy::incompatible_msrv)]
 fn key_ref(key: *mut bindings::key, possessed: bool) -> bindings::key_ref_t {
     key.map_addr(|a| a | usize::from(possessed)).cast()
 }
 
 /// `key_ref_to_ptr()`: the key a reference names.
+#[allow(clippy::incompatible_msrv)]
 fn key_ptr(r: bindings::key_ref_t) -> *mut bindings::key {
     r.map_addr(|a| a & !1).cast()
 }
@@ -231,12 +237,12 @@ fn alloc_keyring(name: &CString, restrict_trusted: bool) -> Result<NonNull<bindi
     // call; no restriction or destination keyring.
     let keyring = unsafe {
         bindings::keyring_alloc(
-            name.as_ptr().cast(),
+            name.as_char_ptr(),
             root_uid,
             root_gid,
             bindings::ima_ns_current_cred(),
             perm,
-            (bindings::KEY_ALLOC_NOT_IN_QUOTA | bindings::KEY_ALLOC_SET_KEEP) as _,
+            (bindings::KEY_ALLOC_NOT_IN_QUOTA | bindings::KEY_ALLOC_SET_KEEP) as c_ulong,
             core::ptr::null_mut(),
             core::ptr::null_mut(),
         )
@@ -247,8 +253,8 @@ fn alloc_keyring(name: &CString, restrict_trusted: bool) -> Result<NonNull<bindi
         let ret = unsafe {
             bindings::keyring_restrict(
                 key_ref(keyring.as_ptr(), true),
-                c"asymmetric".as_ptr().cast(),
-                c"builtin_and_secondary_trusted".as_ptr().cast_mut().cast(),
+                c"asymmetric".as_char_ptr(),
+                c"builtin_and_secondary_trusted".as_char_ptr().cast_mut(),
             )
         };
         if let Err(e) = to_result(ret) {

@@ -10,7 +10,7 @@ packages=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 	pahole linux-source-6.12
 	clang-19 lld-19 llvm-19 libclang-19-dev
-	rustc-web rust-web-src libstd-rust-web-dev
+	rustc-web rust-web-src libstd-rust-web-dev rust-web-clippy
 	# guest and test tools
 	qemu-system-x86 swtpm swtpm-tools busybox-static
 	ima-evm-utils tpm2-tools keyutils openssl e2fsprogs attr fsverity

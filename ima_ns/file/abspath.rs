@@ -16,10 +16,11 @@
 
 use super::File;
 use crate::bindings;
+use crate::compat::CStrExt;
 use core::ffi::{c_int, CStr};
 use core::ops::Range;
 use core::sync::atomic::{AtomicUsize, Ordering};
-use kernel::ffi::c_char;
+use kernel::ffi::{c_char, c_ulong};
 use kernel::prelude::*;
 
 /// `char *d_absolute_path(const struct path *, char *, int)`
@@ -50,7 +51,7 @@ pub(crate) fn resolve() {
 fn lookup(name: &'static CStr) -> Result<usize> {
     // SAFETY: all-zero is a valid, unregistered `struct kprobe`.
     let mut kp: bindings::kprobe = unsafe { core::mem::zeroed() };
-    kp.symbol_name = name.as_ptr().cast();
+    kp.symbol_name = name.as_char_ptr();
     // Registered disabled: the probe is never armed, nothing is patched.
     kp.flags = bindings::KPROBE_FLAG_DISABLED;
     // SAFETY: `kp` is valid and stays alive until it is unregistered below.
@@ -68,7 +69,7 @@ fn symbol_start(addr: usize, name: &CStr) -> Result<usize> {
     // KSYM_SYMBOL_LEN is below 1 KiB ("name+0xoff/0xsize [module buildid]").
     let mut buf = KVec::from_elem(0u8, 1024, GFP_KERNEL)?;
     // SAFETY: `buf` has room for KSYM_SYMBOL_LEN bytes.
-    unsafe { bindings::sprint_symbol(buf.as_mut_ptr().cast(), addr as _) };
+    unsafe { bindings::sprint_symbol(buf.as_mut_ptr().cast(), addr as c_ulong) };
     let text = CStr::from_bytes_until_nul(&buf).map_err(|_| EINVAL)?;
     let off = parse_symbol(text.to_bytes(), name.to_bytes()).ok_or_else(|| {
         pr_err!("{:?} resolved to {:?}\n", name, text);
