@@ -31,10 +31,15 @@ OUT := $(CURDIR)/build/$(IMA_NS_KERNEL)
 TREE := $(OUT)/tree
 KMAKE = $(MAKE) -C $(KDIR) M=$(TREE) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \
 	HOSTRUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc BINDGEN=$(BINDGEN)
+# IMA_NS_CLIPPY=1 (make test sets it): the module is compiled by
+# clippy-driver, the same rustc plus the kernel's lints, warnings as errors.
+ifeq ($(IMA_NS_CLIPPY),1)
+KMAKE += CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver KRUSTFLAGS=-Dwarnings
+endif
 
 DEPS := $(OUT)/rustdeps
 
-.PHONY: all tree modules deps bindings check lint clippy run test bench bench-debug bench-upstream stress clean
+.PHONY: all tree modules deps bindings check lint clippy doc run test bench bench-debug bench-upstream stress clean
 
 all: modules
 
@@ -73,8 +78,11 @@ lint:
 # CLIPPY=1, with Debian's rust-web-clippy, which matches /usr/bin/rustc),
 # warnings as errors. Its own output tree: the .ko a guest loads stays.
 clippy:
-	$(MAKE) -s OUT=$(CURDIR)/build/clippy-$(IMA_NS_KERNEL) modules CLIPPY=1 \
-		CLIPPY_DRIVER=/usr/bin/clippy-driver KRUSTFLAGS=-Dwarnings
+	$(MAKE) -s OUT=$(CURDIR)/build/clippy-$(IMA_NS_KERNEL) modules IMA_NS_CLIPPY=1
+
+# rustdoc for the module crate (private items too), broken links as errors.
+doc: modules
+	bash tools/module-doc.sh $(IMA_NS_KERNEL) $(OUT)/doc
 
 run:
 	bash qemu/run-demo.sh

@@ -62,7 +62,7 @@ impl Settings {
 ///
 /// # Invariants
 ///
-/// Written only by [`init`] and [`set_dir`], which run in the module's
+/// Written only by [`init()`] and [`set_dir`], which run in the module's
 /// init before anything else reads it: `init` before the host namespace
 /// and its keyrings are made, `set_dir` when the module's securityfs
 /// directory exists but none of its files, and before the hooks are

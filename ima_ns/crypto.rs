@@ -27,7 +27,7 @@ unsafe impl Send for Shash {}
 // once, before it is shared).
 unsafe impl Sync for Shash {}
 
-/// The largest digest [`Shash::digest`] returns (SHA-512, Streebog-512).
+/// The largest digest [`ShashDesc::finish`] returns (SHA-512, Streebog-512).
 pub(crate) const MAX_DIGEST: usize = 64;
 
 impl Shash {

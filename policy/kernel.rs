@@ -34,7 +34,7 @@ pub(crate) struct PolicyStore {
     /// without CONFIG_IMA_WRITE_POLICY.
     busy: AtomicBool,
     /// `appraise func=` bits of every rule set installed so far
-    /// ([`PolicySummary::appraise_funcs`]): sticky, as upstream's
+    /// ([`ima_policy::PolicySummary::appraise_funcs`]): sticky, as upstream's
     /// `ima_appraise |= temp_ima_appraise`, which a later policy never
     /// clears.
     appraise_funcs: AtomicU32,
