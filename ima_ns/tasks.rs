@@ -59,52 +59,47 @@ impl TaskMap {
         })
     }
 
+    /// `f` of the current task's entry, under the lock; `None` when the
+    /// task has none (the host). No lock while no namespace exists: the
+    /// hooks' path.
+    fn with_current<R>(&self, f: impl FnOnce(&TaskIma) -> Option<R>) -> Option<R> {
+        if self.len.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        f(self.tree.lock().get(&current_task())?)
+    }
+
     /// The current task's namespace and namespace for children; `None`
     /// means the host, and no namespace for children.
     pub(crate) fn current(&self) -> (Option<NsRef>, Option<NsRef>) {
-        if self.len.load(Ordering::Acquire) == 0 {
-            return (None, None);
-        }
-        let tree = self.tree.lock();
-        match tree.get(&current_task()) {
-            None => (None, None),
-            Some(t) => (
+        self.with_current(|t| {
+            Some((
                 t.ns.as_ref().map(Membership::to_ref),
                 t.for_children.as_ref().map(Membership::to_ref),
-            ),
-        }
+            ))
+        })
+        .unwrap_or((None, None))
     }
 
     /// The current task's namespace (`None`: the host) and what it holds
     /// for its children, with how they enter.
     pub(crate) fn current_full(&self) -> (Option<NsRef>, Option<Held>) {
-        if self.len.load(Ordering::Acquire) == 0 {
-            return (None, None);
-        }
-        let tree = self.tree.lock();
-        match tree.get(&current_task()) {
-            None => (None, None),
-            Some(t) => (
+        self.with_current(|t| {
+            Some((
                 t.ns.as_ref().map(Membership::to_ref),
                 t.for_children.as_ref().map(|h| Held {
                     ns: h.to_ref(),
                     entry: t.entry,
                 }),
-            ),
-        }
+            ))
+        })
+        .unwrap_or((None, None))
     }
 
     /// The current task's namespace (`None`: the host). The hooks' path:
-    /// one reference, and no lock while no namespace exists.
+    /// one reference.
     pub(crate) fn current_ns(&self) -> Option<NsRef> {
-        if self.len.load(Ordering::Acquire) == 0 {
-            return None;
-        }
-        let tree = self.tree.lock();
-        tree.get(&current_task())?
-            .ns
-            .as_ref()
-            .map(Membership::to_ref)
+        self.with_current(|t| t.ns.as_ref().map(Membership::to_ref))
     }
 
     /// Makes `holder` the current task's namespace for children, entered

@@ -11,15 +11,15 @@ use std::format;
 use std::string::String;
 use std::vec::Vec;
 
-/// xorshift64*: enough to explore the grammar reproducibly.
-struct Rng(u64);
+/// Seeded, so every run explores the same cases.
+struct Rng(fastrand::Rng);
 
 impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(fastrand::Rng::with_seed(seed))
+    }
     fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        self.0.u64(..)
     }
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
@@ -182,7 +182,7 @@ fn random_rule(r: &mut Rng) -> Rule {
 
 #[test]
 fn parse_of_show_is_identity() {
-    let mut r = Rng(0x5eed_1a5e_u64);
+    let mut r = Rng::new(0x5eed_1a5e_u64);
     let (mut valid, mut sigv3) = (0, 0);
     for _ in 0..60_000 {
         let rule = random_rule(&mut r);
@@ -219,7 +219,7 @@ fn parse_of_show_is_identity() {
 fn parser_never_panics_and_names_a_token() {
     const ALPHABET: &[u8] =
         b"measuredont_apraiseuhfunc=MAY_EXEC^<>0x1fowneruidgkyl|,-sha256verity \t#\n\xc3\xa9";
-    let mut r = Rng(42);
+    let mut r = Rng::new(42);
     for _ in 0..50_000 {
         let mut buf = [0u8; 96];
         let n = r.below(96) as usize;
@@ -297,7 +297,7 @@ fn mutated_rules_parse_or_name_a_token() {
         "^",
         "",
     ];
-    let mut r = Rng(7);
+    let mut r = Rng::new(7);
     let mut accepted = 0;
     for _ in 0..30_000 {
         let rule = random_rule(&mut r);
@@ -375,7 +375,7 @@ fn random_event(r: &mut Rng) -> Event<'static> {
 /// event some rule decides.
 #[test]
 fn indexed_evaluation_equals_linear() {
-    let mut r = Rng(99);
+    let mut r = Rng::new(99);
     for _ in 0..300 {
         let n = r.below(60) as usize;
         let mut rules = Vec::new();
@@ -417,7 +417,7 @@ fn compact(rule: &Rule) -> CompactRule<Vec<u8>> {
 /// was made from; only rules with strings carry text.
 #[test]
 fn compact_rule_behaves_like_its_rule() {
-    let mut r = Rng(7);
+    let mut r = Rng::new(7);
     let mut with_text = 0;
     for _ in 0..3000 {
         let rule = random_rule(&mut r);
@@ -516,7 +516,7 @@ fn segmented_index_equals_linear() {
             ControlFlow::Continue(())
         }
     }
-    let mut r = Rng(1234);
+    let mut r = Rng::new(1234);
     for _ in 0..200 {
         let mut all: Vec<Rule> = Vec::new();
         let mut segments = Vec::new();
@@ -580,7 +580,7 @@ fn merge_interleaves_ascending_lists() {
 /// whatever the chunking (empty chunks included) and interleaving.
 #[test]
 fn candidate_runs_equal_candidate_numbers() {
-    let mut r = Rng(4321);
+    let mut r = Rng::new(4321);
     for _ in 0..2000 {
         // Rule numbers dealt to the lists at random.
         let len = r.below(80) as u32;
