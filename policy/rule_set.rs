@@ -11,8 +11,8 @@
 
 use core::ops::ControlFlow;
 use ima_policy::{
-    candidate_runs, index_list, ActionMask, CompactRule, Decision, Event, LsmField, PolicySummary,
-    PolicyWalk, Rule, INDEX_LISTS,
+    index_list, ActionMask, CompactRule, Decision, Event, LsmField, PolicySummary, PolicyWalk,
+    Rule, INDEX_LISTS,
 };
 use kernel::prelude::*;
 use kernel::sync::{Arc, UniqueArc};
@@ -139,22 +139,12 @@ impl Segment {
     fn walk(&self, walk: &mut PolicyWalk<'_, '_>) -> ControlFlow<()> {
         // Such rules are refused at load.
         let no_lsm = &mut |_: LsmField, _: &str| false;
-        let Some(runs) = candidate_runs(walk.event().func, |i| self.lists[i].slices()) else {
-            for chunk in self.rules.slices() {
-                for rule in chunk {
-                    walk.step(rule, no_lsm)?;
-                }
-            }
-            return ControlFlow::Continue(());
-        };
-        for run in runs {
-            for &n in run {
-                if let Some(rule) = self.rules.get(n as usize) {
-                    walk.step(rule, no_lsm)?;
-                }
-            }
-        }
-        ControlFlow::Continue(())
+        walk.step_indexed(
+            || self.rules.slices(),
+            |n| self.rules.get(n),
+            |i| self.lists[i].slices(),
+            no_lsm,
+        )
     }
 
     /// Bytes allocated for the rules, their strings and the index.

@@ -18,8 +18,8 @@
 
 use core::ops::ControlFlow;
 use ima_policy::{
-    candidate_numbers, candidate_runs, evaluate_with, index_list, parse_line, CompactRule,
-    Decision, Event, Func, LsmField, PolicySummary, PolicyWalk, Rule, INDEX_LISTS, MAY_READ, TCB,
+    candidate_numbers, evaluate_with, index_list, parse_line, CompactRule, Decision, Event, Func,
+    LsmField, PolicySummary, PolicyWalk, Rule, INDEX_LISTS, MAY_READ, TCB,
 };
 use std::hint::black_box;
 
@@ -91,22 +91,12 @@ impl Segment {
     /// `Segment::walk` of rule_set.rs.
     fn walk(&self, walk: &mut PolicyWalk<'_, '_>) -> ControlFlow<()> {
         let no_lsm = &mut |_: LsmField, _: &str| false;
-        let Some(runs) = candidate_runs(walk.event().func, |i| self.lists[i].slices()) else {
-            for chunk in self.rules.slices() {
-                for r in chunk {
-                    walk.step(r, no_lsm)?;
-                }
-            }
-            return ControlFlow::Continue(());
-        };
-        for run in runs {
-            for &n in run {
-                if let Some(r) = self.rules.get(n as usize) {
-                    walk.step(r, no_lsm)?;
-                }
-            }
-        }
-        ControlFlow::Continue(())
+        walk.step_indexed(
+            || self.rules.slices(),
+            |n| self.rules.get(n),
+            |i| self.lists[i].slices(),
+            no_lsm,
+        )
     }
 
     /// The adaptor chain rule_set.rs walked before `candidate_runs`.

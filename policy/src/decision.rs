@@ -256,6 +256,44 @@ impl<'e, 'a> PolicyWalk<'e, 'a> {
         ControlFlow::Continue(())
     }
 
+    /// Steps through one stored segment of a policy: the rules the walk's
+    /// hook can match, in order ([`candidate_runs`](crate::candidate_runs)
+    /// over index list `i` as `lists(i)`'s slices, rule number `n` as
+    /// `get(n)`), or all of them, `all()`'s slices, when every rule is a
+    /// candidate. Plain loops over runs of numbers, no adaptor per rule:
+    /// this is the kernel's walk, and `examples/walk_cost.rs` counts its
+    /// instructions. `Break` once the walk is decided.
+    #[inline(always)]
+    pub fn step_indexed<'s, R, A, L>(
+        &mut self,
+        all: impl FnOnce() -> A,
+        get: impl Fn(usize) -> Option<&'s R>,
+        lists: impl FnMut(usize) -> L,
+        lsm: &mut impl FnMut(LsmField, &str) -> bool,
+    ) -> ControlFlow<()>
+    where
+        R: PolicyRule + 's,
+        A: Iterator<Item = &'s [R]>,
+        L: Iterator<Item = &'s [u32]>,
+    {
+        let Some(runs) = crate::candidate_runs(self.event.func, lists) else {
+            for chunk in all() {
+                for rule in chunk {
+                    self.step(rule, lsm)?;
+                }
+            }
+            return ControlFlow::Continue(());
+        };
+        for run in runs {
+            for &n in run {
+                if let Some(rule) = get(n as usize) {
+                    self.step(rule, lsm)?;
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
     /// A matching rule with action bits `a` decides its class.
     fn take<R: PolicyRule>(&mut self, stored: &R, a: u32) {
         const DO_MASK: u32 = ActionMask::ALL.bits();

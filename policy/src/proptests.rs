@@ -494,26 +494,18 @@ fn segmented_index_equals_linear() {
             })
             .map(|i| &self.rules[i as usize])
         }
-        /// rule_set.rs's `Segment::walk`.
+        /// rule_set.rs's `Segment::walk`: the same `step_indexed`.
         fn walk(
             &self,
             walk: &mut PolicyWalk<'_, '_>,
             lsm: &mut impl FnMut(LsmField, &str) -> bool,
         ) -> ControlFlow<()> {
-            let Some(runs) =
-                candidate_runs(walk.event().func, |i| self.lists[i].iter().map(|c| &c[..]))
-            else {
-                for r in &self.rules {
-                    walk.step(r, lsm)?;
-                }
-                return ControlFlow::Continue(());
-            };
-            for run in runs {
-                for &n in run {
-                    walk.step(&self.rules[n as usize], lsm)?;
-                }
-            }
-            ControlFlow::Continue(())
+            walk.step_indexed(
+                || core::iter::once(&self.rules[..]),
+                |n| self.rules.get(n),
+                |i| self.lists[i].iter().map(|c| &c[..]),
+                lsm,
+            )
         }
     }
     let mut r = Rng::new(1234);
