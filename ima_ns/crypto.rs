@@ -140,7 +140,7 @@ impl FileHasher {
     /// Hashes the whole content of `file`, reading it in chunks.
     pub(crate) fn hash(&self, file: &File<'_>) -> Result<Digest> {
         let mut desc = self.shash.start()?;
-        let mut buf = KVec::<u8>::from_elem(0, CHUNK, GFP_KERNEL)?;
+        let mut buf = crate::compat::zeroed_bytes(CHUNK)?;
         let mut pos = 0i64;
         loop {
             let n = file.read_at(&mut buf, &mut pos)?;
