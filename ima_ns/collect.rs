@@ -132,7 +132,7 @@ impl<'a> Hashed<'a> {
     /// The path as the acting task sees it.
     pub(crate) fn name(&mut self) -> Result<&[u8]> {
         if self.name_len.is_none() {
-            self.path = KVec::from_elem(0, PATH_MAX, GFP_KERNEL)?;
+            self.path = crate::compat::zeroed_bytes(PATH_MAX)?;
             let base = self.path.as_ptr() as usize;
             let name = self.file.path(&mut self.path);
             self.name_len = Some((name.as_ptr() as usize - base, name.len()));

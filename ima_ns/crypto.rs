@@ -11,6 +11,16 @@ use kernel::prelude::*;
 /// loaded whole.
 const CHUNK: usize = 32 * 1024;
 
+/// The read buffer for a file of `size` bytes: a page at least (as
+/// upstream's `kzalloc(PAGE_SIZE)`), [`CHUNK`] at most. Zeroing a 32 KiB
+/// buffer for a 4 KiB file cost as much as hashing it (the page
+/// allocator's `prep_new_page`, issue 21's first-4K profile).
+fn buffer_len(size: u64) -> usize {
+    const PAGE: usize = 4096;
+    let size = usize::try_from(size).unwrap_or(CHUNK);
+    size.max(1).div_ceil(PAGE).saturating_mul(PAGE).min(CHUNK)
+}
+
 /// A synchronous hash (or keyed hash) transform, by kernel name.
 ///
 /// # Invariants
@@ -140,7 +150,8 @@ impl FileHasher {
     /// Hashes the whole content of `file`, reading it in chunks.
     pub(crate) fn hash(&self, file: &File<'_>) -> Result<Digest> {
         let mut desc = self.shash.start()?;
-        let mut buf = KVec::<u8>::from_elem(0, CHUNK, GFP_KERNEL)?;
+        // A file that grows while read takes more reads, not a bigger buffer.
+        let mut buf = crate::compat::zeroed_bytes(buffer_len(file.facts().size))?;
         let mut pos = 0i64;
         loop {
             let n = file.read_at(&mut buf, &mut pos)?;

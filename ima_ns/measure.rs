@@ -436,7 +436,7 @@ pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> bool {
         denied |= covered;
         // No room for the name does not let the change through.
         if path.is_none() {
-            path = KVec::from_elem(0, PATH_MAX, GFP_KERNEL).ok();
+            path = crate::compat::zeroed_bytes(PATH_MAX).ok();
         }
         let name = match &mut path {
             Some(buf) => file.path(buf),

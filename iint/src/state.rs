@@ -22,6 +22,58 @@ fn holds(version: Option<u64>, now: impl FnOnce() -> Option<u64>) -> bool {
     version.is_none() || version == now()
 }
 
+/// A version as the marks keep it, in two fields (`version`, `known`) so
+/// that a mark packs in 24 bytes: an `Option<u64>` or a tuple takes 16 of
+/// its own.
+fn unpack(version: u64, known: bool) -> Option<u64> {
+    known.then_some(version)
+}
+
+/// What an inode keeps besides its measurements and digests, rarer or
+/// shorter-lived: one list of these instead of six, so that the state
+/// fits a 128-byte object with its mutex (`ima_ns/iint.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    /// An open read-only file of the inode that a measuring namespace
+    /// saw, by address, until released. Upstream counts every reader in
+    /// `i_readcount`, which exists only in kernels built with IMA.
+    Reader(usize),
+    /// A namespace measured it for a reader since its last ToMToU
+    /// (upstream's `IMA_MAY_EMIT_TOMTOU`, per namespace).
+    MayEmitTomtou(u64),
+    /// A namespace reported open writers since the last writer closed
+    /// (`IMA_EMITTED_OPENWRITERS`, per namespace).
+    EmittedOpenWriters(u64),
+    /// An appraisal verdict of namespace `ns` under what its rule
+    /// required (`req`), with the version it was reached at: a verdict is
+    /// never reused by another namespace, whose keys and rules differ.
+    Appraised {
+        ns: u64,
+        req: u32,
+        version: u64,
+        known: bool,
+        verdict: Verdict,
+    },
+    /// A namespace audited a version (`IMA_AUDITED`).
+    Audited { ns: u64, version: u64, known: bool },
+    /// On a stacked filesystem, the (ino, dev) of the inode that held the
+    /// data when the state was gathered (upstream's `iint->real_inode`).
+    Real { ino: u64, dev: u32 },
+}
+
+impl Mark {
+    /// The version a cached verdict or audit holds for (`None` for the
+    /// other marks, which no change of contents voids).
+    fn cached_version(&self) -> Option<Option<u64>> {
+        match *self {
+            Self::Appraised { version, known, .. } | Self::Audited { version, known, .. } => {
+                Some(unpack(version, known))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// What is known about one inode, by namespace id. Ids are never reused,
 /// so an ended namespace's entries are inert; they go with the next change
 /// or with the inode.
@@ -31,22 +83,8 @@ pub struct State<S: Storage> {
     /// Digests of the contents, with the version taken before they were
     /// read (upstream's IMA_COLLECTED hash).
     digests: S::List<(Digest, Option<u64>)>,
-    /// Open read-only files of the inode that a measuring namespace saw,
-    /// by address, until released. Upstream counts every reader in
-    /// `i_readcount`, which exists only in kernels built with IMA.
-    readers: S::List<usize>,
-    /// Namespaces that measured it for a reader since their last ToMToU
-    /// (upstream's `IMA_MAY_EMIT_TOMTOU`, per namespace).
-    may_emit_tomtou: S::List<u64>,
-    /// Namespaces that reported open writers since the last writer closed
-    /// (`IMA_EMITTED_OPENWRITERS`, per namespace).
-    emitted_open_writers: S::List<u64>,
-    /// Appraisal verdicts by (namespace, what its rule required), with the
-    /// version they were reached at: a verdict is never reused by another
-    /// namespace, whose keys and rules differ.
-    appraised: S::List<(u64, u32, Option<u64>, Verdict)>,
-    /// Namespaces that audited a version (`IMA_AUDITED`).
-    audited: S::List<(u64, Option<u64>)>,
+    /// Readers, violation flags, verdicts, audits and the real inode.
+    marks: S::List<Mark>,
     /// Created by an open still being written (`IMA_NEW_FILE`): it
     /// passes appraisal without `security.ima` until the last writer
     /// closes.
@@ -55,9 +93,6 @@ pub struct State<S: Storage> {
     /// this algorithm (`IMA_UPDATE_XATTR`: a `hash` rule, or an appraised
     /// file opened for write).
     pub update_xattr: Option<HashAlgo>,
-    /// On a stacked filesystem, the (ino, dev) of the inode that held the
-    /// data when the state was gathered (upstream's `iint->real_inode`).
-    real: Option<(u64, u32)>,
 }
 
 impl<S: Storage> Default for State<S> {
@@ -65,14 +100,9 @@ impl<S: Storage> Default for State<S> {
         Self {
             measured: Default::default(),
             digests: Default::default(),
-            readers: Default::default(),
-            may_emit_tomtou: Default::default(),
-            emitted_open_writers: Default::default(),
-            appraised: Default::default(),
-            audited: Default::default(),
+            marks: Default::default(),
             new_file: false,
             update_xattr: None,
-            real: None,
         }
     }
 }
@@ -101,11 +131,30 @@ impl<S: Storage> State<S> {
     /// when the data moved to another inode (copy-up), or always when
     /// that inode keeps no i_version (its changes cannot be seen).
     pub fn check_stacked(&mut self, real: Real) {
-        let now = (real.ino, real.dev);
-        if !real.versioned || self.real != Some(now) {
+        let now = Mark::Real {
+            ino: real.ino,
+            dev: real.dev,
+        };
+        let same = self.marks.as_slice().contains(&now);
+        if !real.versioned || !same {
             self.invalidate(None);
         }
-        self.real = Some(now);
+        if !same {
+            // Replaced in place; a first one without memory is not kept,
+            // and the next look voids again, as for an unversioned inode.
+            match self
+                .marks
+                .as_mut_slice()
+                .iter_mut()
+                .find(|m| matches!(m, Mark::Real { .. }))
+            {
+                Some(m) => *m = now,
+                // Not recorded without memory: the next look voids again.
+                None => {
+                    let _ = self.marks.try_push(now);
+                }
+            }
+        }
     }
 
     /// The cached digest in `algo`, unless the contents changed since it
@@ -129,47 +178,53 @@ impl<S: Storage> State<S> {
     /// Tracks `file` (an open read-only file of this inode) as a reader;
     /// whether it was not tracked yet.
     pub fn add_reader(&mut self, file: usize) -> Result<bool, S::Error> {
-        if self.readers.as_slice().contains(&file) {
+        if self.marks.as_slice().contains(&Mark::Reader(file)) {
             return Ok(false);
         }
-        self.readers.try_push(file)?;
+        self.marks.try_push(Mark::Reader(file))?;
         Ok(true)
     }
 
     /// `file` is released; how many readers stopped being tracked.
     pub fn remove_reader(&mut self, file: usize) -> usize {
-        self.readers.retain(|&f| f != file)
+        self.marks.retain(|&m| m != Mark::Reader(file))
     }
 
     /// Some tracked reader holds the file open.
     pub fn has_readers(&self) -> bool {
-        !self.readers.is_empty()
+        self.readers() != 0
     }
 
     /// How many readers are tracked.
     pub fn readers(&self) -> usize {
-        self.readers.as_slice().len()
+        let marks = self.marks.as_slice().iter();
+        marks.filter(|m| matches!(m, Mark::Reader(_))).count()
     }
 
     /// What `ns`'s violation check sees (`ima_plan::violation_step`).
     pub fn violation_state(&self, ns: u64) -> ViolationState {
         ViolationState {
             has_readers: self.has_readers(),
-            may_emit_tomtou: self.may_emit_tomtou.as_slice().contains(&ns),
-            emitted_open_writers: self.emitted_open_writers.as_slice().contains(&ns),
+            may_emit_tomtou: self.marks.as_slice().contains(&Mark::MayEmitTomtou(ns)),
+            emitted_open_writers: self
+                .marks
+                .as_slice()
+                .contains(&Mark::EmittedOpenWriters(ns)),
         }
     }
 
     /// Applies `ns`'s violation step.
     pub fn apply_violation(&mut self, ns: u64, step: &ViolationStep) -> Result<(), S::Error> {
         if step.clear_tomtou {
-            self.may_emit_tomtou.retain(|&id| id != ns);
+            self.marks.retain(|&m| m != Mark::MayEmitTomtou(ns));
         }
-        if step.set_tomtou && !self.may_emit_tomtou.as_slice().contains(&ns) {
-            self.may_emit_tomtou.try_push(ns)?;
+        let tomtou = Mark::MayEmitTomtou(ns);
+        if step.set_tomtou && !self.marks.as_slice().contains(&tomtou) {
+            self.marks.try_push(tomtou)?;
         }
-        if step.set_open_writers && !self.emitted_open_writers.as_slice().contains(&ns) {
-            self.emitted_open_writers.try_push(ns)?;
+        let open_writers = Mark::EmittedOpenWriters(ns);
+        if step.set_open_writers && !self.marks.as_slice().contains(&open_writers) {
+            self.marks.try_push(open_writers)?;
         }
         Ok(())
     }
@@ -182,12 +237,17 @@ impl<S: Storage> State<S> {
         req: u32,
         now: impl FnOnce() -> Option<u64>,
     ) -> Option<Verdict> {
-        let &(_, _, version, v) = self
-            .appraised
-            .as_slice()
-            .iter()
-            .find(|&&(id, r, _, _)| id == ns && r == req)?;
-        holds(version, now).then_some(v)
+        let (version, verdict) = self.marks.as_slice().iter().find_map(|&m| match m {
+            Mark::Appraised {
+                ns: id,
+                req: r,
+                version,
+                known,
+                verdict,
+            } if id == ns && r == req => Some((unpack(version, known), verdict)),
+            _ => None,
+        })?;
+        holds(version, now).then_some(verdict)
     }
 
     /// Caches `ns`'s verdict under `req` for the contents at `version`.
@@ -198,21 +258,41 @@ impl<S: Storage> State<S> {
         version: Option<u64>,
         v: Verdict,
     ) -> Result<(), S::Error> {
-        self.appraised.retain(|&(id, r, _, _)| id != ns || r != req);
-        self.appraised.try_push((ns, req, version, v))
+        self.marks.retain(
+            |&m| !matches!(m, Mark::Appraised { ns: id, req: r, .. } if id == ns && r == req),
+        );
+        self.marks.try_push(Mark::Appraised {
+            ns,
+            req,
+            version: version.unwrap_or(0),
+            known: version.is_some(),
+            verdict: v,
+        })
     }
 
     /// Test and set: `ns` audits the contents at `now` once.
     pub fn first_audit(&mut self, ns: u64, now: Option<u64>) -> Result<bool, S::Error> {
-        let seen = self.audited.as_slice().iter();
-        if seen
-            .clone()
-            .any(|&(id, v)| id == ns && (v.is_none() || v == now))
-        {
+        let mut seen = self.marks.as_slice().iter();
+        if seen.any(|&m| match m {
+            Mark::Audited {
+                ns: id,
+                version,
+                known,
+            } => {
+                let v = unpack(version, known);
+                id == ns && (v.is_none() || v == now)
+            }
+            _ => false,
+        }) {
             return Ok(false);
         }
-        self.audited.retain(|&(id, _)| id != ns);
-        self.audited.try_push((ns, now))?;
+        self.marks
+            .retain(|&m| !matches!(m, Mark::Audited { ns: id, .. } if id == ns));
+        self.marks.try_push(Mark::Audited {
+            ns,
+            version: now.unwrap_or(0),
+            known: now.is_some(),
+        })?;
         Ok(true)
     }
 
@@ -220,17 +300,19 @@ impl<S: Storage> State<S> {
     /// was rewritten: appraise, measure and audit again everywhere
     /// (`IMA_CHANGE_XATTR`). Digests stand: the contents did not change.
     pub fn forget_xattr_state(&mut self) {
-        self.appraised.retain(|_| false);
         self.measured.retain(|_| false);
-        self.audited.retain(|_| false);
+        self.marks.retain(|m| m.cached_version().is_none());
     }
 
     /// Something is cached that a change must invalidate.
     pub fn is_cached(&self) -> bool {
         self.is_measured()
             || !self.digests.is_empty()
-            || !self.appraised.is_empty()
-            || !self.audited.is_empty()
+            || self
+                .marks
+                .as_slice()
+                .iter()
+                .any(|m| m.cached_version().is_some())
     }
 
     /// A writer closed the file with its version at `now`: what was
@@ -240,9 +322,8 @@ impl<S: Storage> State<S> {
         let unchanged = |version: Option<u64>| version.is_some() && version == now;
         self.measured.retain(|&(_, version)| unchanged(version));
         self.digests.retain(|&(_, version)| unchanged(version));
-        self.appraised
-            .retain(|&(_, _, version, _)| unchanged(version));
-        self.audited.retain(|&(_, version)| unchanged(version));
+        self.marks
+            .retain(|m| !matches!(m.cached_version(), Some(v) if !unchanged(v)));
     }
 
     /// The last writer closed the file (`ima_check_last_writer()`): open
@@ -252,7 +333,8 @@ impl<S: Storage> State<S> {
     /// algorithm `security.ima` is to be rewritten in, if some namespace
     /// asked for it.
     pub fn last_writer_closed(&mut self, now: impl FnOnce() -> Option<u64>) -> Option<HashAlgo> {
-        self.emitted_open_writers.retain(|_| false);
+        self.marks
+            .retain(|m| !matches!(m, Mark::EmittedOpenWriters(_)));
         self.new_file = false;
         let update = self.update_xattr.take();
         if self.is_cached() {
@@ -260,6 +342,10 @@ impl<S: Storage> State<S> {
         }
         update
     }
+
+    /// The size of one mark (the per-inode memory test's).
+    #[cfg(test)]
+    pub(crate) const MARK_SIZE: usize = core::mem::size_of::<Mark>();
 
     /// At most one entry per key in every list; after an invalidation at
     /// `now`, only entries cached at `now`.
@@ -272,17 +358,22 @@ impl<S: Storage> State<S> {
         }
         unique(self.measured.as_slice(), |e| e.0);
         unique(self.digests.as_slice(), |e| e.0.algo());
-        unique(self.readers.as_slice(), |&e| e);
-        unique(self.may_emit_tomtou.as_slice(), |&e| e);
-        unique(self.emitted_open_writers.as_slice(), |&e| e);
-        unique(self.appraised.as_slice(), |e| (e.0, e.1));
-        unique(self.audited.as_slice(), |e| e.0);
+        // One key per mark: the mark itself, but one verdict per (ns,
+        // req), one audit per ns and one real inode.
+        unique(self.marks.as_slice(), |&m| match m {
+            Mark::Appraised { ns, req, .. } => (4, ns, req),
+            Mark::Audited { ns, .. } => (5, ns, 0),
+            Mark::Real { .. } => (6, 0, 0),
+            Mark::Reader(f) => (1, f as u64, 0),
+            Mark::MayEmitTomtou(ns) => (2, ns, 0),
+            Mark::EmittedOpenWriters(ns) => (3, ns, 0),
+        });
         if let Some(now) = invalidated_at {
             let at_now = |v: Option<u64>| v.is_some() && v == now;
             assert!(self.measured.as_slice().iter().all(|e| at_now(e.1)));
             assert!(self.digests.as_slice().iter().all(|e| at_now(e.1)));
-            assert!(self.appraised.as_slice().iter().all(|e| at_now(e.2)));
-            assert!(self.audited.as_slice().iter().all(|e| at_now(e.1)));
+            let marks = self.marks.as_slice().iter();
+            assert!(marks.filter_map(Mark::cached_version).all(at_now));
         }
     }
 }

@@ -337,10 +337,31 @@ fn allocation_failures_change_nothing() {
         ),
         Err(NoMemory)
     );
+    // A real inode not kept for want of memory voids at every look.
+    let mut stacked = St::default();
+    let real = Real {
+        ino: 5,
+        dev: 8,
+        versioned: true,
+    };
+    stacked.check_stacked(real);
     BUDGET.with(|b| b.set(usize::MAX));
+    stacked.mark(1, Some(1)).unwrap();
+    stacked.check_stacked(real);
+    assert!(!stacked.is_measured());
     assert!(!s.measured_in(2, || Some(1)) && !s.has_readers());
     assert!(!s.violation_state(2).may_emit_tomtou);
     assert!(s.measured_in(1, || Some(1)));
+}
+
+#[test]
+fn the_state_fits_a_128_byte_object() {
+    // Three lists of three words (a `KVec` as a `Vec`) and the flags: with
+    // the kernel's 32-byte mutex, the `AtomicBool` and the `Arc`'s count,
+    // `ima_ns/iint.rs`'s `Iint` takes 128 bytes (kmalloc-128; seven lists
+    // took kmalloc-256). A reader and a ToMToU mark take 48 bytes.
+    assert_eq!(core::mem::size_of::<St>(), 80);
+    assert_eq!(St::MARK_SIZE, 24);
 }
 
 /// Seeded, so every run explores the same cases.

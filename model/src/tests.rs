@@ -2,7 +2,8 @@
 extern crate std;
 
 use super::*;
-use std::string::ToString;
+use std::format;
+use std::string::{String, ToString};
 use std::vec::Vec;
 
 fn ext(enforce: bool, fail: FailMode, timeout_ms: u32, queue: u32) -> ModelConfig {
@@ -97,6 +98,21 @@ fn record_line_is_exact() {
          path=/etc/host%20name%0A%25 dev=0:35 ino=1234 fowner=0 fgroup=0 fmode=0o100644 \
          digest=sha256:ab01\n"
     );
+}
+
+#[test]
+fn digests_are_lowercase_hex_of_every_byte() {
+    // sha512's 64 bytes, and more than one 32-byte chunk left over.
+    for len in [0usize, 1, 31, 32, 33, 64, 100] {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 5) as u8).collect();
+        let mut r = sample(b"/f", &bytes);
+        r.exe = r.digest;
+        let line = r.to_string();
+        let want: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let field = format!("sha256:{want}");
+        assert_eq!(line.matches(field.as_str()).count(), 2, "{line}");
+        assert!(line.ends_with(&format!("digest={field}\n")), "{line}");
+    }
 }
 
 #[test]

@@ -235,6 +235,17 @@ fn integrity_actions_by_depth() {
     assert!(p.appraisal(1).is_some() && p.appraisal(2).is_none());
     assert_eq!(p.appraisal(MAX_DEPTH + 1), None);
     assert!(p.measure().is_empty());
+    // Appraisal alone, and a namespace added again without it.
+    let mut p = Plan::new();
+    p.add(
+        MAX_DEPTH,
+        ALL,
+        &appraise(AppraiseSubaction::Bprm, true, false),
+        false,
+    );
+    assert!(p.integrity() && p.inode() == InodeUse::Create);
+    p.add(MAX_DEPTH, ALL, &Decision::default(), false);
+    assert!(!p.integrity() && p.inode() == InodeUse::None);
 }
 
 #[test]
