@@ -15,6 +15,8 @@
 # stress` runs it longer.
 # flavors: test distro
 # qemu-args: -a kmemleak=on
+# seconds: 498
+# seconds-distro: 188
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 18
