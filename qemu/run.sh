@@ -87,10 +87,10 @@ mkfs.ext4 -q -F -b 4096 -O verity "$run/scratch.img"
 
 rc=0
 timeout "$timeout_s" qemu-system-x86_64 \
-	-machine pc -cpu max,la57=off -smp 2 -m 2G -nographic -no-reboot \
+	-machine pc -cpu max,la57=off -smp 2 -m 2G -nographic -no-reboot -nic none \
 	-kernel "$kdir/arch/x86/boot/bzImage" \
 	-append "console=ttyS0 loglevel=4 panic=-1 pci=noacpi no_timer_check root=host0 rootfstype=9p \
-rootflags=trans=virtio,version=9p2000.L,msize=262144 ro \
+rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=${IMA_NS_ROOT_CACHE:-loose} ro \
 init=$IMA_NS_TOP/qemu/guest-init.sh $append" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=host0 \
