@@ -39,7 +39,7 @@ endif
 
 DEPS := $(OUT)/rustdeps
 
-.PHONY: all tree modules deps bindings check lint clippy doc run test bench bench-debug bench-upstream stress clean
+.PHONY: all tree modules deps bindings check lint clippy doc run test bench bench-debug bench-upstream fuzz stress clean
 
 all: modules
 
@@ -98,6 +98,10 @@ bench-debug: bench-upstream
 
 bench-upstream:
 	bash qemu/bench-upstream.sh
+
+FUZZ_SECONDS ?= 600
+fuzz:
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 STRESS_SECONDS ?= 600
 stress:

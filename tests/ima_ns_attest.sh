@@ -7,6 +7,7 @@
 # with its own message, entries after the checkpoint still verify, the
 # checkpoint control under attack.
 # Must be the first module load of the boot (PCR 10 starts at zero).
+# seconds: 462
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 43

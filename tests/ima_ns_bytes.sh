@@ -9,6 +9,7 @@
 # FILE_CHECK like open(2). Then the hooks upstream has beyond those:
 # overlayfs copy-up of security.evm (evm_inode_copy_up_xattr), and files
 # made by mknod(2) and O_TMPFILE under an appraise rule.
+# seconds: 226
 . "$(dirname "$0")/lib.sh"
 tap_plan 18
 OPS=(python3 "$IMA_NS_TOP/tests/bytes_ops.py")

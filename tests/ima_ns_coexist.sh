@@ -11,6 +11,8 @@
 # (label ima-ns) in built-in IMA's list; unloading leaves built-in IMA's
 # files and list as they were. A check that needs the other kind of
 # kernel is skipped with the reason.
+# seconds: 115
+# seconds-distro: 207
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 

@@ -5,6 +5,7 @@
 # firmware, kexec kernel and initramfs, policy files, CREDS_CHECK, the two
 # mmap protections, mprotect, and keys. Funcs a module cannot see are
 # refused at policy load.
+# seconds: 149
 . "$(dirname "$0")/lib.sh"
 tap_plan 24
 T=$(mktemp -d)

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # ima_hash= selects the kernel crypto algorithm for file digests; the
 # boot_aggregate then comes from the TPM bank of that algorithm.
+# seconds: 89
 . "$(dirname "$0")/lib.sh"
 algos="sha1 sha256 sha384 sha512"
 tap_plan 8

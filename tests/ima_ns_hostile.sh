@@ -7,6 +7,7 @@
 # user (tests/hostile_writes.py). Every write succeeds or fails with a
 # clean errno, nothing changes but what the accepted writes document, the
 # files still work afterwards, and the kernel reports nothing (run.sh).
+# seconds: 124
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 12

@@ -8,6 +8,7 @@
 #
 # Tree: host -> A -> A1 -> A2, and host -> B. Each namespace, and then the
 # host, probes namespaces/ for all four ids.
+# seconds: 196
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 P="measure func=BPRM_CHECK"

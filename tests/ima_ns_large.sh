@@ -5,6 +5,7 @@
 # ascii and binary lists read back whole while files keep being measured,
 # a reader never stalls measurement, and memory per entry is reported.
 # Without a TPM (the size, not TPM latency, is under test).
+# seconds: 301
 . "$(dirname "$0")/lib.sh"
 tap_plan 8
 N=${IMA_NS_LARGE_ENTRIES:-25000}

@@ -15,6 +15,8 @@
 # stress` runs it longer.
 # flavors: test distro
 # qemu-args: -a kmemleak=on
+# seconds: 498
+# seconds-distro: 188
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 18
@@ -123,18 +125,20 @@ wait
 ns_wait_live 0
 tap_check "all $NS namespaces freed (ns_live 0)" test "$(cat "$IMA"/ns_live)" = 0
 
-ok=true
+# One pass over each list for both checks (entries, then each bank's
+# replay): Python is slow in the TCG guest.
+ok=true count_ok=true
 for n in $(seq $NS); do
-	ns_replay_ok "$T"/ns"$n".bin "$T"/ns"$n".vpcr || { diag "ns $n: replay differs"; ok=false; }
+	python3 "$(dirname "$0")/replay.py" --entries "$T"/ns"$n".bin sha1 sha256 sha384 sha512 >"$T"/ns"$n".replay ||
+		{ diag "ns $n: bad list"; ok=false count_ok=false; continue; }
+	[ "$(tail -n +2 "$T"/ns"$n".replay)" = "$(cat "$T"/ns"$n".vpcr)" ] ||
+		{ diag "ns $n: replay $(tail -n +2 "$T"/ns"$n".replay | xargs), vpcr $(xargs <"$T"/ns"$n".vpcr)"; ok=false; }
+	entries=$(head -n 1 "$T"/ns"$n".replay)
+	[ "$entries" = "$(cat "$T"/ns"$n".count)" ] || { diag "ns $n: $entries entries, count $(cat "$T"/ns"$n".count)"; count_ok=false; }
+	[ "$entries" -gt 0 ] || { diag "ns $n: no entries"; count_ok=false; }
 done
 tap_check "each namespace's binary list replays to its vPCR in every bank" $ok
-ok=true
-for n in $(seq $NS); do
-	entries=$(python3 "$(dirname "$0")/replay.py" --entries "$T"/ns"$n".bin)
-	[ "$entries" = "$(cat "$T"/ns"$n".count)" ] || { diag "ns $n: $entries entries, count $(cat "$T"/ns"$n".count)"; ok=false; }
-	[ "$entries" -gt 0 ] || { diag "ns $n: no entries"; ok=false; }
-done
-tap_check "each namespace's count equals its list's entries (and it measured)" $ok
+tap_check "each namespace's count equals its list's entries (and it measured)" $count_ok
 ok=true
 for n in $(seq $NS); do
 	diag "ns $n: $(cat "$T"/ns"$n".count) entries, $(cat "$T"/ns"$n".policy) policy writes racing them"

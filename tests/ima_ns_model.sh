@@ -7,6 +7,8 @@
 # dead agent gets the fail mode; records are numbered without gaps unless a
 # loss is recorded; agents see only their descendants' events; the host's
 # policy keeps measuring; the agent's model is anchored in the list.
+# seconds: 106
+# seconds-distro: 67
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 24

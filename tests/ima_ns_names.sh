@@ -9,6 +9,7 @@
 #
 # Every program is a copy of the static busybox with a tag appended, so
 # each has its own digest, and an exec in a chroot needs no libraries.
+# seconds: 141
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 12

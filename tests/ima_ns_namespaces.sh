@@ -5,6 +5,8 @@
 # namespace's list (its first exec first), and in the host's only where the
 # host's policy asks; the list replays to the namespace's virtual PCR; the
 # host's list anchors the namespace's start and end; isolation; bad input.
+# seconds: 225
+# seconds-distro: 116
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 34

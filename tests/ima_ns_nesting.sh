@@ -3,6 +3,7 @@
 # Namespaces nested 32 deep: an exec at the bottom lands in the list of
 # every ancestor whose policy matches it, and nowhere else; a 33rd level is
 # refused; all 32 end when the chain exits.
+# seconds: 228
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 DEPTH=32

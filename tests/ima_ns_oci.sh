@@ -9,6 +9,7 @@
 # and the `pidns` entry under attack: itself, siblings, ancestors, no
 # CAP_SYS_ADMIN, ended and inactive namespaces, concurrent writers.
 # qemu-args: -t 2400
+# seconds: 285
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 . "$(dirname "$0")/oci_lib.sh"

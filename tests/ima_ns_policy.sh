@@ -5,6 +5,7 @@
 # the built-in policies and the write_policy/read_policy parameters;
 # large policies (100 000 rules, appends past a few thousand, a bad rule
 # deep in a big write).
+# seconds: 268
 . "$(dirname "$0")/lib.sh"
 tap_plan 30
 T=$(mktemp -d)

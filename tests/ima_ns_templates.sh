@@ -7,6 +7,7 @@
 # own scenario only. The list is checked by evmctl (replay against the TPM,
 # signatures) and by an independent replay. Must be the first load of the
 # boot (PCR 10 starts at zero).
+# seconds: 350
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
 tap_plan 31

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unloading disables the hooks first and leaves nothing behind; a reload
 # starts a fresh list.
+# seconds: 55
 . "$(dirname "$0")/lib.sh"
 tap_plan 7
 

@@ -7,6 +7,7 @@
 # entries upstream IMA of the same kernel (without EVM: see below) gave (tests/upstream/
 # entries-6.12.txt, from tests/upstream/capture.sh): same template
 # digests, so the same template data, field by field.
+# seconds: 35
 . "$(dirname "$0")/lib.sh"
 S=$IMA_NS_TOP/tests/upstream
 mapfile -t want <"$S"/entries-6.12.txt

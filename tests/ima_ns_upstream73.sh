@@ -13,6 +13,7 @@
 # On the distro flavor (7.3) once the module loads beside built-in IMA:
 # add distro, where checks 23-24 run and the default line is 7.3.
 # flavors: test
+# seconds: 180
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/appraise_lib.sh"
 tap_plan 36

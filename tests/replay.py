@@ -14,10 +14,13 @@ digest and the name zero-padded to 256 bytes, without lengths. Prints
   replay.py --bank ALGO LIST      a per-bank list (binary_runtime_measurements_ALGO):
                                   its digests must be ALGO digests of the data;
                                   prints "ALGO <pcr10 hex>" and each digest
-  replay.py --entries LIST        the number of entries (digests checked)
+  replay.py --entries LIST [ALGO...]
+                                  the number of entries (digests checked),
+                                  then the replay in each bank ALGO
   replay.py --pcr N ...           any of the above, replaying PCR N's entries
                                   instead of PCR 10's (ima_ns.ko's pcr=)
 """
+import functools
 import hashlib
 import struct
 import sys
@@ -80,22 +83,28 @@ def main():
     if sys.argv[1] == "--bank":
         return bank_main(sys.argv[2], sys.argv[3])
     count = sys.argv[1] == "--entries"
-    data = open(sys.argv[2 if count else 1], "rb").read()
-    algos = [] if count else sys.argv[2:]
+    if count:
+        del sys.argv[1]
+    data = open(sys.argv[1], "rb").read()
+    algos = sys.argv[2:]
     n = 0
-    pcrs = {a: bytes(hashlib.new(a).digest_size) for a in algos}
+    # One constructor and size per bank, looked up once (this runs in the
+    # TCG guest, where each lookup costs).
+    new = {a: getattr(hashlib, a, None) or functools.partial(hashlib.new, a) for a in algos}
+    ones = {a: b"\xff" * new[a]().digest_size for a in algos}
+    pcrs = {a: bytes(len(ones[a])) for a in algos}
+    zero, sha1 = bytes(20), hashlib.sha1
     for pcr, digest, tdata in entries(data):
-        violation = digest == bytes(20)
-        if not violation and hashlib.sha1(tdata).digest() != digest:
+        violation = digest == zero
+        if not violation and sha1(tdata).digest() != digest:
             print("template digest mismatch", file=sys.stderr)
             return 1
         n += 1
         if pcr != PCR:
             continue
         for a in algos:
-            size = hashlib.new(a).digest_size
-            d = b"\xff" * size if violation else hashlib.new(a, tdata).digest()
-            pcrs[a] = hashlib.new(a, pcrs[a] + d).digest()
+            h = new[a]
+            pcrs[a] = h(pcrs[a] + (ones[a] if violation else h(tdata).digest())).digest()
     if count:
         print(n)
     for a in algos:
