@@ -26,6 +26,8 @@ stage() {
 	return $rc
 }
 read -r -a flavors <<<"${IMA_NS_FLAVORS:-test distro}"
+# The module is compiled by clippy-driver: the kernel's lints, -Dwarnings.
+export IMA_NS_CLIPPY=${IMA_NS_CLIPPY:-1}
 # One kernel build at a time: the flavors are set up in turn.
 for f in "${flavors[@]}"; do
 	IMA_NS_KERNEL=$f stage "setup-$f" bash qemu/setup.sh || exit 1
@@ -36,6 +38,10 @@ case " ${flavors[*]} " in
 *" distro "*) stage frames bash tests/check_frames.sh build/distro/tree/ima_ns.ko || exit 1 ;;
 esac
 stage lint make -s lint || exit 1
+# rustdoc of the module crate, broken intra-doc links as errors.
+for f in "${flavors[@]}"; do
+	stage "doc-$f" bash tools/module-doc.sh "$f" "build/$f/doc" || exit 1
+done
 stage host-tests cargo test --workspace || exit 1
 # The parsers under libFuzzer for a bounded time, every target (40 s
 # split between them; `make fuzz` runs them longer): any crash fails.
