@@ -5,6 +5,7 @@
 //! passed, and maps them to the measurement path or the task map.
 
 use crate::bindings;
+use crate::compat::cred::{Credential, CredentialExt};
 use crate::dentry::Dentry;
 use crate::file::File;
 use crate::measure;
@@ -128,6 +129,12 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
     let file = unsafe { File::from_raw(file) };
     // SAFETY: the caller guarantees `buf` is valid for `len` bytes.
     let contents = unsafe { slice_from(buf, len) };
+    let cred = if cred.is_null() {
+        None
+    } else {
+        // SAFETY: live for the call, as the caller guarantees.
+        Some(unsafe { Credential::from_glue(cred) })
+    };
     let event = measure::FileEvent {
         file: &file,
         cred,

@@ -11,6 +11,7 @@ mod files;
 mod visibility;
 
 use crate::bindings;
+use crate::compat::seq_file::{SeqFile, SeqFileExt};
 use crate::list::Measurement;
 use crate::namespace::NsRef;
 use core::ffi::{c_int, c_void, CStr};
@@ -23,14 +24,12 @@ use kernel::ffi::c_char;
 use kernel::prelude::*;
 
 /// A seq_file being filled by a `show` callback.
-struct SeqSink(*mut bindings::seq_file);
+struct SeqSink<'a>(&'a SeqFile);
 
-impl Sink for SeqSink {
+impl Sink for SeqSink<'_> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), Overflow> {
-        // SAFETY: `self.0` is the seq_file the callback was given. On
-        // overflow seq_file retries the record with a larger buffer.
-        let r = unsafe { bindings::seq_write(self.0, bytes.as_ptr().cast(), bytes.len()) };
-        if r == 0 {
+        // On overflow seq_file retries the record with a larger buffer.
+        if self.0.write_bytes(bytes) {
             Ok(())
         } else {
             Err(Overflow)
@@ -38,7 +37,7 @@ impl Sink for SeqSink {
     }
 }
 
-impl core::fmt::Write for SeqSink {
+impl core::fmt::Write for SeqSink<'_> {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         self.put(s.as_bytes()).map_err(|_| core::fmt::Error)
     }
@@ -78,10 +77,10 @@ struct View {
 /// # Safety
 ///
 /// `m` must be a seq_file opened by [`ima_open`], not yet released.
-unsafe fn view<'a>(m: *mut bindings::seq_file) -> &'a View {
+unsafe fn view(m: &SeqFile) -> &View {
     // SAFETY: `ima_open` stored a live `KBox<View>` in `private`, freed
     // only in `ima_release`.
-    unsafe { &*(*m).private.cast::<View>() }
+    unsafe { &*m.private().cast::<View>() }
 }
 
 // --- the measurement lists
@@ -94,8 +93,9 @@ unsafe fn view<'a>(m: *mut bindings::seq_file) -> &'a View {
 /// Called by seq_file only: `m` is a seq_file opened by [`ima_open`] on a
 /// list file, not yet released, and `pos` is valid.
 unsafe extern "C" fn list_start(m: *mut bindings::seq_file, pos: *mut i64) -> *mut c_void {
-    // SAFETY: seq_file passes a valid position and its own seq_file.
-    let (index, view) = unsafe { (*pos as usize, view(m)) };
+    // SAFETY: seq_file passes a valid position and its own seq_file,
+    // which only this thread uses during the call.
+    let (index, view) = unsafe { (*pos as usize, view(SeqFile::from_glue(m))) };
     match view.ns.list.get(index) {
         Some(e) => ptr::from_ref(e).cast_mut().cast(),
         None => ptr::null_mut(),
@@ -135,6 +135,9 @@ unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_
     // SAFETY: `v` came from `list_start`/`list_next`: an entry of a list
     // that the view's namespace reference keeps alive.
     let e = unsafe { &*v.cast::<Measurement>() };
+    // SAFETY: seq_file passes its own seq_file, which only this thread
+    // uses during the call.
+    let m = unsafe { SeqFile::from_glue(m) };
     // SAFETY: `m` is our seq_file.
     let view = unsafe { view(m) };
     let binary = view.spec.kind == Kind::BinaryList;
@@ -179,6 +182,9 @@ static LIST_SEQ_OPS: Table<bindings::seq_operations> = Table(bindings::seq_opera
 /// Called by seq_file only: `m` is a seq_file [`ima_open`] opened with
 /// `single_open()`, not yet released.
 unsafe extern "C" fn value_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: seq_file passes its own seq_file, which only this thread
+    // uses during the call.
+    let m = unsafe { SeqFile::from_glue(m) };
     // SAFETY: `m` is our seq_file.
     let view = unsafe { view(m) };
     // A failed write is seq_file's overflow: it retries with more room.
