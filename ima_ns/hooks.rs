@@ -129,12 +129,8 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
     let file = unsafe { File::from_raw(file) };
     // SAFETY: the caller guarantees `buf` is valid for `len` bytes.
     let contents = unsafe { slice_from(buf, len) };
-    let cred = if cred.is_null() {
-        None
-    } else {
-        // SAFETY: live for the call, as the caller guarantees.
-        Some(unsafe { Credential::from_glue(cred) })
-    };
+    // SAFETY: NULL or live for the call, as the caller guarantees.
+    let cred = unsafe { Credential::from_glue(cred) };
     let event = measure::FileEvent {
         file: &file,
         cred,

@@ -72,15 +72,19 @@ struct View {
     ns: NsRef,
 }
 
-/// The view of a seq_file.
+/// The seq_file a `seq_operations` callback was given, and its view.
 ///
 /// # Safety
 ///
-/// `m` must be a seq_file opened by [`ima_open`], not yet released.
-unsafe fn view(m: &SeqFile) -> &View {
+/// `m` must be a seq_file opened by [`ima_open`], not yet released, that
+/// only this thread uses for `'a` (seq_file holds its lock during the
+/// callbacks).
+unsafe fn seq_view<'a>(m: *mut bindings::seq_file) -> (&'a SeqFile, &'a View) {
+    // SAFETY: valid and ours alone for `'a`, as the caller promises.
+    let m = unsafe { SeqFile::from_glue(m) };
     // SAFETY: `ima_open` stored a live `KBox<View>` in `private`, freed
     // only in `ima_release`.
-    unsafe { &*m.private().cast::<View>() }
+    (m, unsafe { &*m.private().cast::<View>() })
 }
 
 // --- the measurement lists
@@ -93,9 +97,8 @@ unsafe fn view(m: &SeqFile) -> &View {
 /// Called by seq_file only: `m` is a seq_file opened by [`ima_open`] on a
 /// list file, not yet released, and `pos` is valid.
 unsafe extern "C" fn list_start(m: *mut bindings::seq_file, pos: *mut i64) -> *mut c_void {
-    // SAFETY: seq_file passes a valid position and its own seq_file,
-    // which only this thread uses during the call.
-    let (index, view) = unsafe { (*pos as usize, view(SeqFile::from_glue(m))) };
+    // SAFETY: seq_file passes a valid position and its own seq_file.
+    let (index, (_, view)) = unsafe { (*pos as usize, seq_view(m)) };
     match view.ns.list.get(index) {
         Some(e) => ptr::from_ref(e).cast_mut().cast(),
         None => ptr::null_mut(),
@@ -135,11 +138,8 @@ unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_
     // SAFETY: `v` came from `list_start`/`list_next`: an entry of a list
     // that the view's namespace reference keeps alive.
     let e = unsafe { &*v.cast::<Measurement>() };
-    // SAFETY: seq_file passes its own seq_file, which only this thread
-    // uses during the call.
-    let m = unsafe { SeqFile::from_glue(m) };
     // SAFETY: `m` is our seq_file.
-    let view = unsafe { view(m) };
+    let (m, view) = unsafe { seq_view(m) };
     let binary = view.spec.kind == Kind::BinaryList;
     // `open` checked that the list carries the bank.
     let Some(digest) = view
@@ -182,11 +182,8 @@ static LIST_SEQ_OPS: Table<bindings::seq_operations> = Table(bindings::seq_opera
 /// Called by seq_file only: `m` is a seq_file [`ima_open`] opened with
 /// `single_open()`, not yet released.
 unsafe extern "C" fn value_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    // SAFETY: seq_file passes its own seq_file, which only this thread
-    // uses during the call.
-    let m = unsafe { SeqFile::from_glue(m) };
     // SAFETY: `m` is our seq_file.
-    let view = unsafe { view(m) };
+    let (m, view) = unsafe { seq_view(m) };
     // A failed write is seq_file's overflow: it retries with more room.
     let _ = files::show(view.spec, &view.ns, &mut SeqSink(m));
     0

@@ -82,13 +82,13 @@ impl From<bindings::ima_ns_subject> for SubjectIds {
 /// What IMA reads from a credential beyond the `kernel` crate's accessors.
 pub(crate) trait CredentialExt {
     /// `Credential::from_ptr` for a pointer of the module's own bindings
-    /// (glue.c's hooks), a type distinct from `kernel::bindings::cred`.
+    /// (glue.c's hooks), a type distinct from `kernel::bindings::cred`;
+    /// `None` for NULL.
     ///
     /// # Safety
     ///
-    /// As `Credential::from_ptr`: `ptr` is valid and stays valid for `'a`.
-    unsafe fn from_glue<'a>(ptr: *const bindings::cred) -> &'a Self;
-
+    /// `ptr` is NULL, or valid and stays valid for `'a`.
+    unsafe fn from_glue<'a>(ptr: *const bindings::cred) -> Option<&'a Self>;
 
     /// The ids rules test; current's `CAP_SETUID`/`CAP_SETGID` too if
     /// `want_caps` (upstream tests current's capabilities whatever cred
@@ -97,10 +97,13 @@ pub(crate) trait CredentialExt {
 }
 
 impl CredentialExt for Credential {
-    unsafe fn from_glue<'a>(ptr: *const bindings::cred) -> &'a Self {
-        // SAFETY: the caller's promise; both bindings describe the same C
-        // `struct cred`.
-        unsafe { Credential::from_ptr(ptr.cast()) }
+    unsafe fn from_glue<'a>(ptr: *const bindings::cred) -> Option<&'a Self> {
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: not NULL, so valid for `'a` (the caller's promise); both
+        // bindings describe the same C `struct cred`.
+        Some(unsafe { Credential::from_ptr(ptr.cast()) })
     }
 
     fn subject_ids(&self, want_caps: bool) -> SubjectIds {
@@ -117,6 +120,6 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&Credential) -> R) -> R {
     // SAFETY: `current_cred()` is never NULL, and current holds a reference
     // to it until it commits new credentials, which it cannot do while `f`
     // borrows this one (the module never commits credentials).
-    let cred = unsafe { Credential::from_glue(bindings::ima_ns_current_cred()) };
+    let cred = unsafe { Credential::from_ptr(bindings::ima_ns_current_cred().cast()) };
     f(cred)
 }
