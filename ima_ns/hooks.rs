@@ -6,6 +6,7 @@
 
 use crate::bindings;
 use crate::compat::cred::{Credential, CredentialExt};
+use crate::compat::CStrExt;
 use crate::dentry::Dentry;
 use crate::file::File;
 use crate::measure;
@@ -198,7 +199,7 @@ unsafe fn cstr_bytes<'a>(s: *const kernel::ffi::c_char) -> &'a [u8] {
         return b"";
     }
     // SAFETY: by the function's safety requirements.
-    unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes()
+    unsafe { core::ffi::CStr::from_char_ptr(s.cast()) }.to_bytes()
 }
 
 /// A buffer with no file: an asymmetric key (KEY_CHECK) or an
@@ -481,7 +482,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_setxattr(
         }
         if let Some(value) = value {
             // IMA_XATTR_LAST: types 1 to 6 (and 0) are values IMA knows.
-            if value.first().map_or(true, |&t| t >= 7) {
+            if !matches!(value.first(), Some(&t) if t < 7) {
                 return EINVAL.to_errno();
             }
             if let Err(cause) =

@@ -7,6 +7,7 @@
 use crate::appraise;
 use crate::collect::{algo_slot, cached_digest, Hashed, PATH_MAX};
 use crate::compat::cred::{self, Credential, CredentialExt, SubjectIds};
+use crate::compat::CStrExt;
 use crate::file::{File, FileFacts};
 use crate::iint::{self, IintState};
 use crate::model::Verdict;
@@ -531,7 +532,7 @@ fn fsname(facts: &FileFacts) -> &[u8] {
     // SAFETY: glue set it to the superblock's s_type->name, a static
     // NUL-terminated string of the filesystem driver, which the open file
     // (pinning the superblock) keeps loaded for this call.
-    unsafe { core::ffi::CStr::from_ptr(facts.fsname.cast()) }.to_bytes()
+    unsafe { core::ffi::CStr::from_char_ptr(facts.fsname.cast()) }.to_bytes()
 }
 
 /// A file is released. A reader stops being tracked for ToMToU. If it was

@@ -12,6 +12,7 @@ mod visibility;
 
 use crate::bindings;
 use crate::compat::seq_file::{SeqFile, SeqFileExt};
+use crate::compat::CStrExt;
 use crate::list::Measurement;
 use crate::namespace::NsRef;
 use core::ffi::{c_int, c_void, CStr};
@@ -493,7 +494,7 @@ unsafe impl Sync for Dentries {}
 impl Dentries {
     fn dir(&mut self, name: &CStr, parent: *mut bindings::dentry) -> Result<*mut bindings::dentry> {
         // SAFETY: `name` is NUL-terminated; `parent` is live or NULL.
-        let d = unsafe { bindings::securityfs_create_dir(name.as_ptr().cast(), parent) };
+        let d = unsafe { bindings::securityfs_create_dir(name.as_char_ptr().cast(), parent) };
         self.keep(name, d)
     }
 
@@ -505,7 +506,7 @@ impl Dentries {
         id: u64,
     ) -> Result<*mut bindings::dentry> {
         // SAFETY: `name` is NUL-terminated; `parent` is the live `namespaces/`.
-        let d = unsafe { visibility::create_ns_dir(name.as_ptr().cast(), parent, id) };
+        let d = unsafe { visibility::create_ns_dir(name.as_char_ptr().cast(), parent, id) };
         self.keep(name, d)
     }
 
@@ -525,7 +526,7 @@ impl Dentries {
         // static; the data is a plain integer, never dereferenced.
         let d = unsafe {
             bindings::securityfs_create_file(
-                name.as_ptr().cast(),
+                name.as_char_ptr().cast(),
                 mode,
                 parent,
                 spec.encode() as *mut c_void,
@@ -565,8 +566,9 @@ impl Dentries {
             let mut buf = [0u8; ima_coexist::MAX_DIR_LEN + 1];
             let cname = join_cstr(&mut buf, name, "").ok_or(EINVAL)?;
             // SAFETY: `cname` is NUL-terminated; NULL is securityfs's root.
-            let d =
-                unsafe { bindings::securityfs_create_dir(cname.as_ptr().cast(), ptr::null_mut()) };
+            let d = unsafe {
+                bindings::securityfs_create_dir(cname.as_char_ptr().cast(), ptr::null_mut())
+            };
             match kernel::error::from_err_ptr(d) {
                 Err(e) if e == EEXIST => {
                     pr_info!("securityfs {} exists (built-in IMA?)\n", name);
@@ -618,8 +620,8 @@ impl Dentries {
         // SAFETY: both strings are NUL-terminated.
         let link = unsafe {
             bindings::ima_ns_securityfs_symlink(
-                c"evm".as_ptr().cast(),
-                c"integrity/evm/evm".as_ptr().cast(),
+                c"evm".as_char_ptr().cast(),
+                c"integrity/evm/evm".as_char_ptr().cast(),
             )
         };
         self.keep(c"evm", link)?;
