@@ -3,8 +3,13 @@
 //! place: the rest of the module is written once for both.
 //!
 //! Kbuild sets `--cfg kernel_7` on a 7.x tree (see `Kbuild`); every
-//! `cfg(kernel_7)` of the module is in this file, `bindings.rs` and the
-//! crate root's `module!`.
+//! `cfg(kernel_7)` of the module is in this file, its submodules
+//! (`compat/cred.rs`, `compat/seq_file.rs`: the 7.x `kernel` crate's own
+//! types, and shims of them on 6.12), `bindings.rs` and the crate root's
+//! `module!`.
+
+pub(crate) mod cred;
+pub(crate) mod seq_file;
 
 use crate::bindings;
 use core::sync::atomic::{AtomicBool, Ordering};

@@ -1035,11 +1035,6 @@ int ima_ns_shash_final(struct shash_desc *desc, u8 *out)
 	return crypto_shash_final(desc, out);
 }
 
-const void *ima_ns_current_task(void)
-{
-	return current;
-}
-
 bool ima_ns_capable_sys_admin(void)
 {
 	return capable(CAP_SYS_ADMIN);

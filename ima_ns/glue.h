@@ -123,8 +123,6 @@ size_t ima_ns_file_dentry_name(struct file *file, char *buf, size_t size);
 size_t ima_ns_dentry_name(struct dentry *dentry, char *buf, size_t size);
 void ima_ns_close_for_read(struct file *file, struct file *opened);
 
-/* current, as an identity for the task map (never dereferenced by Rust). */
-const void *ima_ns_current_task(void);
 bool ima_ns_capable_sys_admin(void);
 /* local_bh_disable()/local_bh_enable(): for locks task_free takes in softirq. */
 void ima_ns_bh_disable(void);

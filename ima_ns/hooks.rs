@@ -5,6 +5,8 @@
 //! passed, and maps them to the measurement path or the task map.
 
 use crate::bindings;
+use crate::compat::cred::{Credential, CredentialExt};
+use crate::compat::CStrExt;
 use crate::dentry::Dentry;
 use crate::file::File;
 use crate::measure;
@@ -128,6 +130,8 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_file_event(
     let file = unsafe { File::from_raw(file) };
     // SAFETY: the caller guarantees `buf` is valid for `len` bytes.
     let contents = unsafe { slice_from(buf, len) };
+    // SAFETY: NULL or live for the call, as the caller guarantees.
+    let cred = unsafe { Credential::from_glue(cred) };
     let event = measure::FileEvent {
         file: &file,
         cred,
@@ -195,7 +199,7 @@ unsafe fn cstr_bytes<'a>(s: *const kernel::ffi::c_char) -> &'a [u8] {
         return b"";
     }
     // SAFETY: by the function's safety requirements.
-    unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes()
+    unsafe { core::ffi::CStr::from_char_ptr(s.cast()) }.to_bytes()
 }
 
 /// A buffer with no file: an asymmetric key (KEY_CHECK) or an
@@ -478,7 +482,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_setxattr(
         }
         if let Some(value) = value {
             // IMA_XATTR_LAST: types 1 to 6 (and 0) are values IMA knows.
-            if value.first().map_or(true, |&t| t >= 7) {
+            if !matches!(value.first(), Some(&t) if t < 7) {
                 return EINVAL.to_errno();
             }
             if let Err(cause) =

@@ -5,8 +5,9 @@
 //! per hash algorithm, however many namespaces record it.
 
 use crate::appraise;
-use crate::bindings;
 use crate::collect::{algo_slot, cached_digest, Hashed, PATH_MAX};
+use crate::compat::cred::{self, Credential, CredentialExt, SubjectIds};
+use crate::compat::CStrExt;
 use crate::file::{File, FileFacts};
 use crate::iint::{self, IintState};
 use crate::model::Verdict;
@@ -25,16 +26,16 @@ use kernel::prelude::*;
 const MAY_ACCESS: u32 = 0x10;
 
 /// The credentials rules test, read once per event: the ids of `cred`
-/// (current's if NULL), and current's capabilities only once some rule
+/// (current's if `None`), and current's capabilities only once some rule
 /// set tests `euid`/`egid` (upstream's `has_capability_noaudit()` calls).
-struct Subject {
-    cred: *const bindings::cred,
-    ids: Option<bindings::ima_ns_subject>,
+struct Subject<'a> {
+    cred: Option<&'a Credential>,
+    ids: Option<SubjectIds>,
     caps: bool,
 }
 
-impl Subject {
-    fn new(cred: *const bindings::cred) -> Self {
+impl<'a> Subject<'a> {
+    fn new(cred: Option<&'a Credential>) -> Self {
         Self {
             cred,
             ids: None,
@@ -42,26 +43,23 @@ impl Subject {
         }
     }
 
-    fn get(&mut self, rules: &RuleSet) -> &bindings::ima_ns_subject {
+    fn get(&mut self, rules: &RuleSet) -> &SubjectIds {
         let s = rules.summary();
         let want_caps = s.needs_cap_setuid || s.needs_cap_setgid;
         if want_caps && !self.caps {
             self.ids = None;
         }
         let cred = self.cred;
-        let ids = self.ids.get_or_insert_with(|| {
-            let mut out = bindings::ima_ns_subject::default();
-            // SAFETY: `cred` is NULL or the hook's live cred; `out` is a
-            // valid, writable struct.
-            unsafe { bindings::ima_ns_cred_subject(cred, want_caps, &mut out) };
-            out
+        let ids = self.ids.get_or_insert_with(|| match cred {
+            Some(c) => c.subject_ids(want_caps),
+            None => cred::with_current(|c| c.subject_ids(want_caps)),
         });
         self.caps |= want_caps;
         ids
     }
 }
 
-fn with_subject<'a>(mut e: Event<'a>, s: &bindings::ima_ns_subject) -> Event<'a> {
+fn with_subject<'a>(mut e: Event<'a>, s: &SubjectIds) -> Event<'a> {
     e.uid = s.uid;
     e.euid = s.euid;
     e.suid = s.suid;
@@ -90,9 +88,9 @@ fn template_for(n: &ImaNamespace, rule: Option<&'static Template>) -> TemplateRe
 /// from it (`kernel_post_read_file`), which are what it goes on to use.
 pub(crate) struct FileEvent<'a> {
     pub(crate) file: &'a File<'a>,
-    /// The subject's credentials (`bprm->cred` for CREDS_CHECK); NULL for
-    /// current's.
-    pub(crate) cred: *const bindings::cred,
+    /// The subject's credentials (`bprm->cred` for CREDS_CHECK); `None`
+    /// for current's.
+    pub(crate) cred: Option<&'a Credential>,
     pub(crate) func: Func,
     pub(crate) mask: u32,
     pub(crate) contents: Option<&'a [u8]>,
@@ -327,7 +325,7 @@ pub(crate) fn buffer_event(st: &ImaState, ns: &ImaNamespace, ev: &BufferEvent<'_
         func_data: Some(ev.func_data),
         ..Default::default()
     };
-    let mut subject = Subject::new(core::ptr::null());
+    let mut subject = Subject::new(None);
     // (digest, digest of the data if `hash_data`), once per algorithm.
     let mut hashed: [Option<(Digest, Option<Digest>)>; 4] = [None; 4];
     let measured = measure_buffer(st, ns, ev, base, &mut subject, &mut hashed);
@@ -358,7 +356,7 @@ fn measure_buffer(
     ns: &ImaNamespace,
     ev: &BufferEvent<'_>,
     base: Event<'_>,
-    subject: &mut Subject,
+    subject: &mut Subject<'_>,
     hashed: &mut [Option<(Digest, Option<Digest>)>; 4],
 ) -> Result {
     for n in ns.lineage() {
@@ -417,7 +415,7 @@ pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> bool {
         mask: ima_policy::MAY_EXEC,
         ..file_attrs(&facts)
     };
-    let mut subject = Subject::new(core::ptr::null());
+    let mut subject = Subject::new(None);
     let mut path: Option<KVec<u8>> = None;
     let mut denied = false;
     for n in ns.lineage() {
@@ -488,7 +486,7 @@ pub(crate) fn new_file(
         mask: MAY_ACCESS,
         ..file_attrs(facts)
     };
-    let mut subject = Subject::new(core::ptr::null());
+    let mut subject = Subject::new(None);
     let mut algo = None;
     for n in ns.lineage() {
         let rules = n.policy.current();
@@ -534,7 +532,7 @@ fn fsname(facts: &FileFacts) -> &[u8] {
     // SAFETY: glue set it to the superblock's s_type->name, a static
     // NUL-terminated string of the filesystem driver, which the open file
     // (pinning the superblock) keeps loaded for this call.
-    unsafe { core::ffi::CStr::from_ptr(facts.fsname.cast()) }.to_bytes()
+    unsafe { core::ffi::CStr::from_char_ptr(facts.fsname.cast()) }.to_bytes()
 }
 
 /// A file is released. A reader stops being tracked for ToMToU. If it was

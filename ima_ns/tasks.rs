@@ -42,9 +42,13 @@ pub(crate) struct TaskMap {
     len: AtomicUsize,
 }
 
+/// Current's `task_struct` address, only used as a key (the kernel
+/// crate's `current!()`, as `task_free` gets the same pointer).
 fn current_task() -> usize {
-    // SAFETY: no preconditions; the pointer is only used as a key.
-    unsafe { crate::bindings::ima_ns_current_task() as usize }
+    fn addr(task: &kernel::task::Task) -> usize {
+        core::ptr::from_ref(task) as usize
+    }
+    addr(kernel::current!())
 }
 
 impl TaskMap {

@@ -11,6 +11,8 @@ mod files;
 mod visibility;
 
 use crate::bindings;
+use crate::compat::seq_file::{SeqFile, SeqFileExt};
+use crate::compat::CStrExt;
 use crate::list::Measurement;
 use crate::namespace::NsRef;
 use core::ffi::{c_int, c_void, CStr};
@@ -23,14 +25,12 @@ use kernel::ffi::c_char;
 use kernel::prelude::*;
 
 /// A seq_file being filled by a `show` callback.
-struct SeqSink(*mut bindings::seq_file);
+struct SeqSink<'a>(&'a SeqFile);
 
-impl Sink for SeqSink {
+impl Sink for SeqSink<'_> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), Overflow> {
-        // SAFETY: `self.0` is the seq_file the callback was given. On
-        // overflow seq_file retries the record with a larger buffer.
-        let r = unsafe { bindings::seq_write(self.0, bytes.as_ptr().cast(), bytes.len()) };
-        if r == 0 {
+        // On overflow seq_file retries the record with a larger buffer.
+        if self.0.write_bytes(bytes) {
             Ok(())
         } else {
             Err(Overflow)
@@ -38,7 +38,7 @@ impl Sink for SeqSink {
     }
 }
 
-impl core::fmt::Write for SeqSink {
+impl core::fmt::Write for SeqSink<'_> {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         self.put(s.as_bytes()).map_err(|_| core::fmt::Error)
     }
@@ -73,15 +73,19 @@ struct View {
     ns: NsRef,
 }
 
-/// The view of a seq_file.
+/// The seq_file a `seq_operations` callback was given, and its view.
 ///
 /// # Safety
 ///
-/// `m` must be a seq_file opened by [`ima_open`], not yet released.
-unsafe fn view<'a>(m: *mut bindings::seq_file) -> &'a View {
+/// `m` must be a seq_file opened by [`ima_open`], not yet released, that
+/// only this thread uses for `'a` (seq_file holds its lock during the
+/// callbacks).
+unsafe fn seq_view<'a>(m: *mut bindings::seq_file) -> (&'a SeqFile, &'a View) {
+    // SAFETY: valid and ours alone for `'a`, as the caller promises.
+    let m = unsafe { SeqFile::from_glue(m) };
     // SAFETY: `ima_open` stored a live `KBox<View>` in `private`, freed
     // only in `ima_release`.
-    unsafe { &*(*m).private.cast::<View>() }
+    (m, unsafe { &*m.private().cast::<View>() })
 }
 
 // --- the measurement lists
@@ -95,7 +99,7 @@ unsafe fn view<'a>(m: *mut bindings::seq_file) -> &'a View {
 /// list file, not yet released, and `pos` is valid.
 unsafe extern "C" fn list_start(m: *mut bindings::seq_file, pos: *mut i64) -> *mut c_void {
     // SAFETY: seq_file passes a valid position and its own seq_file.
-    let (index, view) = unsafe { (*pos as usize, view(m)) };
+    let (index, (_, view)) = unsafe { (*pos as usize, seq_view(m)) };
     match view.ns.list.get(index) {
         Some(e) => ptr::from_ref(e).cast_mut().cast(),
         None => ptr::null_mut(),
@@ -136,7 +140,7 @@ unsafe extern "C" fn list_show(m: *mut bindings::seq_file, v: *mut c_void) -> c_
     // that the view's namespace reference keeps alive.
     let e = unsafe { &*v.cast::<Measurement>() };
     // SAFETY: `m` is our seq_file.
-    let view = unsafe { view(m) };
+    let (m, view) = unsafe { seq_view(m) };
     let binary = view.spec.kind == Kind::BinaryList;
     // `open` checked that the list carries the bank.
     let Some(digest) = view
@@ -180,7 +184,7 @@ static LIST_SEQ_OPS: Table<bindings::seq_operations> = Table(bindings::seq_opera
 /// `single_open()`, not yet released.
 unsafe extern "C" fn value_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
     // SAFETY: `m` is our seq_file.
-    let view = unsafe { view(m) };
+    let (m, view) = unsafe { seq_view(m) };
     // A failed write is seq_file's overflow: it retries with more room.
     let _ = files::show(view.spec, &view.ns, &mut SeqSink(m));
     0
@@ -490,7 +494,7 @@ unsafe impl Sync for Dentries {}
 impl Dentries {
     fn dir(&mut self, name: &CStr, parent: *mut bindings::dentry) -> Result<*mut bindings::dentry> {
         // SAFETY: `name` is NUL-terminated; `parent` is live or NULL.
-        let d = unsafe { bindings::securityfs_create_dir(name.as_ptr().cast(), parent) };
+        let d = unsafe { bindings::securityfs_create_dir(name.as_char_ptr().cast(), parent) };
         self.keep(name, d)
     }
 
@@ -502,7 +506,7 @@ impl Dentries {
         id: u64,
     ) -> Result<*mut bindings::dentry> {
         // SAFETY: `name` is NUL-terminated; `parent` is the live `namespaces/`.
-        let d = unsafe { visibility::create_ns_dir(name.as_ptr().cast(), parent, id) };
+        let d = unsafe { visibility::create_ns_dir(name.as_char_ptr().cast(), parent, id) };
         self.keep(name, d)
     }
 
@@ -522,7 +526,7 @@ impl Dentries {
         // static; the data is a plain integer, never dereferenced.
         let d = unsafe {
             bindings::securityfs_create_file(
-                name.as_ptr().cast(),
+                name.as_char_ptr().cast(),
                 mode,
                 parent,
                 spec.encode() as *mut c_void,
@@ -562,8 +566,9 @@ impl Dentries {
             let mut buf = [0u8; ima_coexist::MAX_DIR_LEN + 1];
             let cname = join_cstr(&mut buf, name, "").ok_or(EINVAL)?;
             // SAFETY: `cname` is NUL-terminated; NULL is securityfs's root.
-            let d =
-                unsafe { bindings::securityfs_create_dir(cname.as_ptr().cast(), ptr::null_mut()) };
+            let d = unsafe {
+                bindings::securityfs_create_dir(cname.as_char_ptr().cast(), ptr::null_mut())
+            };
             match kernel::error::from_err_ptr(d) {
                 Err(e) if e == EEXIST => {
                     pr_info!("securityfs {} exists (built-in IMA?)\n", name);
@@ -615,8 +620,8 @@ impl Dentries {
         // SAFETY: both strings are NUL-terminated.
         let link = unsafe {
             bindings::ima_ns_securityfs_symlink(
-                c"evm".as_ptr().cast(),
-                c"integrity/evm/evm".as_ptr().cast(),
+                c"evm".as_char_ptr().cast(),
+                c"integrity/evm/evm".as_char_ptr().cast(),
             )
         };
         self.keep(c"evm", link)?;
