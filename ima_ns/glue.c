@@ -240,13 +240,11 @@ static int ima_ns_kernel_post_read_file(struct file *file, char *buf,
 /*
  * As ima_load_data() and ima_post_load_data(): Rust decides what data with
  * no file (init_module(2), kexec_load(2), the firmware sysfs fallback) is
- * refused; C only asks the kernel what it enforces itself.
+ * refused, asking the kernel what it enforces itself (below).
  */
 static int ima_ns_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
-	return ima_ns_rust_kernel_load_data(id, contents,
-		IS_ENABLED(CONFIG_KEXEC_SIG) && arch_get_secureboot(),
-		is_module_sig_enforced());
+	return ima_ns_rust_kernel_load_data(id, contents);
 }
 
 static int ima_ns_kernel_post_load_data(char *buf, loff_t size,
@@ -686,6 +684,16 @@ int ima_ns_builtin_critical_data(const char *name, const void *buf, size_t len)
 	if (!ima_ns_critical_data)
 		return -ENOENT;
 	return ima_ns_critical_data("ima-ns", name, buf, len, false, NULL, 0);
+}
+
+bool ima_ns_kexec_sig_secure_boot(void)
+{
+	return IS_ENABLED(CONFIG_KEXEC_SIG) && arch_get_secureboot();
+}
+
+bool ima_ns_module_sig_enforced(void)
+{
+	return is_module_sig_enforced();
 }
 
 u64 ima_ns_boottime_ns(void)

@@ -255,13 +255,11 @@ int ima_ns_rust_kernel_read_file(struct file *file, enum kernel_read_file_id id,
 				 bool contents);
 int ima_ns_rust_kernel_post_read_file(struct file *file, char *buf, loff_t size,
 				      enum kernel_read_file_id id);
-/*
- * Data from userspace with no file: 0 or -EACCES. kexec_sig_secure_boot:
- * IS_ENABLED(CONFIG_KEXEC_SIG) && arch_get_secureboot();
- * module_sig_enforced: is_module_sig_enforced().
- */
-int ima_ns_rust_kernel_load_data(enum kernel_load_data_id id, bool contents,
-				 bool kexec_sig_secure_boot, bool module_sig_enforced);
+/* Data from userspace with no file: 0 or -EACCES. */
+int ima_ns_rust_kernel_load_data(enum kernel_load_data_id id, bool contents);
+/* What the kernel enforces itself, which ima_load_data() asks. */
+bool ima_ns_kexec_sig_secure_boot(void);	/* CONFIG_KEXEC_SIG && secure boot */
+bool ima_ns_module_sig_enforced(void);		/* is_module_sig_enforced() */
 int ima_ns_rust_kernel_post_load_data(char *buf, loff_t size,
 				      enum kernel_load_data_id id);
 /* overlayfs copies up xattr name of src: 0, -ECANCELED, -EOPNOTSUPP, -EPERM. */

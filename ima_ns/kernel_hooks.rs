@@ -133,20 +133,29 @@ fn appraise_flags() -> AppraiseFlags {
     flags
 }
 
+/// What the kernel enforces itself, asked through glue.c.
+struct KernelFacts;
+
+impl LoadFacts for KernelFacts {
+    fn kexec_sig_secure_boot(&self) -> bool {
+        // SAFETY: no preconditions (process context, as the hook).
+        unsafe { bindings::ima_ns_kexec_sig_secure_boot() }
+    }
+
+    fn module_sig_enforced(&self) -> bool {
+        // SAFETY: no preconditions.
+        unsafe { bindings::ima_ns_module_sig_enforced() }
+    }
+}
+
 /// `kernel_load_data` (`ima_load_data()`): data with no file that an
 /// appraise rule covers is refused (`-EACCES`).
 #[no_mangle]
 pub(crate) extern "C" fn ima_ns_rust_kernel_load_data(
     id: bindings::kernel_load_data_id,
     contents: bool,
-    kexec_sig_secure_boot: bool,
-    module_sig_enforced: bool,
 ) -> c_int {
-    let facts = LoadFacts {
-        kexec_sig_secure_boot,
-        module_sig_enforced,
-    };
-    match ima_plan::load_data(load_id(id), contents, appraise_flags(), facts) {
+    match ima_plan::load_data(load_id(id), contents, appraise_flags(), &KernelFacts) {
         Ok(()) => 0,
         Err(refusal) => {
             pr_err!("{}\n", refusal.0);
@@ -169,7 +178,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_kernel_post_load_data(
     id: bindings::kernel_load_data_id,
 ) -> c_int {
     let has_buffer = !buf.is_null() && size > 0;
-    match ima_plan::post_load_data(load_id(id), has_buffer, appraise_flags()) {
+    match ima_plan::post_load_data(load_id(id), has_buffer, appraise_flags) {
         PostLoad::Allow => 0,
         PostLoad::Refuse(refusal) => {
             pr_err!("{}\n", refusal.0);

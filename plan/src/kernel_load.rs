@@ -117,13 +117,14 @@ impl AppraiseFlags {
     ];
 }
 
-/// What the kernel itself enforces, which `ima_load_data()` asks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct LoadFacts {
+/// What the kernel itself enforces, which `ima_load_data()` asks only
+/// for the id it concerns (`arch_get_secureboot()` may read EFI variables
+/// the first time).
+pub trait LoadFacts {
     /// `IS_ENABLED(CONFIG_KEXEC_SIG) && arch_get_secureboot()`.
-    pub kexec_sig_secure_boot: bool,
+    fn kexec_sig_secure_boot(&self) -> bool;
     /// `is_module_sig_enforced()`.
-    pub module_sig_enforced: bool,
+    fn module_sig_enforced(&self) -> bool;
 }
 
 /// A refusal (`-EACCES`) with upstream's log line, without the newline.
@@ -141,16 +142,16 @@ pub fn load_data(
     id: KernelId,
     contents: bool,
     flags: AppraiseFlags,
-    facts: LoadFacts,
+    facts: &impl LoadFacts,
 ) -> Result<(), Refusal> {
     let enforce = flags.enforce;
     match id {
-        KernelId::KexecImage if facts.kexec_sig_secure_boot => Err(Refusal(KEXEC_NO_FD)),
+        KernelId::KexecImage if facts.kexec_sig_secure_boot() => Err(Refusal(KEXEC_NO_FD)),
         KernelId::KexecImage if enforce && flags.kexec => Err(Refusal(KEXEC_NO_FD)),
         KernelId::Firmware if enforce && flags.firmware && !contents => {
             Err(Refusal(FIRMWARE_FALLBACK))
         }
-        KernelId::Module if enforce && !facts.module_sig_enforced && flags.modules => {
+        KernelId::Module if !facts.module_sig_enforced() && enforce && flags.modules => {
             Err(Refusal(MODULE_NO_FD))
         }
         _ => Ok(()),
@@ -172,10 +173,20 @@ pub enum PostLoad {
 /// `kernel_post_load_data` (`ima_post_load_data()`): firmware written
 /// through the sysfs fallback is refused where firmware is appraised; an
 /// `init_module()` image (`has_buffer`: a non-empty one) is measured.
-pub fn post_load_data(id: KernelId, has_buffer: bool, flags: AppraiseFlags) -> PostLoad {
+/// `flags` is asked only for firmware, as upstream reads `ima_appraise`.
+pub fn post_load_data(
+    id: KernelId,
+    has_buffer: bool,
+    flags: impl FnOnce() -> AppraiseFlags,
+) -> PostLoad {
     match id {
-        KernelId::Firmware if flags.firmware && flags.enforce => {
-            PostLoad::Refuse(Refusal(FIRMWARE_STORE))
+        KernelId::Firmware => {
+            let flags = flags();
+            if flags.firmware && flags.enforce {
+                PostLoad::Refuse(Refusal(FIRMWARE_STORE))
+            } else {
+                PostLoad::Allow
+            }
         }
         KernelId::Module if has_buffer => PostLoad::MeasureModule,
         _ => PostLoad::Allow,
@@ -245,10 +256,31 @@ mod tests {
         })
     }
 
-    fn all_facts() -> impl Iterator<Item = LoadFacts> {
-        (0u32..4).map(|b| LoadFacts {
+    /// Facts that count how often each is asked.
+    #[derive(Clone, Debug, Default)]
+    struct Facts {
+        kexec_sig_secure_boot: bool,
+        module_sig_enforced: bool,
+        asked_kexec: core::cell::Cell<u32>,
+        asked_module: core::cell::Cell<u32>,
+    }
+
+    impl LoadFacts for Facts {
+        fn kexec_sig_secure_boot(&self) -> bool {
+            self.asked_kexec.set(self.asked_kexec.get() + 1);
+            self.kexec_sig_secure_boot
+        }
+        fn module_sig_enforced(&self) -> bool {
+            self.asked_module.set(self.asked_module.get() + 1);
+            self.module_sig_enforced
+        }
+    }
+
+    fn all_facts() -> impl Iterator<Item = Facts> {
+        (0u32..4).map(|b| Facts {
             kexec_sig_secure_boot: b & 1 != 0,
             module_sig_enforced: b & 2 != 0,
+            ..Facts::default()
         })
     }
 
@@ -261,7 +293,7 @@ mod tests {
             id: KernelId,
             contents: bool,
             f: AppraiseFlags,
-            k: LoadFacts,
+            k: &Facts,
         ) -> Option<&'static str> {
             match id {
                 KernelId::KexecImage => {
@@ -291,13 +323,20 @@ mod tests {
             for contents in [false, true] {
                 for f in all_flags() {
                     for k in all_facts() {
-                        let got = load_data(id, contents, f, k).err().map(|r| r.0);
+                        let got = load_data(id, contents, f, &k).err().map(|r| r.0);
                         assert_eq!(
                             got,
-                            upstream(id, contents, f, k),
+                            upstream(id, contents, f, &k),
                             "{id:?} {contents} {f:?} {k:?}"
                         );
                         refused += usize::from(got.is_some());
+                        // Each fact is asked only for its id, as upstream
+                        // calls arch_get_secureboot() and
+                        // is_module_sig_enforced() in its switch case.
+                        let kexec = id == KernelId::KexecImage;
+                        let module = id == KernelId::Module;
+                        assert_eq!(k.asked_kexec.get() > 0, kexec, "{id:?}");
+                        assert_eq!(k.asked_module.get(), u32::from(module), "{id:?}");
                     }
                 }
             }
@@ -315,33 +354,36 @@ mod tests {
             policy: true,
             kexec: true,
         };
-        let none = LoadFacts::default();
+        let none = Facts::default();
         assert_eq!(
-            load_data(KernelId::Module, false, enforce_all, none),
+            load_data(KernelId::Module, false, enforce_all, &none),
             Err(Refusal("impossible to appraise a module without a file descriptor. sig_enforce kernel parameter might help"))
         );
-        let sig = LoadFacts {
+        let sig = Facts {
             module_sig_enforced: true,
-            ..none
+            ..Facts::default()
         };
-        assert_eq!(load_data(KernelId::Module, false, enforce_all, sig), Ok(()));
         assert_eq!(
-            load_data(KernelId::Firmware, true, enforce_all, none),
+            load_data(KernelId::Module, false, enforce_all, &sig),
             Ok(())
         );
         assert_eq!(
-            load_data(KernelId::Firmware, false, enforce_all, none),
+            load_data(KernelId::Firmware, true, enforce_all, &none),
+            Ok(())
+        );
+        assert_eq!(
+            load_data(KernelId::Firmware, false, enforce_all, &none),
             Err(Refusal("Prevent firmware sysfs fallback loading."))
         );
         // Secure boot with KEXEC_SIG refuses kexec_load() whatever the policy.
-        let sb = LoadFacts {
+        let sb = Facts {
             kexec_sig_secure_boot: true,
-            ..none
+            ..Facts::default()
         };
-        assert!(load_data(KernelId::KexecImage, false, AppraiseFlags::default(), sb).is_err());
+        assert!(load_data(KernelId::KexecImage, false, AppraiseFlags::default(), &sb).is_err());
         // POLICY_CHECK appraisal has no load_data refusal.
         assert_eq!(
-            load_data(KernelId::Policy, false, enforce_all, none),
+            load_data(KernelId::Policy, false, enforce_all, &none),
             Ok(())
         );
         // log/fix/off: nothing refused.
@@ -350,7 +392,7 @@ mod tests {
             ..enforce_all
         };
         for id in KernelId::ALL {
-            assert_eq!(load_data(id, false, log, none), Ok(()));
+            assert_eq!(load_data(id, false, log, &none), Ok(()));
         }
     }
 
@@ -367,7 +409,7 @@ mod tests {
                         KernelId::Module if has_buffer => PostLoad::MeasureModule,
                         _ => PostLoad::Allow,
                     };
-                    assert_eq!(post_load_data(id, has_buffer, f), want, "{id:?} {f:?}");
+                    assert_eq!(post_load_data(id, has_buffer, || f), want, "{id:?} {f:?}");
                 }
             }
         }
