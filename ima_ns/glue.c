@@ -52,6 +52,13 @@
 
 MODULE_INFO(livepatch, "Y");
 
+/*
+ * Module parameters stay in C: 6.12's Rust module! has none, and 7.3's
+ * takes integers only, while most of these are strings. Rust copies and
+ * parses them once at init (ima_ns/params.rs, the ima_params crate);
+ * nothing else reads them.
+ */
+
 char ima_ns_param_hash[16] = "sha256";
 module_param_string(ima_hash, ima_ns_param_hash, sizeof(ima_ns_param_hash), 0444);
 MODULE_PARM_DESC(ima_hash, "file hash: sha1, sha256 (default), sha384, sha512");
