@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-//! Coexistence with built-in IMA: finds it at load, reads the
-//! `securityfs_dir`, `keyring_prefix`, `pcr` and `host` parameters once,
+//! Coexistence with built-in IMA: finds it at load, takes the
+//! `securityfs_dir`, `keyring_prefix`, `pcr` and `host` parameters,
 //! lets `ima_coexist::resolve` choose, and keeps the result for the rest
 //! of the module's life; and the one way the module writes into built-in
 //! IMA's list ([`critical_data`]).
@@ -8,7 +8,6 @@
 //! See Documentation/coexistence.md.
 
 use crate::bindings;
-use crate::param;
 use core::cell::UnsafeCell;
 use ima_coexist::{Dirs, Facts, HostMode, ParamError, Params};
 use kernel::error::code::EEXIST;
@@ -98,21 +97,12 @@ pub(crate) fn init() -> Result<BuiltinIma> {
     let guard = BuiltinIma(());
     // SAFETY: no preconditions.
     let builtin_evm = unsafe { bindings::ima_ns_builtin_evm_probe() };
-    // SAFETY: module parameters are written only while loading, before
-    // init runs.
-    let (dir, prefix, pcr, host) = unsafe {
-        (
-            param(&*core::ptr::addr_of!(bindings::ima_ns_param_securityfs_dir)),
-            param(&*core::ptr::addr_of!(bindings::ima_ns_param_keyring_prefix)),
-            *core::ptr::addr_of!(bindings::ima_ns_param_pcr),
-            param(&*core::ptr::addr_of!(bindings::ima_ns_param_host)),
-        )
-    };
+    let given = crate::params::get().coexist;
     let params = Params {
-        dir,
-        keyring_prefix: prefix,
-        pcr,
-        host,
+        dir: given.dir,
+        keyring_prefix: given.keyring_prefix,
+        pcr: given.pcr,
+        host: given.host,
     };
     // EINVAL for all: insmod shows it as "Invalid parameters" (ENOENT
     // would read "Unknown symbol in module"); the log says which and why.

@@ -10,7 +10,6 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
-#include <linux/kernel_read_file.h>
 #include <linux/namei.h>
 #include <linux/string.h>
 #include <linux/version.h>
@@ -43,32 +42,6 @@ static inline bool ima_ns_current_has_cap(int cap)
 	return cred->user_ns == &init_user_ns && cap_raised(cred->cap_effective, cap);
 #else
 	return has_capability_noaudit(current, cap);
-#endif
-}
-
-/*
- * The crypto template name of RSA PKCS#1 v1.5 signatures, whose module
- * request IMA refuses (ima_kernel_module_request()).
- */
-#if IMA_NS_KERNEL_7
-#define IMA_NS_RSA_PKCS1_MODULE "crypto-pkcs1(rsa,"
-#else
-#define IMA_NS_RSA_PKCS1_MODULE "crypto-pkcs1pad(rsa,"
-#endif
-
-/*
- * A read IMA leaves to a later one: 7.x reads a compressed module as
- * READING_MODULE_COMPRESSED, then passes its decompressed image to
- * kernel_post_read_file as READING_MODULE, which alone is measured and
- * appraised (7.3's process_measurement(), "Defer measuring/appraising
- * kernel modules to READING_MODULE"). 6.12 has no such id.
- */
-static inline bool ima_ns_read_deferred(enum kernel_read_file_id id)
-{
-#if IMA_NS_KERNEL_7
-	return id == READING_MODULE_COMPRESSED;
-#else
-	return false;
 #endif
 }
 

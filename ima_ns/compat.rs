@@ -39,23 +39,29 @@ pub(crate) fn upstream() -> Upstream {
     }
 }
 
-/// Reads `upstream=` at load and fixes [`upstream`]. `EINVAL` (logged) for
-/// a value that is neither `6.12` nor `7.3`.
-pub(crate) fn choose_upstream() -> Result<Upstream> {
-    // SAFETY: module parameters are written only while loading, before
-    // init runs.
-    let param = crate::param(unsafe { &*core::ptr::addr_of!(bindings::ima_ns_param_upstream) });
-    let chosen = if param.is_empty() {
-        KERNEL_LINE
-    } else {
-        Upstream::from_name(param).ok_or_else(|| {
-            pr_err!("upstream={} is not one of 6.12, 7.3\n", param);
-            EINVAL
-        })?
-    };
+/// Fixes [`upstream`] to the parsed `upstream=` (once, at load, before
+/// any hook runs).
+pub(crate) fn follow(chosen: Upstream) {
     FOLLOW_7_3.store(chosen == Upstream::V7_3, Ordering::Relaxed);
-    Ok(chosen)
 }
+
+/// `READING_MODULE_COMPRESSED`, which 6.12 does not have.
+#[cfg(not(kernel_7))]
+pub(crate) const READING_MODULE_COMPRESSED: Option<bindings::kernel_read_file_id> = None;
+/// `READING_MODULE_COMPRESSED`, which 6.12 does not have.
+#[cfg(kernel_7)]
+pub(crate) const READING_MODULE_COMPRESSED: Option<bindings::kernel_read_file_id> =
+    Some(bindings::kernel_read_file_id_READING_MODULE_COMPRESSED);
+
+/// `LOADING_MODULE_COMPRESSED` (the ids are one list), which 6.12 does not
+/// have.
+#[cfg(not(kernel_7))]
+pub(crate) const LOADING_MODULE_COMPRESSED: Option<bindings::kernel_load_data_id> = None;
+/// `LOADING_MODULE_COMPRESSED` (the ids are one list), which 6.12 does not
+/// have.
+#[cfg(kernel_7)]
+pub(crate) const LOADING_MODULE_COMPRESSED: Option<bindings::kernel_load_data_id> =
+    Some(bindings::kernel_load_data_id_LOADING_MODULE_COMPRESSED);
 
 /// Shows a value of the pure crates (which implement
 /// `core::fmt::Display`) in `pr_*!`: 7.x formats through its own

@@ -10,7 +10,7 @@ out=$here/bindings_generated.rs
 
 allow=(
 	--allowlist-function 'ima_ns_.*'
-	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|O_WRONLY|O_NONBLOCK|ENODATA|EOPNOTSUPP|ENOKEY|ENOPKG|EKEYREJECTED|__this_module'
+	--allowlist-var 'ima_ns_.*|IMA_NS_.*|O_ACCMODE|O_RDONLY|O_WRONLY|O_NONBLOCK|ENODATA|EOPNOTSUPP|ECANCELED|ENOKEY|ENOPKG|EKEYREJECTED|__this_module'
 	--allowlist-function 'kernel_read'
 	--allowlist-function 'tpm_default_chip|tpm_pcr_extend|tpm_pcr_read|put_device'
 	--allowlist-function 'securityfs_create_dir|securityfs_create_file|securityfs_remove'
@@ -27,7 +27,7 @@ allow=(
 	--allowlist-function 'keyring_alloc|keyring_restrict|keyring_search|key_create_or_update|key_invalidate|key_put'
 	--allowlist-function 'verify_signature|kernel_read_file_from_path|vfree'
 	--allowlist-var 'key_type_asymmetric|KEY_POS_.*|KEY_USR_.*|KEY_ALLOC_.*'
-	--allowlist-type 'public_key|public_key_signature|kernel_read_file_id'
+	--allowlist-type 'public_key|public_key_signature|kernel_read_file_id|kernel_load_data_id'
 )
 
 cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$KDIR/rust/bindings/.bindings_generated.rs.cmd")

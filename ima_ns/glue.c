@@ -52,6 +52,13 @@
 
 MODULE_INFO(livepatch, "Y");
 
+/*
+ * Module parameters stay in C: 6.12's Rust module! has none, and 7.3's
+ * takes integers only, while most of these are strings. Rust copies and
+ * parses them once at init (ima_ns/params.rs, the ima_params crate);
+ * nothing else reads them.
+ */
+
 char ima_ns_param_hash[16] = "sha256";
 module_param_string(ima_hash, ima_ns_param_hash, sizeof(ima_ns_param_hash), 0444);
 MODULE_PARM_DESC(ima_hash, "file hash: sha1, sha256 (default), sha384, sha512");
@@ -224,114 +231,34 @@ static int ima_ns_file_post_open(struct file *file, int mask)
 			NULL, 0);
 }
 
-/* As read_idmap[]: what the kernel reads a file for. */
-static u32 ima_ns_read_func(enum kernel_read_file_id id)
-{
-	switch (id) {
-	case READING_FIRMWARE:
-		return IMA_NS_FIRMWARE_CHECK;
-	case READING_MODULE:
-		return IMA_NS_MODULE_CHECK;
-	case READING_KEXEC_IMAGE:
-		return IMA_NS_KEXEC_KERNEL_CHECK;
-	case READING_KEXEC_INITRAMFS:
-		return IMA_NS_KEXEC_INITRAMFS_CHECK;
-	case READING_POLICY:
-		return IMA_NS_POLICY_CHECK;
-	default:
-		return IMA_NS_FILE_CHECK;
-	}
-}
-
-/*
- * As ima_read_file(): a whole read is measured from the buffer in
- * kernel_post_read_file; a partial one from the file, here.
- */
+/* As ima_read_file() and ima_post_read_file(): Rust decides (read_idmap). */
 static int ima_ns_kernel_read_file(struct file *file,
 				   enum kernel_read_file_id id, bool contents)
 {
-	if (contents || ima_ns_read_deferred(id))
-		return 0;
-	return ima_ns_rust_file_event(file, NULL, ima_ns_read_func(id),
-				      MAY_READ, NULL, 0);
+	return ima_ns_rust_kernel_read_file(file, id, contents);
 }
 
 static int ima_ns_kernel_post_read_file(struct file *file, char *buf,
 					loff_t size, enum kernel_read_file_id id)
 {
-	if (!file || !buf || size <= 0 || ima_ns_read_deferred(id))
-		return 0;
-	return ima_ns_rust_file_event(file, NULL, ima_ns_read_func(id),
-				      MAY_READ, buf, size);
+	return ima_ns_rust_kernel_post_read_file(file, buf, size, id);
 }
 
 /*
- * As ima_load_data(): data the kernel gets from userspace with no file
- * (init_module(2), kexec_load(2), the firmware sysfs fallback) cannot be
- * appraised, so what an appraise rule covers is refused, exactly as
- * upstream decides (its IMA_APPRAISE_* flags: some namespace from
- * current's up has an "appraise func=" rule for the hook, and
- * ima_appraise=enforce).
+ * As ima_load_data() and ima_post_load_data(): Rust decides what data with
+ * no file (init_module(2), kexec_load(2), the firmware sysfs fallback) is
+ * refused, asking the kernel what it enforces itself (below).
  */
 static int ima_ns_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
-	u32 appraise = ima_ns_rust_appraise_flags();
-	bool ima_enforce = appraise & IMA_NS_APPRAISE_ENFORCE;
-	bool sig_enforce;
-
-	switch (id) {
-	case LOADING_KEXEC_IMAGE:
-		if (IS_ENABLED(CONFIG_KEXEC_SIG) && arch_get_secureboot()) {
-			pr_err("impossible to appraise a kernel image without a file descriptor; try using kexec_file_load syscall.\n");
-			return -EACCES;
-		}
-		if (ima_enforce && (appraise & IMA_NS_APPRAISE_KEXEC)) {
-			pr_err("impossible to appraise a kernel image without a file descriptor; try using kexec_file_load syscall.\n");
-			return -EACCES;	/* INTEGRITY_UNKNOWN */
-		}
-		break;
-	case LOADING_FIRMWARE:
-		if (ima_enforce && (appraise & IMA_NS_APPRAISE_FIRMWARE) && !contents) {
-			pr_err("Prevent firmware sysfs fallback loading.\n");
-			return -EACCES;	/* INTEGRITY_UNKNOWN */
-		}
-		break;
-	case LOADING_MODULE:
-		sig_enforce = is_module_sig_enforced();
-		if (ima_enforce && (!sig_enforce && (appraise & IMA_NS_APPRAISE_MODULES))) {
-			pr_err("impossible to appraise a module without a file descriptor. sig_enforce kernel parameter might help\n");
-			return -EACCES;	/* INTEGRITY_UNKNOWN */
-		}
-		break;
-	default:
-		break;
-	}
-	return 0;
+	return ima_ns_rust_kernel_load_data(id, contents);
 }
 
-/*
- * As ima_post_load_data(): firmware written through the sysfs fallback
- * is refused where firmware is appraised; the init_module() image has no
- * file, it is measured as critical data "modules", by its digest.
- */
 static int ima_ns_kernel_post_load_data(char *buf, loff_t size,
 					enum kernel_load_data_id id,
 					char *description)
 {
-	if (id == LOADING_FIRMWARE) {
-		u32 appraise = ima_ns_rust_appraise_flags();
-
-		if ((appraise & IMA_NS_APPRAISE_FIRMWARE) &&
-		    (appraise & IMA_NS_APPRAISE_ENFORCE)) {
-			pr_err("Prevent firmware loading_store.\n");
-			return -EACCES; /* INTEGRITY_UNKNOWN */
-		}
-		return 0;
-	}
-	if (id == LOADING_MODULE && buf && size > 0)
-		ima_ns_rust_buffer_event(buf, size, IMA_NS_CRITICAL_DATA,
-					 "init_module", "modules", true);
-	return 0;
+	return ima_ns_rust_kernel_post_load_data(buf, size, id);
 }
 
 /* As ima_post_key_create_or_update(): asymmetric keys, by keyring name. */
@@ -505,22 +432,21 @@ static void ima_ns_inode_post_create_tmpfile(struct mnt_idmap *idmap,
 	ima_ns_new_file(idmap, inode, true);
 }
 
-/* As evm_inode_set_acl_change(): whether the ACL would change the mode. */
-static bool ima_ns_acl_changes_mode(struct mnt_idmap *idmap,
-				    struct dentry *dentry, struct posix_acl *kacl)
+/* What evm_inode_set_acl_change() asks the kernel; Rust decides. */
+static void ima_ns_acl_change(struct mnt_idmap *idmap, struct dentry *dentry,
+			      struct posix_acl *kacl, struct ima_ns_acl_change *out)
 {
 #ifdef CONFIG_FS_POSIX_ACL
 	struct inode *inode = d_backing_inode(dentry);
-	umode_t mode;
+	umode_t mode = inode->i_mode;
 
-	if (!kacl)
-		return true;
-	/* May set our copy of kacl to NULL; the caller's stays. */
-	if (posix_acl_update_mode(idmap, inode, &mode, &kacl))
-		return true;
-	return inode->i_mode != mode;
-#else
-	return false;
+	out->posix_acl = true;
+	out->removed = !kacl;
+	out->mode = inode->i_mode;
+	/* Only for an ACL. May set our copy of kacl to NULL; the caller's stays. */
+	if (kacl)
+		out->update_err = posix_acl_update_mode(idmap, inode, &mode, &kacl);
+	out->new_mode = mode;
 #endif
 }
 
@@ -528,9 +454,14 @@ static bool ima_ns_acl_changes_mode(struct mnt_idmap *idmap,
 static int ima_ns_inode_set_acl(struct mnt_idmap *idmap, struct dentry *dentry,
 				const char *acl_name, struct posix_acl *kacl)
 {
-	unsigned int nofs = memalloc_nofs_save();
-	int ret = ima_ns_rust_set_acl(d_backing_inode(dentry), dentry,
-				      ima_ns_acl_changes_mode(idmap, dentry, kacl));
+	struct ima_ns_acl_change change = {};
+	unsigned int nofs;
+	int ret;
+
+	ima_ns_acl_change(idmap, dentry, kacl, &change);
+	nofs = memalloc_nofs_save();
+	ret = ima_ns_rust_set_acl(d_backing_inode(dentry), dentry,
+				  ima_ns_rust_acl_changes_mode(&change));
 
 	memalloc_nofs_restore(nofs);
 	return ret;
@@ -562,49 +493,19 @@ static void ima_ns_inode_post_remove_acl(struct mnt_idmap *idmap,
 	ima_ns_acl_changed(dentry);
 }
 
-/*
- * As evm_inode_copy_up_xattr(): overlayfs copies security.evm up only if
- * it is a portable signature; an HMAC or a non-portable signature binds
- * the lower inode and is discarded. Other names are not EVM's.
- */
+/* As evm_inode_copy_up_xattr() and ima_kernel_module_request(): Rust decides. */
 static int ima_ns_inode_copy_up_xattr(struct dentry *src, const char *name)
 {
-	char *value;	/* starts with the type byte */
-	ssize_t size;
-	int rc;
+	unsigned int nofs = memalloc_nofs_save();	/* overlayfs holds locks */
+	int ret = ima_ns_rust_copy_up_xattr(src, name);
 
-	if (strcmp(name, XATTR_NAME_EVM) != 0)
-		return -EOPNOTSUPP;
-	/* vfs_getxattr_alloc(), which upstream uses, is not exported. */
-	size = __vfs_getxattr(src, d_inode(src), XATTR_NAME_EVM, NULL, 0);
-	if (size <= 0)
-		return -EPERM;
-	value = kmalloc(size, GFP_NOFS);
-	if (!value)
-		return -EPERM;
-	size = __vfs_getxattr(src, d_inode(src), XATTR_NAME_EVM, value, size);
-	/* EVM_XATTR_PORTABLE_DIGSIG is copied; an HMAC or a signature is not. */
-	if (size <= 0)
-		rc = -EPERM;
-	else
-		rc = value[0] == 5 ? 0 : -ECANCELED;
-	kfree(value);
-	return rc;
+	memalloc_nofs_restore(nofs);
+	return ret;
 }
 
-/*
- * As ima_kernel_module_request(): verifying an RSA signature may ask for
- * the crypto-pkcs1pad(rsa,*) module (crypto-pkcs1(rsa,*) in 7.x:
- * IMA_NS_RSA_PKCS1_MODULE), whose loading is appraised with an RSA
- * signature again; there is no such module, so refuse the request rather
- * than loop.
- */
 static int ima_ns_kernel_module_request(char *kmod_name)
 {
-	if (strncmp(kmod_name, IMA_NS_RSA_PKCS1_MODULE,
-		    sizeof(IMA_NS_RSA_PKCS1_MODULE) - 1) == 0)
-		return -EINVAL;
-	return 0;
+	return ima_ns_rust_kernel_module_request(kmod_name);
 }
 
 /*
@@ -729,11 +630,11 @@ static int ima_ns_lock_patch(void)
 	return -ENOENT;
 }
 
-int ima_ns_hooks_enable(void)
+int ima_ns_hooks_enable(bool lock)
 {
 	int ret = klp_enable_patch(&ima_ns_patch);
 
-	if (ret || !ima_ns_param_lock)
+	if (ret || !lock)
 		return ret;
 	ret = ima_ns_lock_patch();
 	if (ret)
@@ -790,6 +691,16 @@ int ima_ns_builtin_critical_data(const char *name, const void *buf, size_t len)
 	if (!ima_ns_critical_data)
 		return -ENOENT;
 	return ima_ns_critical_data("ima-ns", name, buf, len, false, NULL, 0);
+}
+
+bool ima_ns_kexec_sig_secure_boot(void)
+{
+	return IS_ENABLED(CONFIG_KEXEC_SIG) && arch_get_secureboot();
+}
+
+bool ima_ns_module_sig_enforced(void)
+{
+	return is_module_sig_enforced();
 }
 
 u64 ima_ns_boottime_ns(void)

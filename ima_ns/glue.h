@@ -10,6 +10,8 @@
 #define IMA_NS_GLUE_H
 
 #include <linux/types.h>
+#include <linux/kernel_read_file.h>
+#include <linux/security.h>
 
 struct cred;
 struct file;
@@ -23,7 +25,10 @@ struct workqueue_struct;
 struct dentry;
 struct key;
 
-/* Module parameters (module_param_string in glue.c). */
+/*
+ * Module parameters (module_param* in glue.c). Rust reads them once, at
+ * init (ima_ns/params.rs), and nothing else does.
+ */
 extern char ima_ns_param_hash[16];
 extern char ima_ns_param_policy[64];
 extern char ima_ns_param_template[32];
@@ -33,6 +38,7 @@ extern bool ima_ns_param_read_policy;
 extern char ima_ns_param_appraise[16];
 extern bool ima_ns_param_keyring_restrict;
 extern char ima_ns_param_x509[256];
+extern bool ima_ns_param_lock;
 /* Coexistence with built-in IMA (ima_ns/coexist.rs, Documentation/coexistence.md). */
 extern char ima_ns_param_securityfs_dir[33];
 extern char ima_ns_param_keyring_prefix[17];
@@ -216,8 +222,8 @@ struct dentry *ima_ns_securityfs_symlink(const char *name, const char *target);
 void ima_ns_dir_set_ops(struct dentry *dir, const struct inode_operations *iop,
 			const struct file_operations *fop);
 
-/* Livepatch over the BPF-LSM stubs: enable once, at init. */
-int ima_ns_hooks_enable(void);
+/* Livepatch over the BPF-LSM stubs: enable once, at init; lock: lock=1. */
+int ima_ns_hooks_enable(bool lock);
 
 /* Rust entry points the hook trampolines call (ima_ns/hooks.rs). */
 /*
@@ -240,22 +246,39 @@ void ima_ns_rust_buffer_event(const void *buf, u64 len, u32 func,
 /* mprotect() adds PROT_EXEC to a mapping of file: 0 or -EPERM to refuse. */
 int ima_ns_rust_mprotect(struct file *file);
 /*
- * Upstream's ima_appraise bits for current's namespace and its ancestors:
- * IMA_NS_APPRAISE_ENFORCE (ima_appraise=enforce) and one bit per hook
- * some "appraise func=" rule names (ever: never cleared, as upstream).
+ * The kernel reads a file for itself (ima_ns/kernel_hooks.rs): a partial
+ * read (!contents) is measured from the file, a whole one from buf.
  */
-u32 ima_ns_rust_appraise_flags(void);
-#define IMA_NS_APPRAISE_ENFORCE 0x01
-#define IMA_NS_APPRAISE_MODULES 0x08
-#define IMA_NS_APPRAISE_FIRMWARE 0x10
-#define IMA_NS_APPRAISE_POLICY 0x20
-#define IMA_NS_APPRAISE_KEXEC 0x40
+int ima_ns_rust_kernel_read_file(struct file *file, enum kernel_read_file_id id,
+				 bool contents);
+int ima_ns_rust_kernel_post_read_file(struct file *file, char *buf, loff_t size,
+				      enum kernel_read_file_id id);
+/* Data from userspace with no file: 0 or -EACCES. */
+int ima_ns_rust_kernel_load_data(enum kernel_load_data_id id, bool contents);
+/* What the kernel enforces itself, which ima_load_data() asks. */
+bool ima_ns_kexec_sig_secure_boot(void);	/* CONFIG_KEXEC_SIG && secure boot */
+bool ima_ns_module_sig_enforced(void);		/* is_module_sig_enforced() */
+int ima_ns_rust_kernel_post_load_data(char *buf, loff_t size,
+				      enum kernel_load_data_id id);
+/* overlayfs copies up xattr name of src: 0, -ECANCELED, -EOPNOTSUPP, -EPERM. */
+int ima_ns_rust_copy_up_xattr(struct dentry *src, const char *name);
+/* A request to load module name: 0, or -EINVAL to refuse it. */
+int ima_ns_rust_kernel_module_request(const char *name);
 void ima_ns_rust_file_release(struct file *file);
 void ima_ns_rust_inode_free(struct inode *inode);
 void ima_ns_rust_hooks_on(void);
 void ima_ns_rust_hooks_off(void);
 /* A regular file made by mknod(2) or O_TMPFILE (facts from ima_ns_inode_facts). */
 void ima_ns_rust_new_file(const struct ima_ns_file_facts *facts, bool tmpfile);
+/* What posix_acl_update_mode() says of an ACL change (glue.c). */
+struct ima_ns_acl_change {
+	bool posix_acl;		/* CONFIG_FS_POSIX_ACL; else nothing below is set */
+	bool removed;		/* no ACL: inode_remove_acl */
+	int update_err;		/* posix_acl_update_mode()'s error */
+	u32 mode, new_mode;	/* i_mode, and the mode the ACL gives */
+};
+/* Whether the change (may) change the mode (evm_inode_set_acl_change()). */
+bool ima_ns_rust_acl_changes_mode(const struct ima_ns_acl_change *change);
 /* A POSIX ACL change (the inode lock held): 0 or -EPERM to refuse. */
 int ima_ns_rust_set_acl(struct inode *inode, struct dentry *dentry, bool mode_changes);
 void ima_ns_rust_acl_changed(struct inode *inode, struct dentry *dentry);

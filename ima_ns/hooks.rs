@@ -79,7 +79,7 @@ pub(crate) fn is_active() -> bool {
 }
 
 /// The state to measure with, if measurement is on.
-fn active_state() -> Option<&'static ImaState> {
+pub(crate) fn active_state() -> Option<&'static ImaState> {
     if !is_active() {
         return None;
     }
@@ -258,39 +258,6 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_mprotect(file: *mut bindings::file) 
         false => 0,
         true => EPERM.to_errno(),
     }
-}
-
-/// Upstream's `ima_appraise` bits for `ima_load_data()` and
-/// `ima_post_load_data()`: enforce mode, and the hooks an `appraise
-/// func=` rule of current's namespace or an ancestor ever named (0 while
-/// the hooks are not live).
-#[no_mangle]
-pub(crate) extern "C" fn ima_ns_rust_appraise_flags() -> u32 {
-    let Some(st) = active_state() else {
-        return 0;
-    };
-    let mut flags = 0;
-    if crate::appraise::mode() == crate::appraise::Mode::Enforce {
-        flags |= bindings::IMA_NS_APPRAISE_ENFORCE;
-    }
-    if !crate::appraise::enabled() {
-        return flags;
-    }
-    st.with_current_ns(|ns| {
-        for n in ns.lineage() {
-            for (func, bit) in [
-                (Func::ModuleCheck, bindings::IMA_NS_APPRAISE_MODULES),
-                (Func::FirmwareCheck, bindings::IMA_NS_APPRAISE_FIRMWARE),
-                (Func::PolicyCheck, bindings::IMA_NS_APPRAISE_POLICY),
-                (Func::KexecKernelCheck, bindings::IMA_NS_APPRAISE_KEXEC),
-            ] {
-                if n.policy.appraised_func(func) {
-                    flags |= bit;
-                }
-            }
-        }
-    });
-    flags
 }
 
 /// The last `fput()` of a regular file.
@@ -652,6 +619,7 @@ macro_rules! same_prototype_as_glue_h {
         };
     )*};
 }
+pub(crate) use same_prototype_as_glue_h;
 
 same_prototype_as_glue_h!(
     ima_ns_rust_hooks_on,
@@ -660,7 +628,6 @@ same_prototype_as_glue_h!(
     ima_ns_rust_execve_check,
     ima_ns_rust_buffer_event,
     ima_ns_rust_mprotect,
-    ima_ns_rust_appraise_flags,
     ima_ns_rust_file_release,
     ima_ns_rust_inode_free,
     ima_ns_rust_new_file,

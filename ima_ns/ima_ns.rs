@@ -27,6 +27,7 @@ mod evm_state;
 mod file;
 mod hooks;
 mod iint;
+mod kernel_hooks;
 mod kernel_read;
 #[path = "../keyrings/kernel.rs"]
 mod keyrings;
@@ -35,6 +36,7 @@ mod measure;
 #[path = "../model/kernel.rs"]
 mod model;
 mod namespace;
+mod params;
 #[path = "../policy/kernel.rs"]
 mod policy;
 mod report;
@@ -49,7 +51,6 @@ mod tpm;
 mod waitq;
 mod workqueue;
 
-use ima_tpm::HashAlgo;
 use namespace::ImaNamespace;
 use state::ImaState;
 
@@ -82,57 +83,16 @@ struct ImaNsModule {
     _builtin: coexist::BuiltinIma,
 }
 
-/// A NUL-padded module parameter as a string.
-pub(crate) fn param(bytes: &[u8]) -> &str {
-    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    core::str::from_utf8(&bytes[..len]).unwrap_or("")
-}
-
 impl kernel::Module for ImaNsModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: module parameters are written only while loading, before
-        // init runs.
-        let (hash, policy, template_name, template_fmt) = unsafe {
-            (
-                param(&*core::ptr::addr_of!(bindings::ima_ns_param_hash)),
-                param(&*core::ptr::addr_of!(bindings::ima_ns_param_policy)),
-                param(&*core::ptr::addr_of!(bindings::ima_ns_param_template)),
-                param(&*core::ptr::addr_of!(bindings::ima_ns_param_template_fmt)),
-            )
-        };
-        let algo = HashAlgo::from_name(hash).ok_or_else(|| {
-            pr_err!(
-                "ima_hash={} is not one of sha1, sha256, sha384, sha512\n",
-                hash
-            );
-            EINVAL
-        })?;
-        // As upstream, a format string wins over a template name.
-        let template = template::TemplateRef::parse(if template_fmt.is_empty() {
-            template_name
-        } else {
-            template_fmt
-        })?;
-        if !template.allows_hash_algo(algo) {
-            pr_err!(
-                "template \"{}\" records SHA-1 digests only: load with ima_hash=sha1\n",
-                template.name()
-            );
-            return Err(EINVAL);
-        }
-        // SAFETY: as above.
-        let appraise_mode =
-            param(unsafe { &*core::ptr::addr_of!(bindings::ima_ns_param_appraise) });
-        if appraise::Mode::parse(appraise_mode).is_none() {
-            pr_err!(
-                "ima_appraise={} is not one of enforce, log, fix, off\n",
-                appraise_mode
-            );
-            return Err(EINVAL);
-        }
+        // Every parameter, parsed once; a bad one refuses the load.
+        let p = params::load(compat::KERNEL_LINE)?;
         // Before the built-in policy is parsed: its grammar depends on it.
-        let upstream = compat::choose_upstream()?;
-        let rules = policy::builtin_selection(policy).map_err(|bad| {
+        compat::follow(p.upstream);
+        let algo = p.hash;
+        let template = template::TemplateRef::from_choice(p.template)?;
+        let policy = p.policy_text;
+        let rules = policy::builtin_selection(p.policy).map_err(|bad| {
             pr_err!(
                 "ima_policy: \"{}\" is not a built-in policy (tcb, original_tcb, appraise_tcb, secure_boot, critical_data)\n",
                 bad
@@ -171,10 +131,12 @@ impl kernel::Module for ImaNsModule {
             coexist::record_load().inspect_err(|_| state::withdraw())?;
         }
         // SAFETY: glue's livepatch table is static and complete.
-        kernel::error::to_result(unsafe { bindings::ima_ns_hooks_enable() }).inspect_err(|e| {
-            pr_err!("enabling the hooks failed: {:?}\n", e);
-            state::withdraw();
-        })?;
+        kernel::error::to_result(unsafe { bindings::ima_ns_hooks_enable(p.lock) }).inspect_err(
+            |e| {
+                pr_err!("enabling the hooks failed: {:?}\n", e);
+                state::withdraw();
+            },
+        )?;
         let co = coexist::get();
         pr_info!(
             "loaded, starting a fresh list (hash {}, template {}, policy {}, TPM {}, appraise {}, keyring {}ima{}, upstream {}; securityfs {}, built-in IMA {}, host {}, PCR {})\n",
@@ -182,10 +144,10 @@ impl kernel::Module for ImaNsModule {
             template.name(),
             if policy.is_empty() { "none" } else { policy },
             if has_tpm { "yes" } else { "none" },
-            appraise_mode,
+            p.appraise.name(),
             co.keyring_prefix(),
             if keyrings::restrict_host() { " restricted to trusted keys" } else { "" },
-            upstream.name(),
+            p.upstream.name(),
             co.dir(),
             if co.builtin_ima { "yes" } else { "no" },
             if co.host_is_builtin() { "ima (built-in IMA keeps the host list)" } else { "own" },

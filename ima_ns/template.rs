@@ -28,6 +28,14 @@ impl Deref for TemplateRef {
 }
 
 impl TemplateRef {
+    /// The host template `ima_params` chose from the parameters.
+    pub(crate) fn from_choice(choice: ima_params::TemplateChoice) -> Result<Self> {
+        Ok(match choice {
+            ima_params::TemplateChoice::Builtin(t) => Self::Builtin(t),
+            ima_params::TemplateChoice::Custom(t) => Self::Custom(Arc::new(t, GFP_KERNEL)?),
+        })
+    }
+
     /// `ima_template=` / `ima_template_fmt=`: a built-in template by name
     /// or format string, else a custom format. Anything else is `EINVAL`:
     /// upstream's `ENOENT` for an unknown field reads as "no such file"

@@ -299,15 +299,10 @@ pub(crate) fn owner(name: &[u8]) -> Option<u64> {
 /// `keyring_restrict=`: the host keyring takes only keys the builtin or
 /// secondary trusted keys vouch for (`CONFIG_INTEGRITY_TRUSTED_KEYRING`).
 pub(crate) fn restrict_host() -> bool {
-    // SAFETY: module parameters are written only while loading.
-    unsafe { *core::ptr::addr_of!(bindings::ima_ns_param_keyring_restrict) }
+    crate::params::get().keyring_restrict
 }
 
 /// `ima_x509=`: a certificate for the host keyring, if given.
 pub(crate) fn x509_param() -> Option<&'static core::ffi::CStr> {
-    // SAFETY: module parameters are written only while loading.
-    let p = unsafe { &*core::ptr::addr_of!(bindings::ima_ns_param_x509) };
-    core::ffi::CStr::from_bytes_until_nul(p)
-        .ok()
-        .filter(|s| !s.is_empty())
+    crate::params::get().x509
 }

@@ -192,9 +192,11 @@ fn parse_enforceable(line: &str, rule: &mut Rule) -> Result<bool> {
 }
 
 /// The rules of the built-in policies `ima_policy=` names
-/// (`ima_policy::BuiltinSelection`). `Err` names an unknown one.
-pub(crate) fn builtin_selection(param: &str) -> core::result::Result<Rules, &str> {
-    let selection = ima_policy::BuiltinSelection::parse(param)?;
+/// (parsed with the other parameters, `ima_ns/params.rs`). `Err`: out
+/// of memory.
+pub(crate) fn builtin_selection(
+    selection: ima_policy::BuiltinSelection,
+) -> core::result::Result<Rules, &'static str> {
     if selection.fail_securely {
         pr_notice!("ima_policy=fail_securely: no effect (there are no unverifiable-signature filesystems to fail)\n");
     }
@@ -225,14 +227,12 @@ fn builtin<'a>(lines: impl Iterator<Item = &'a str>, rules: &mut Rules) -> Resul
 
 /// `write_policy=` (upstream's CONFIG_IMA_WRITE_POLICY).
 fn write_policy() -> bool {
-    // SAFETY: module parameters are written only while loading.
-    unsafe { *core::ptr::addr_of!(crate::bindings::ima_ns_param_write_policy) }
+    crate::params::get().write_policy
 }
 
 /// `read_policy=` (upstream's CONFIG_IMA_READ_POLICY).
 pub(crate) fn read_policy() -> bool {
-    // SAFETY: module parameters are written only while loading.
-    unsafe { *core::ptr::addr_of!(crate::bindings::ima_ns_param_read_policy) }
+    crate::params::get().read_policy
 }
 
 /// One open writer's pending update.

@@ -55,7 +55,7 @@ key=$(printf '%s' "$enc" | sha256sum | cut -c1-12)
 RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_ENCODED_RUSTFLAGS=${enc%$'\x1f'} \
 	cargo build -Zjson-target-spec --quiet --release --manifest-path "$top/Cargo.toml" \
 	--target "$KDIR/scripts/target.json" --target-dir "$OUT/cargo-$key" \
-	-p ima-policy -p ima-template -p ima-tpm -p ima-model -p ima-appraise -p ima-plan -p ima-iint -p ima-evm -p ima-coexist -p ima-audit
+	-p ima-policy -p ima-template -p ima-tpm -p ima-model -p ima-appraise -p ima-plan -p ima-iint -p ima-evm -p ima-coexist -p ima-audit -p ima-params
 rel=$OUT/cargo-$key/target/release
 
 # 3. Their objects as one relocatable object, and the module's --extern flags.
@@ -69,6 +69,6 @@ ld.lld-19 -r -o "$OUT/rustdeps.o" "${objs[@]}"
 cmp -s "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o" ||
 	cp "$OUT/rustdeps.o" "$top/rustdeps/rustdeps.o"
 {
-	for c in ima_policy ima_template ima_tpm ima_model ima_appraise ima_plan ima_iint ima_evm ima_coexist ima_audit; do printf -- '--extern %s=%s ' "$c" "$rel/lib$c.rlib"; done
+	for c in ima_policy ima_template ima_tpm ima_model ima_appraise ima_plan ima_iint ima_evm ima_coexist ima_audit ima_params; do printf -- '--extern %s=%s ' "$c" "$rel/lib$c.rlib"; done
 	printf -- '-L dependency=%s\n' "$rel/deps"
 } >"$OUT/externs"

@@ -19,10 +19,10 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # module may name modules of its own tier or below, never above.
 TIERS = [
     ("abstractions", "bindings compat bh waitq workqueue crypto file dentry audit "
-     "kernel_read tpm keyrings coexist text appraise_mode"),
+     "kernel_read tpm keyrings coexist text params appraise_mode"),
     ("state", "list iint policy namespace tasks state template model evm_state"),
     ("operations", "collect measure appraise evm report"),
-    ("entry", "hooks securityfs"),
+    ("entry", "hooks kernel_hooks securityfs"),
 ]
 
 

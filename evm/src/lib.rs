@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod flags;
+mod hooks;
 mod input;
 mod protect;
 mod status;
@@ -22,6 +23,7 @@ mod value;
 mod xattrs;
 
 pub use flags::{Flags, FlagsWrite, WriteError};
+pub use hooks::{acl_changes_mode, copy_up_xattr, AclChange, CopyUp};
 pub use input::{covers_uuid, Coverage, InputError, Metadata, MISC_LEN};
 pub use protect::{protect_attr, protect_xattr, Refusal, XattrClass};
 pub use status::{after_compute, appraisal_cause, without_value, Status};

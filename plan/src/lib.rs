@@ -16,6 +16,7 @@
 
 mod appraisal;
 mod depths;
+mod kernel_load;
 mod plan;
 mod single;
 mod violation;
@@ -27,6 +28,10 @@ mod tests;
 
 pub use appraisal::{outcome, Appraisal, Outcome, Verdict};
 pub use depths::Depths;
+pub use kernel_load::{
+    load_data, post_load_data, refuses_module_request, AppraiseFlags, KernelId, LoadFacts,
+    PostLoad, Refusal,
+};
 pub use plan::{InodeUse, Interest, Plan};
 pub use single::{new_file_claims, Mprotect};
 pub use violation::{violation_step, Violation, ViolationState, ViolationStep};
