@@ -7,6 +7,7 @@
 //! `ima_evm::copy_up_xattr`, ...), then carried out.
 
 use crate::bindings;
+use crate::compat::CStrExt;
 use crate::dentry::Dentry;
 use crate::hooks::{self, ima_ns_rust_buffer_event, ima_ns_rust_file_event};
 use core::ffi::{c_int, c_void, CStr};
@@ -192,8 +193,8 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_kernel_post_load_data(
                     buf.cast::<c_void>().cast_const(),
                     size as u64,
                     bindings::IMA_NS_CRITICAL_DATA,
-                    c"init_module".as_ptr().cast(),
-                    c"modules".as_ptr().cast(),
+                    c"init_module".as_char_ptr(),
+                    c"modules".as_char_ptr(),
                     true,
                 )
             };
@@ -214,7 +215,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_copy_up_xattr(
     name: *const c_char,
 ) -> c_int {
     // SAFETY: `name` is NUL-terminated (caller).
-    let name = unsafe { CStr::from_ptr(name.cast()) }.to_bytes();
+    let name = unsafe { CStr::from_char_ptr(name) }.to_bytes();
     let value = if CopyUp::needs_value(name) {
         // SAFETY: `src` is live (caller).
         unsafe { Dentry::from_raw(src) }.and_then(|d| d.xattr(c"security.evm").ok().flatten())
@@ -264,7 +265,7 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_acl_changes_mode(
 #[no_mangle]
 pub(crate) unsafe extern "C" fn ima_ns_rust_kernel_module_request(name: *const c_char) -> c_int {
     // SAFETY: as the caller promises.
-    let name = unsafe { CStr::from_ptr(name.cast()) }.to_bytes();
+    let name = unsafe { CStr::from_char_ptr(name) }.to_bytes();
     if ima_plan::refuses_module_request(name, crate::compat::KERNEL_LINE) {
         EINVAL.to_errno()
     } else {
