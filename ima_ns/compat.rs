@@ -24,7 +24,7 @@ pub(crate) const KERNEL_LINE: Upstream = Upstream::for_kernel_major(6);
 #[cfg(kernel_7)]
 pub(crate) const KERNEL_LINE: Upstream = Upstream::for_kernel_major(7);
 
-/// `upstream=7.3` was chosen (set once in [`choose_upstream`], before any
+/// `upstream=7.3` was chosen (set once by [`follow`], before any
 /// hook runs).
 static FOLLOW_7_3: AtomicBool = AtomicBool::new(false);
 

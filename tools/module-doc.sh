@@ -19,7 +19,7 @@ for w in "${words[@]}"; do
 	if [ $skip = 1 ]; then skip=0; continue; fi
 	case $w in
 	# Codegen-only flags rustdoc refuses or does not need.
-	/usr/bin/rustc | -Zbinary_dep_depinfo=y | --emit=* | -Zfunction-sections=* | \
+	*/rustc | */clippy-driver | -Zbinary_dep_depinfo=y | -Dwarnings | --emit=* | -Zfunction-sections=* | \
 		-Zcf-protection=* | -Ztune-cpu=*) ;;
 	--out-dir) skip=1 ;;
 	# RUST_MODFILE=, OBJTREE=: the environment module! and Kbuild read.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Credentials (`struct cred`, `include/linux/cred.h`): on 7.x the `kernel`
-//! crate's own [`kernel::cred::Credential`]; on 6.12, whose `kernel` crate
+//! crate's own `kernel::cred::Credential`; on 6.12, whose `kernel` crate
 //! has no `cred.rs`, a shim with the subset the module uses (`from_ptr`,
 //! `as_ptr`). What IMA's rules read from a credential is [`CredentialExt`],
 //! written once for both.

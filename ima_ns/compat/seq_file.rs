@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! A seq_file being filled (`include/linux/seq_file.h`): on 7.x the
-//! `kernel` crate's own [`kernel::seq_file::SeqFile`]; on 6.12, whose
+//! `kernel` crate's own `kernel::seq_file::SeqFile`; on 6.12, whose
 //! `kernel` crate has no `seq_file.rs`, a shim with the same `from_raw`.
 //! What the securityfs files need beyond `seq_print!` (raw bytes for the
 //! binary lists, `private`) is [`SeqFileExt`], written once for both.
