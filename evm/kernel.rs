@@ -430,11 +430,12 @@ pub(crate) fn write_flags(st: &ImaState, n: &ImaNamespace, text: &[u8]) -> Resul
 /// reaches, zero-padded to 128 bytes as upstream keys it.
 fn hmac_from_evm_key() -> Result<Shash> {
     let mut key = [0u8; HMAC_KEY_SIZE];
-    // SAFETY: `key` has room for `HMAC_KEY_SIZE` bytes.
-    let len = unsafe { crate::bindings::ima_ns_evm_load_key(key.as_mut_ptr(), key.len()) };
-    if len < 0 {
-        pr_err!("EVM: no encrypted key \"evm-key\" to load ({})\n", len);
-        return Err(Error::from_errno(len));
+    let len = crate::keyrings::load_evm_key(&mut key).inspect_err(|e| {
+        pr_err!("EVM: no encrypted key \"evm-key\" to load ({:?})\n", e);
+    })?;
+    if ima_evm::key_is_burnt(&key[..len]) {
+        pr_err!("EVM: evm-key is all zeros: built-in EVM burns it when it loads it; load the module's key first, or add evm-key again\n");
+        return Err(crate::keyrings::key_rejected());
     }
     let mut shash = Shash::new("hmac(sha1)")?;
     let result = shash.set_key(&key);

@@ -6,7 +6,7 @@
 use crate::crypto::Shash;
 use crate::keyrings::Keyring;
 use core::sync::atomic::{AtomicBool, AtomicU32};
-use ima_evm::{Enabler, DEFAULT_XATTRS};
+use ima_evm::DEFAULT_XATTRS;
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
@@ -48,17 +48,9 @@ pub(crate) struct Evm {
 
 impl Evm {
     pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
-        // SAFETY: no preconditions.
-        let lsms = unsafe { crate::bindings::ima_ns_evm_lsm_config() };
         let mut list = KVec::new();
         for (name, enabler) in DEFAULT_XATTRS {
-            let enabled = match enabler {
-                Enabler::Selinux => lsms & crate::bindings::IMA_NS_EVM_LSM_SELINUX != 0,
-                Enabler::Smack => lsms & crate::bindings::IMA_NS_EVM_LSM_SMACK != 0,
-                Enabler::SmackExtra => lsms & crate::bindings::IMA_NS_EVM_LSM_SMACK_EXTRA != 0,
-                Enabler::Apparmor => lsms & crate::bindings::IMA_NS_EVM_LSM_APPARMOR != 0,
-                Enabler::Ima | Enabler::Always => true,
-            };
+            let enabled = crate::coexist::enabler_built_in(enabler);
             list.push((c_name(name.as_bytes())?, enabled), GFP_KERNEL)?;
         }
         Ok(try_pin_init!(Self {

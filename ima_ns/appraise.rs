@@ -6,7 +6,6 @@
 //! pure `ima_appraise` crate's; this is the shell around it (xattrs,
 //! keyrings, audit, verdict caching).
 
-use crate::bindings;
 use crate::collect::Hashed;
 use crate::file::{File, FileFacts};
 use crate::iint::{IintState, Verdict};
@@ -49,7 +48,7 @@ pub(crate) fn appraise(
     n: &ImaNamespace,
     rule: Rule,
     mask: u32,
-    facts: &FileFacts,
+    facts: &FileFacts<'_>,
     state: &mut IintState,
     hashed: &mut Hashed<'_>,
 ) -> bool {
@@ -84,7 +83,7 @@ fn decide(
     st: &ImaState,
     n: &ImaNamespace,
     rule: Rule,
-    facts: &FileFacts,
+    facts: &FileFacts<'_>,
     state: &mut IintState,
     hashed: &mut Hashed<'_>,
 ) -> Verdict {
@@ -254,7 +253,7 @@ fn verify(
     };
     match n.keyring.verify(&hdr, digest) {
         Ok(()) => true,
-        Err(e) if e.to_errno() == -(bindings::ENOKEY as i32) => {
+        Err(e) if crate::keyrings::is_no_key(e) => {
             detail.set(format_args!(
                 " (no key {:08x} in {})",
                 hdr.keyid,
@@ -276,10 +275,7 @@ fn verify(
 pub(crate) fn write_hash(file: &File<'_>, algo: KernelHashAlgo, digest: &[u8]) -> Result {
     let mut buf = [0u8; FIX_VALUE_MAX];
     let n = fix_value(algo, digest, &mut buf).ok_or(EINVAL)?;
-    // SAFETY: the file is valid (type invariant of `File`); `buf` holds
-    // `n` bytes.
-    let ret = unsafe { bindings::ima_ns_set_ima_xattr(file.as_ptr(), buf.as_ptr().cast(), n) };
-    kernel::error::to_result(ret)
+    file.set_ima_xattr(&buf[..n])
 }
 
 /// A failure: logged, and audited as `integrity_audit_msg()` does.

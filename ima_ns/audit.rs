@@ -11,6 +11,7 @@
 //! subsystem's static inlines reach.
 
 use crate::bindings;
+use crate::current::TaskFacts;
 use crate::dentry::Dentry;
 use crate::file::File;
 use ima_audit::{Inode, Integrity, Ns, RuleHead};
@@ -120,15 +121,11 @@ fn message(
     ok: bool,
     ns: u64,
 ) {
-    let mut task = bindings::ima_ns_task_facts::default();
-    // SAFETY: `task` is a valid out-pointer.
-    unsafe { bindings::ima_ns_task_facts(&mut task) };
-    let comm_len = task.comm.iter().position(|&c| c == 0).unwrap_or(0);
+    let task = TaskFacts::current();
     let record = Integrity {
         op,
         cause,
-        // `c_char` is `u8` (`-funsigned-char`).
-        comm: &task.comm[..comm_len],
+        comm: task.comm(),
         name,
         inode,
         ok,

@@ -235,3 +235,19 @@ pub(crate) fn record_load() -> Result {
         }
     })
 }
+
+/// Whether the kernel has what turns on a default `evm_xattrs` entry
+/// (upstream's `#ifdef CONFIG_SECURITY_SELINUX` and the like around
+/// `evm_config_default_xattrnames[]`).
+pub(crate) fn enabler_built_in(e: ima_evm::Enabler) -> bool {
+    use ima_evm::Enabler;
+    // SAFETY: no preconditions.
+    let lsms = unsafe { bindings::ima_ns_evm_lsm_config() };
+    match e {
+        Enabler::Selinux => lsms & bindings::IMA_NS_EVM_LSM_SELINUX != 0,
+        Enabler::Smack => lsms & bindings::IMA_NS_EVM_LSM_SMACK != 0,
+        Enabler::SmackExtra => lsms & bindings::IMA_NS_EVM_LSM_SMACK_EXTRA != 0,
+        Enabler::Apparmor => lsms & bindings::IMA_NS_EVM_LSM_APPARMOR != 0,
+        Enabler::Ima | Enabler::Always => true,
+    }
+}

@@ -2,14 +2,86 @@
 //! A borrowed `struct file`, as hooks receive it.
 
 use crate::bindings;
+use crate::compat::CStrExt;
 use crate::dentry::Dentry;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::prelude::*;
 
 pub(crate) mod abspath;
 
-/// Facts about an open file that the policy and the inode cache use.
-pub(crate) type FileFacts = bindings::ima_ns_file_facts;
+/// Facts about an open file that the policy, the inode cache and the
+/// records use, read once per event (`ima_ns_file_facts()` in glue.c).
+#[derive(Clone, Copy)]
+pub(crate) struct FileFacts<'a> {
+    /// The inode's address: the inode cache's key, never dereferenced.
+    pub(crate) inode: usize,
+    pub(crate) fsmagic: u64,
+    /// `i_uid` / `i_gid` through the mount's idmap, `init_user_ns` view.
+    pub(crate) fowner: u32,
+    pub(crate) fgroup: u32,
+    /// The filesystem type's name (`fsname=`); empty if it has none.
+    pub(crate) fsname: &'a [u8],
+    pub(crate) fsuuid: [u8; 16],
+    /// `S_ISREG`.
+    pub(crate) regular: bool,
+    /// `FMODE_WRITE`.
+    pub(crate) writable: bool,
+    /// `i_writecount == 1`.
+    pub(crate) last_writer: bool,
+    pub(crate) ino: u64,
+    pub(crate) dev_major: u32,
+    pub(crate) dev_minor: u32,
+    pub(crate) mode: u32,
+    /// `i_uid_read()`, `i_gid_read()`: the superblock's user namespace view.
+    pub(crate) iuid: u32,
+    pub(crate) igid: u32,
+    /// `inode_is_open_for_write()`.
+    pub(crate) open_for_write: bool,
+    /// `FMODE_CREATED`: this open created the file.
+    pub(crate) created: bool,
+    /// `IOP_XATTR`: the filesystem keeps xattrs.
+    pub(crate) xattrs: bool,
+    pub(crate) size: u64,
+}
+
+impl<'a> FileFacts<'a> {
+    /// The facts glue's `ima_ns_file_facts()` / `ima_ns_inode_facts()`
+    /// filled in.
+    ///
+    /// # Safety
+    ///
+    /// `f.fsname` is NULL or a NUL-terminated string valid for `'a`.
+    pub(crate) unsafe fn from_glue(f: &bindings::ima_ns_file_facts) -> Self {
+        let fsname = if f.fsname.is_null() {
+            &[][..]
+        } else {
+            // SAFETY: NUL-terminated and valid for `'a` (function safety
+            // requirements).
+            unsafe { core::ffi::CStr::from_char_ptr(f.fsname) }.to_bytes()
+        };
+        FileFacts {
+            inode: f.inode as usize,
+            fsmagic: f.fsmagic,
+            fowner: f.fowner,
+            fgroup: f.fgroup,
+            fsname,
+            fsuuid: f.fsuuid,
+            regular: f.regular,
+            writable: f.writable,
+            last_writer: f.last_writer,
+            ino: f.ino,
+            dev_major: f.dev_major,
+            dev_minor: f.dev_minor,
+            mode: f.mode,
+            iuid: f.iuid,
+            igid: f.igid,
+            open_for_write: f.open_for_write,
+            created: f.created,
+            xattrs: f.xattrs,
+            size: f.size,
+        }
+    }
+}
 
 /// A `struct file` borrowed for the duration of a hook call.
 ///
@@ -41,12 +113,15 @@ impl File<'_> {
     }
 
     /// Inode identity, ownership, filesystem and access mode.
-    pub(crate) fn facts(&self) -> FileFacts {
-        let mut facts = FileFacts::default();
-        // SAFETY: by the type invariant the file is valid; `facts` is a
+    pub(crate) fn facts(&self) -> FileFacts<'_> {
+        let mut f = bindings::ima_ns_file_facts::default();
+        // SAFETY: by the type invariant the file is valid; `f` is a
         // valid, writable struct.
-        unsafe { bindings::ima_ns_file_facts(self.as_ptr(), &mut facts) };
-        facts
+        unsafe { bindings::ima_ns_file_facts(self.as_ptr(), &mut f) };
+        // SAFETY: glue set `fsname` to the superblock's `s_type->name`, a
+        // static string of the filesystem driver, which the open file
+        // (pinning the superblock) keeps loaded while `self` is borrowed.
+        unsafe { FileFacts::from_glue(&f) }
     }
 
     /// The filesystem's change cookie (i_version), if it keeps one.
@@ -59,10 +134,26 @@ impl File<'_> {
     /// The inode holding the data of a file of a stacked filesystem
     /// (overlayfs: the upper or lower file); `None` when that is the
     /// file's own inode.
-    pub(crate) fn real_inode(&self) -> Option<bindings::ima_ns_real_inode> {
+    pub(crate) fn real_inode(&self) -> Option<ima_iint::Real> {
         let mut out = bindings::ima_ns_real_inode::default();
         // SAFETY: the file is valid (type invariant); `out` is writable.
-        unsafe { bindings::ima_ns_real_inode(self.as_ptr(), &mut out) }.then_some(out)
+        let stacked = unsafe { bindings::ima_ns_real_inode(self.as_ptr(), &mut out) };
+        stacked.then_some(ima_iint::Real {
+            ino: out.ino,
+            dev: out.dev,
+            versioned: out.versioned,
+        })
+    }
+
+    /// Sets `security.ima` to `value`, as fix mode and `hash` rules do
+    /// (refused on a read-only or immutable inode).
+    pub(crate) fn set_ima_xattr(&self, value: &[u8]) -> Result {
+        // SAFETY: the file is valid (type invariant); `value` holds
+        // `value.len()` bytes.
+        let ret = unsafe {
+            bindings::ima_ns_set_ima_xattr(self.as_ptr(), value.as_ptr().cast(), value.len())
+        };
+        kernel::error::to_result(ret)
     }
 
     /// The name an entry records for the file (upstream's `ima_d_path()`),

@@ -1118,9 +1118,6 @@ int ima_ns_evm_load_key(u8 *buf, size_t max)
 	ekp = key->payload.data[0];
 	if (!ekp || ekp->decrypted_datalen > max) {
 		ret = -EINVAL;
-	} else if (!memchr_inv(ekp->decrypted_data, 0, ekp->decrypted_datalen)) {
-		pr_err("EVM: evm-key is all zeros: built-in EVM burns it when it loads it; load the module's key first, or add evm-key again\n");
-		ret = -EKEYREJECTED;
 	} else {
 		memcpy(buf, ekp->decrypted_data, ekp->decrypted_datalen);
 		ret = ekp->decrypted_datalen;

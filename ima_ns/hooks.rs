@@ -8,7 +8,7 @@ use crate::bindings;
 use crate::compat::cred::{Credential, CredentialExt};
 use crate::compat::CStrExt;
 use crate::dentry::Dentry;
-use crate::file::File;
+use crate::file::{File, FileFacts};
 use crate::measure;
 use crate::model::Verdict;
 use crate::state::{self, ImaState};
@@ -305,9 +305,10 @@ pub(crate) unsafe extern "C" fn ima_ns_rust_new_file(
     let Some(st) = active_state() else {
         return;
     };
-    // SAFETY: by the function's safety requirements.
-    let facts = unsafe { &*facts };
-    if let Err(e) = st.with_current_ns(|ns| measure::new_file(st, ns, facts, tmpfile)) {
+    // SAFETY: by the function's safety requirements; glue set `fsname`
+    // to the superblock's `s_type->name`, which the held inode pins.
+    let facts = unsafe { FileFacts::from_glue(&*facts) };
+    if let Err(e) = st.with_current_ns(|ns| measure::new_file(st, ns, &facts, tmpfile)) {
         pr_warn!("new file not marked: {:?}\n", e);
     }
 }

@@ -10,7 +10,6 @@
 //! tree keyed by inode address; entries go when the inode is freed
 //! (`inode_free_security`), so a reused address never sees stale state.
 
-use crate::bindings;
 use core::ops::{Deref, DerefMut};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use ima_iint::{List, Real, State, Storage};
@@ -91,12 +90,8 @@ pub(crate) fn tracks_readers() -> bool {
 
 impl IintState {
     /// On a stacked filesystem: see [`State::check_stacked`].
-    pub(crate) fn check_stacked(&mut self, real: &bindings::ima_ns_real_inode) {
-        self.0.check_stacked(Real {
-            ino: real.ino,
-            dev: real.dev,
-            versioned: real.versioned,
-        });
+    pub(crate) fn check_stacked(&mut self, real: Real) {
+        self.0.check_stacked(real);
     }
 
     /// Tracks `file` (an open read-only file of this inode) as a reader.

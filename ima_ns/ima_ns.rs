@@ -19,6 +19,7 @@ mod coexist;
 mod collect;
 mod compat;
 mod crypto;
+mod current;
 mod dentry;
 #[path = "../evm/kernel.rs"]
 mod evm;

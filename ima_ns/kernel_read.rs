@@ -19,10 +19,29 @@ use kernel::prelude::*;
 /// with `vfree()` on drop.
 pub(crate) struct KernelReadFile(NonNull<u8>, usize);
 
+/// Why the module reads a file: the id `security_kernel_read_file()`
+/// passes to the LSMs, its own hooks included.
+#[derive(Clone, Copy)]
+pub(crate) enum ReadId {
+    /// A policy file written to the `policy` file.
+    Policy,
+    /// An X.509 certificate for a keyring (`ima_x509=`, `x509_*`).
+    X509Certificate,
+}
+
+impl ReadId {
+    fn kernel_id(self) -> bindings::kernel_read_file_id {
+        match self {
+            ReadId::Policy => bindings::kernel_read_file_id_READING_POLICY,
+            ReadId::X509Certificate => bindings::kernel_read_file_id_READING_X509_CERTIFICATE,
+        }
+    }
+}
+
 impl KernelReadFile {
-    /// Reads the file at `path` as a `kernel_read_file_id` `id` read
-    /// (LSMs and IMA see the read, as for upstream's own).
-    pub(crate) fn read(path: &CStr, id: bindings::kernel_read_file_id) -> Result<Self> {
+    /// Reads the file at `path` as an `id` read (LSMs and IMA see the
+    /// read, as for upstream's own).
+    pub(crate) fn read(path: &CStr, id: ReadId) -> Result<Self> {
         let mut data: *mut c_void = core::ptr::null_mut();
         // SAFETY: `path` is NUL-terminated; `data` is a valid out-pointer.
         let size = unsafe {
@@ -32,7 +51,7 @@ impl KernelReadFile {
                 &mut data,
                 i32::MAX as usize,
                 core::ptr::null_mut(),
-                id,
+                id.kernel_id(),
             )
         };
         if size < 0 {

@@ -7,7 +7,6 @@
 use crate::appraise;
 use crate::collect::{algo_slot, cached_digest, Hashed, PATH_MAX};
 use crate::compat::cred::{self, Credential, CredentialExt, SubjectIds};
-use crate::compat::CStrExt;
 use crate::file::{File, FileFacts};
 use crate::iint::{self, IintState};
 use crate::model::Verdict;
@@ -105,7 +104,7 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     let mut plan = Plan::new();
     let mut subject = Subject::new(ev.cred);
     // Read on the first policy that can act on this hook at all.
-    let mut facts: Option<FileFacts> = None;
+    let mut facts: Option<FileFacts<'_>> = None;
     for n in ns.lineage() {
         let rules = n.policy.current();
         let summary = rules.summary();
@@ -148,7 +147,7 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
         return Ok(Verdict::Allow);
     }
 
-    let inode = facts.inode as usize;
+    let inode = facts.inode;
     let iint = match inode_use {
         InodeUse::Create => st.iints.get_or_create(inode)?,
         // Only a writer's ToMToU check, which needs a measured reader.
@@ -159,7 +158,7 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     };
     let mut state = iint.lock();
     if let Some(real) = ev.file.real_inode() {
-        state.check_stacked(&real);
+        state.check_stacked(real);
     }
     let mut hashed = Hashed::new(ev.file, ev.contents);
     let mut measured = Ok(());
@@ -205,7 +204,7 @@ fn integrity(
     ns: &ImaNamespace,
     plan: &Plan,
     mask: u32,
-    facts: &FileFacts,
+    facts: &FileFacts<'_>,
     state: &mut IintState,
     hashed: &mut Hashed<'_>,
 ) -> bool {
@@ -252,7 +251,7 @@ fn audit(
 fn check_violations(
     ns: &ImaNamespace,
     plan: &Plan,
-    facts: &FileFacts,
+    facts: &FileFacts<'_>,
     state: &mut IintState,
     hashed: &mut Hashed<'_>,
 ) -> Result {
@@ -475,7 +474,7 @@ pub(crate) fn mprotect(ns: &ImaNamespace, file: &File<'_>) -> bool {
 pub(crate) fn new_file(
     st: &ImaState,
     ns: &ImaNamespace,
-    facts: &FileFacts,
+    facts: &FileFacts<'_>,
     tmpfile: bool,
 ) -> Result {
     if !facts.regular || !appraise::enabled() {
@@ -502,7 +501,7 @@ pub(crate) fn new_file(
     let Some(algo) = algo else {
         return Ok(());
     };
-    let iint = st.iints.get_or_create(facts.inode as usize)?;
+    let iint = st.iints.get_or_create(facts.inode)?;
     let mut state = iint.lock();
     if tmpfile {
         state.update_xattr = Some(algo);
@@ -513,26 +512,15 @@ pub(crate) fn new_file(
 }
 
 /// What rules test about the file.
-fn file_attrs(facts: &FileFacts) -> Event<'_> {
+fn file_attrs<'a>(facts: &FileFacts<'a>) -> Event<'a> {
     Event {
         fowner: facts.fowner,
         fgroup: facts.fgroup,
         fsmagic: facts.fsmagic,
-        fsname: fsname(facts),
+        fsname: facts.fsname,
         fsuuid: facts.fsuuid,
         ..Default::default()
     }
-}
-
-/// The filesystem type name (`fsname=`).
-fn fsname(facts: &FileFacts) -> &[u8] {
-    if facts.fsname.is_null() {
-        return b"";
-    }
-    // SAFETY: glue set it to the superblock's s_type->name, a static
-    // NUL-terminated string of the filesystem driver, which the open file
-    // (pinning the superblock) keeps loaded for this call.
-    unsafe { core::ffi::CStr::from_char_ptr(facts.fsname.cast()) }.to_bytes()
 }
 
 /// A file is released. A reader stops being tracked for ToMToU. If it was
@@ -548,7 +536,7 @@ pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
         if !iint::tracks_readers() {
             return;
         }
-        if let Some(iint) = st.iints.get(facts.inode as usize) {
+        if let Some(iint) = st.iints.get(facts.inode) {
             iint.lock().remove_reader(file.as_ptr() as usize);
         }
         return;
@@ -556,7 +544,7 @@ pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
     if !facts.last_writer {
         return;
     }
-    let Some(iint) = st.iints.get(facts.inode as usize) else {
+    let Some(iint) = st.iints.get(facts.inode) else {
         return;
     };
     let mut state = iint.lock();

@@ -5,8 +5,8 @@
 //! Every namespace from the task's up to the host that is in external mode
 //! gets the event, deepest first; the first that denies it ends the walk.
 
-use crate::bindings;
 use crate::collect::{algo_slot, cached_digest};
+use crate::current::TaskFacts;
 use crate::file::{FileFacts, FileRef};
 use crate::model::Verdict;
 use crate::namespace::ImaNamespace;
@@ -39,7 +39,7 @@ pub(crate) fn external(ns: &ImaNamespace, depths: u64) -> impl Iterator<Item = &
     ns.lineage().filter(move |n| depths & (1 << n.depth) != 0)
 }
 
-pub(crate) fn file_id(facts: &FileFacts) -> FileId {
+pub(crate) fn file_id(facts: &FileFacts<'_>) -> FileId {
     FileId {
         dev_major: facts.dev_major,
         dev_minor: facts.dev_minor,
@@ -61,12 +61,8 @@ pub(crate) fn event(
     object: &Object<'_>,
     may_wait: bool,
 ) -> Result<Verdict> {
-    let mut task = bindings::ima_ns_task_facts::default();
-    // SAFETY: `task` is a valid, writable struct.
-    unsafe { bindings::ima_ns_task_facts(&mut task) };
-    let comm_len = task.comm.iter().position(|&c| c == 0).unwrap_or(0);
-    // SAFETY: `c_char` and `u8` have the same layout.
-    let comm = unsafe { core::slice::from_raw_parts(task.comm.as_ptr().cast::<u8>(), comm_len) };
+    let task = TaskFacts::current();
+    let comm = task.comm();
     let ids = TaskIds {
         pid: task.pid,
         tgid: task.tgid,
@@ -121,7 +117,7 @@ fn digest_ref(d: &Digest) -> DigestRef<'_> {
 fn exe_digest(st: &ImaState, exe: &FileRef, algo: ima_tpm::HashAlgo) -> Option<Digest> {
     let file = exe.file();
     let facts = file.facts();
-    let iint = st.iints.get_or_create(facts.inode as usize).ok()?;
+    let iint = st.iints.get_or_create(facts.inode).ok()?;
     let mut state = iint.lock();
     cached_digest(st, &file, &mut state, algo, || file.change_cookie()).ok()
 }

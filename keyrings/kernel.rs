@@ -11,7 +11,7 @@
 
 use crate::bindings;
 use crate::compat::CStrExt;
-use crate::kernel_read::KernelReadFile;
+use crate::kernel_read::{KernelReadFile, ReadId};
 use core::ffi::CStr;
 use core::ptr::NonNull;
 use ima_appraise::{SigEncoding, SigHeader};
@@ -74,8 +74,7 @@ impl Keyring {
     /// Loads a DER X.509 certificate from `path` (`ima_x509=`), past any
     /// restriction, as upstream's `integrity_load_x509()`.
     pub(crate) fn load_x509(&self, path: &CStr) -> Result {
-        let data =
-            KernelReadFile::read(path, bindings::kernel_read_file_id_READING_X509_CERTIFICATE)?;
+        let data = KernelReadFile::read(path, ReadId::X509Certificate)?;
         let perm = (bindings::KEY_POS_ALL & !bindings::KEY_POS_SETATTR)
             | bindings::KEY_USR_VIEW
             | bindings::KEY_USR_READ;
@@ -200,6 +199,27 @@ impl Drop for KeyRef {
         // SAFETY: we hold a reference (type invariant).
         unsafe { bindings::key_put(self.0.as_ptr()) };
     }
+}
+
+/// Copies the plain text of the encrypted key `evm-key` the current task
+/// reaches into `buf`: its length. `ENOENT` without one, `EINVAL` if it
+/// is larger than `buf`.
+pub(crate) fn load_evm_key(buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: `buf` has room for `buf.len()` bytes.
+    let len = unsafe { bindings::ima_ns_evm_load_key(buf.as_mut_ptr(), buf.len()) };
+    // A negative errno, or a length up to `buf.len()`.
+    usize::try_from(len).map_err(|_| Error::from_errno(len))
+}
+
+/// `EKEYREJECTED`, which 6.12's `kernel` crate has no constant for.
+pub(crate) fn key_rejected() -> Error {
+    errno(bindings::EKEYREJECTED)
+}
+
+/// Whether `e` is [`Keyring::verify`]'s "no such key here" (`ENOKEY`,
+/// which 6.12's `kernel` crate has no constant for).
+pub(crate) fn is_no_key(e: Error) -> bool {
+    e == errno(bindings::ENOKEY)
 }
 
 /// The error for errno `e`, one the `kernel` crate has no constant for.

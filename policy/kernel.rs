@@ -314,17 +314,15 @@ impl PolicyWriter {
         path.extend_from_slice(&text[..end], GFP_KERNEL)?;
         path.push(0, GFP_KERNEL)?;
         let path = core::ffi::CStr::from_bytes_with_nul(&path).map_err(|_| EINVAL)?;
-        let file = crate::kernel_read::KernelReadFile::read(
-            path,
-            crate::bindings::kernel_read_file_id_READING_POLICY,
-        )
-        .inspect_err(|e| {
-            pr_err!(
-                "Unable to open file: {} ({:?})\n",
-                path.to_str().unwrap_or("?"),
-                e
-            );
-        })?;
+        let file =
+            crate::kernel_read::KernelReadFile::read(path, crate::kernel_read::ReadId::Policy)
+                .inspect_err(|e| {
+                    pr_err!(
+                        "Unable to open file: {} ({:?})\n",
+                        path.to_str().unwrap_or("?"),
+                        e
+                    );
+                })?;
         self.parse_rules(&file)
     }
 }

@@ -18,7 +18,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The four tiers, lowest first (Documentation/design.md, "Tiers"): a
 # module may name modules of its own tier or below, never above.
 TIERS = [
-    ("abstractions", "bindings compat bh waitq workqueue crypto file dentry audit "
+    ("abstractions", "bindings compat bh waitq workqueue crypto current file dentry audit "
      "kernel_read tpm keyrings coexist text params appraise_mode"),
     ("state", "list iint policy namespace tasks state template model evm_state"),
     ("operations", "collect measure appraise evm report"),

@@ -67,9 +67,22 @@ pub fn acl_changes_mode(change: AclChange) -> bool {
     }
 }
 
+/// Whether an `evm-key` payload is the one built-in EVM has burnt: it
+/// zeroes the key's plain text once it has read it, so an all-zero key
+/// (or an empty one) would key every HMAC with zeros and is refused.
+pub fn key_is_burnt(key: &[u8]) -> bool {
+    key.iter().all(|&b| b == 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_burnt_key_is_all_zeros() {
+        assert!(key_is_burnt(&[0; 32]) && key_is_burnt(&[]));
+        assert!(!key_is_burnt(&[0, 0, 1]) && !key_is_burnt(b"evm-key"));
+    }
 
     /// `evm_inode_copy_up_xattr()`, row by row: every `evm_ima_xattr_type`
     /// value, an empty and an unreadable value, and other names.

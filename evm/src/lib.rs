@@ -23,7 +23,7 @@ mod value;
 mod xattrs;
 
 pub use flags::{Flags, FlagsWrite, WriteError};
-pub use hooks::{acl_changes_mode, copy_up_xattr, AclChange, CopyUp};
+pub use hooks::{acl_changes_mode, copy_up_xattr, key_is_burnt, AclChange, CopyUp};
 pub use input::{covers_uuid, Coverage, InputError, Metadata, MISC_LEN};
 pub use protect::{protect_attr, protect_xattr, Refusal, XattrClass};
 pub use status::{after_compute, appraisal_cause, without_value, Status};
