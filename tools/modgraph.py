@@ -134,6 +134,11 @@ def main():
         for w in g[v]:
             if v in tier and w in tier and tier[w] > tier[v]:
                 bad.append(f"upward edge: {v} ({TIERS[tier[v]][0]}) -> {w} ({TIERS[tier[w]][0]})")
+    # Logic (the state and operations tiers) sees the kernel only through
+    # the abstractions: it never names the raw bindings.
+    for v in sorted(g):
+        if tier.get(v) in (1, 2) and "bindings" in g[v]:
+            bad.append(f"{v} ({TIERS[tier[v]][0]}) names bindings: wrap it in an abstraction")
     for b in bad:
         print(b)
     return 1 if cyc or bad else 0
