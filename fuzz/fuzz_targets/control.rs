@@ -6,7 +6,9 @@
 //! (`parse_verdict`), and the event records agents parse
 //! (`RecordView::parse`, `unescape`), `ns_unshare`/`ns_join` values
 //! (`parse_unshare`, `parse_join`) and `for_children/identity`
-//! (`check_identity`). None may panic; what parses reads back the same.
+//! (`check_identity`), and the module's load parameters (`ima_params::parse`,
+//! the data split at NULs into the string parameters). None may panic;
+//! what parses reads back the same.
 #![no_main]
 
 use ima_model::{
@@ -18,6 +20,7 @@ use ima_tpm::HashAlgo;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    params(data);
     if check_identity(data).is_ok() {
         assert!(identity_lines(data).all(|l| !l.is_empty() && !l.contains(&b'\n')));
     }
@@ -63,3 +66,34 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The string parameters from `data`'s NUL-separated fields, the flags
+/// and `pcr=` from its first bytes: parsing never panics, and what parses
+/// keeps a choice the parser accepts again.
+fn params(data: &[u8]) {
+    let mut f = data.split(|&b| b == 0);
+    let mut next = || f.next().unwrap_or(b"");
+    let bits = data.first().copied().unwrap_or(0);
+    let raw = ima_params::Raw {
+        hash: next(),
+        policy: next(),
+        template: next(),
+        template_fmt: next(),
+        write_policy: bits & 1 != 0,
+        read_policy: bits & 2 != 0,
+        appraise: next(),
+        keyring_restrict: bits & 4 != 0,
+        lock: bits & 8 != 0,
+        x509: next(),
+        securityfs_dir: next(),
+        keyring_prefix: next(),
+        pcr: i32::from(data.get(1).copied().unwrap_or(0) as i8),
+        host: next(),
+        upstream: next(),
+    };
+    for line in [ima_policy::Upstream::V6_12, ima_policy::Upstream::V7_3] {
+        if let Ok(p) = ima_params::parse(&raw, line) {
+            let _ = p.appraise_enabled();
+        }
+    }
+}
