@@ -41,7 +41,9 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = list::parse_binary(data, HashAlgo::Sha1);
-    let Ok(ev) = Evidence::parse(data) else { return };
+    let Ok(ev) = Evidence::parse(data) else {
+        return;
+    };
     assert_eq!(Evidence::parse(&ev.to_bytes()).unwrap(), ev);
     let _ = ev.host();
     let _ = ev.namespace_entries();

@@ -22,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
     let old = Flags(u32::from(seed).rotate_right(1) & Flags::INIT_MASK);
     if let Ok(w) = old.plan_write(text) {
         let new = w.apply(old);
-        assert_eq!(new.0 & old.0 & !Flags::ALLOW_METADATA_WRITES, old.0 & !Flags::ALLOW_METADATA_WRITES);
+        assert_eq!(
+            new.0 & old.0 & !Flags::ALLOW_METADATA_WRITES,
+            old.0 & !Flags::ALLOW_METADATA_WRITES
+        );
         assert!(old.0 & Flags::SETUP_COMPLETE == 0);
         assert!(!(new.hmac() && new.metadata_writes_allowed()));
     }
