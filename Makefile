@@ -68,6 +68,7 @@ check:
 
 lint:
 	cargo fmt --all --check
+	cargo fmt --all --check --manifest-path fuzz/Cargo.toml
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	rustfmt --check --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml ima_ns/ima_ns.rs
 	python3 tools/modgraph.py --check >/dev/null || python3 tools/modgraph.py --check
