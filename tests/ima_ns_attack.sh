@@ -13,7 +13,7 @@
 # seconds: 340
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ns_lib.sh"
-tap_plan 25
+tap_plan 30
 T=$(mktemp -d)
 CW=(python3 "$(dirname "$0")/concurrent_writes.py")
 
@@ -84,6 +84,10 @@ for mode in shared separate; do
 			value_ok "$T"/model-"$mode" '(internal|external .*)'
 	}
 	tap_check "for_children hash, template, model, 4 threads ($mode): whole values, no errors" values_ok
+	"${CW[@]}" --unshare --readback "$IMA"/for_children/identity value "$IMA"/for_children/identity $mode 4 25 \
+		"container-a" "image=busybox rootfs=/srv/b" >"$T"/ident-$mode
+	tap_check "for_children/identity, 4 threads ($mode): one whole identity, no errors" \
+		value_ok "$T"/ident-$mode 'container-a|image=busybox rootfs=/srv/b'
 done
 tap_check "the pending namespaces went with their holders (ns_live 0)" ns_wait_live 0
 
@@ -110,6 +114,31 @@ cat "$N"/binary_runtime_measurements >"$T"/ns.bin
 tap_check "the namespace's list still replays to its vpcr" ns_replay_ok "$T"/ns.bin "$N"/vpcr
 "${CW[@]}" value "$N"/verdicts shared 8 25 "1 allow" "2 deny" "3 allow" >"$T"/verdicts
 tap_check "verdicts, 8 threads on one fd: every write returned cleanly" grep -qx 'errnos=' "$T"/verdicts
+# checkpoint: every write is accepted whole; the namespace's list does
+# not change meanwhile, so the anchors are one blob, which the host list
+# keeps once (equal template digests, as upstream's
+# ima_lookup_digest_entry), naming the namespace's entry count.
+lines=$(wc -l <"$IMA"/ascii_runtime_measurements)
+"${CW[@]}" value "$N"/checkpoint shared 4 5 1 >"$T"/ckpt-shared
+"${CW[@]}" value "$N"/checkpoint separate 4 5 1 >"$T"/ckpt-sep
+checkpoints_ok() {
+	local acc blobs n
+	acc=$(cat "$T"/ckpt-shared "$T"/ckpt-sep | grep -c '^accepted')
+	blobs=$(tail -n +$((lines + 1)) "$IMA"/ascii_runtime_measurements | awk -v l="ima-ns:checkpoint:$id" '$5 == l { print $6 }' | sort -u)
+	n=$(wc -l <"$N"/ascii_runtime_measurements)
+	diag "checkpoint: $acc accepted, $(wc -w <<<"$blobs") distinct new anchors, namespace list $n entries"
+	grep -qx 'errnos=' "$T"/ckpt-shared && grep -qx 'errnos=' "$T"/ckpt-sep && [ "$acc" = 40 ] &&
+		[ "$(wc -w <<<"$blobs")" = 1 ] && xxd -r -p <<<"$blobs" | grep -qx "entries $n" &&
+		xxd -r -p <<<"$blobs" | grep -qx "id $id"
+}
+tap_check "namespaces/<id>/checkpoint, 4 threads (one fd, then 4 fds): all accepted, one whole anchor" checkpoints_ok
+cat "$IMA"/binary_runtime_measurements >"$T"/host-ckpt.bin
+tap_check "the host list with those anchors still replays to PCR 10" tpm_replay_ok "$T"/host-ckpt.bin sha1 sha256
+# ns_join: every thread of one writer joins the live namespace for its
+# children; the holds go with the threads (ns_live returns to 0 below).
+"${CW[@]}" value "$IMA"/ns_join shared 8 1 "$id" >"$T"/join
+join_ok() { grep -qx 'errnos=' "$T"/join && [ "$(grep -c ^accepted "$T"/join)" = 8 ] && [ "$(cat "$IMA"/ns_live)" = 1 ]; }
+tap_check "ns_join, 8 threads on one fd: each joined, no namespace made" join_ok
 
 # --- EVM's protected xattrs: a name already enabled is EEXIST, a new
 # security.* name is added once (as upstream's evm_write_xattrs)
