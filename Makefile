@@ -24,9 +24,10 @@
 IMA_NS_CACHE ?= $(HOME)/.cache/ima-ns
 IMA_NS_KERNEL ?= test
 export IMA_NS_CACHE IMA_NS_KERNEL
-KDIR ?= $(shell bash qemu/build-kernel.sh)
+# $(shell) sees make's exports only from GNU make 4.4 on: pass the flavor.
+KDIR ?= $(shell IMA_NS_KERNEL=$(IMA_NS_KERNEL) IMA_NS_CACHE=$(IMA_NS_CACHE) bash qemu/build-kernel.sh)
 LLVM ?= -19
-BINDGEN ?= $(shell bash -c '. qemu/env.sh && echo $$BINDGEN_DIR/bin/bindgen')
+BINDGEN ?= $(shell IMA_NS_KERNEL=$(IMA_NS_KERNEL) IMA_NS_CACHE=$(IMA_NS_CACHE) bash -c '. qemu/env.sh && echo $$BINDGEN_DIR/bin/bindgen')
 OUT := $(CURDIR)/build/$(IMA_NS_KERNEL)
 TREE := $(OUT)/tree
 KMAKE = $(MAKE) -C $(KDIR) M=$(TREE) LLVM=$(LLVM) RUSTC=/usr/bin/rustc \

@@ -35,7 +35,9 @@ pub(crate) struct Hashed<'a> {
     /// The change cookie, once read.
     version: Option<Option<u64>>,
     digests: [Option<Digest>; 4],
-    path: KVec<u8>,
+    /// `None` until the name is read (most events need none, and
+    /// dropping even an empty `KVec` calls the allocator).
+    path: Option<KVec<u8>>,
     name_len: Option<(usize, usize)>,
     /// What templates record beyond digest and name.
     extras: FileExtras,
@@ -48,7 +50,7 @@ impl<'a> Hashed<'a> {
             contents,
             version: None,
             digests: [None; 4],
-            path: KVec::new(),
+            path: None,
             name_len: None,
             extras: FileExtras::default(),
         }
@@ -80,14 +82,21 @@ impl<'a> Hashed<'a> {
     pub(crate) fn prepare(&mut self, template: &Template) -> Result {
         self.name()?;
         let (start, len) = self.name_len.unwrap_or((0, 0));
-        self.extras
-            .fill(self.file, template, &self.path[start..start + len])
+        self.extras.fill(
+            self.file,
+            template,
+            &self.path.as_deref().unwrap_or(&[])[start..start + len],
+        )
     }
 
     /// The name, once [`Hashed::name`] or [`Hashed::prepare`] ran.
     pub(crate) fn name_bytes(&self) -> &[u8] {
         let (start, len) = self.name_len.unwrap_or((0, 0));
-        &self.path[start..start + len]
+        &self.path_bytes()[start..start + len]
+    }
+
+    fn path_bytes(&self) -> &[u8] {
+        self.path.as_deref().unwrap_or(&[])
     }
 
     /// Calls `f` with `base` plus the template extras [`Hashed::prepare`]
@@ -132,13 +141,13 @@ impl<'a> Hashed<'a> {
     /// The path as the acting task sees it.
     pub(crate) fn name(&mut self) -> Result<&[u8]> {
         if self.name_len.is_none() {
-            self.path = crate::compat::zeroed_bytes(PATH_MAX)?;
-            let base = self.path.as_ptr() as usize;
-            let name = self.file.path(&mut self.path);
+            let path = self.path.insert(crate::compat::zeroed_bytes(PATH_MAX)?);
+            let base = path.as_ptr() as usize;
+            let name = self.file.path(path);
             self.name_len = Some((name.as_ptr() as usize - base, name.len()));
         }
         let (start, len) = self.name_len.unwrap_or((0, 0));
-        Ok(&self.path[start..start + len])
+        Ok(&self.path_bytes()[start..start + len])
     }
 }
 

@@ -37,6 +37,9 @@ pub(crate) struct FileFacts<'a> {
     pub(crate) igid: u32,
     /// `inode_is_open_for_write()`.
     pub(crate) open_for_write: bool,
+    /// `i_readcount > 0`: the inode has read-only opens (for a writer's
+    /// ToMToU check, as upstream's `ima_rdwr_violation_check()`).
+    pub(crate) readers: bool,
     /// `FMODE_CREATED`: this open created the file.
     pub(crate) created: bool,
     /// `IOP_XATTR`: the filesystem keeps xattrs.
@@ -76,6 +79,7 @@ impl<'a> FileFacts<'a> {
             iuid: f.iuid,
             igid: f.igid,
             open_for_write: f.open_for_write,
+            readers: f.readers,
             created: f.created,
             xattrs: f.xattrs,
             size: f.size,

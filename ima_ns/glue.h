@@ -63,6 +63,7 @@ struct ima_ns_file_facts {
 	u32 mode;		/* i_mode */
 	u32 iuid, igid;		/* i_uid_read(), i_gid_read(): the sb's user ns view */
 	bool open_for_write;	/* inode_is_open_for_write() */
+	bool readers;		/* i_readcount: read-only opens of the inode */
 	bool created;		/* FMODE_CREATED: this open created the file */
 	bool xattrs;		/* IOP_XATTR: the filesystem keeps xattrs */
 	u64 size;		/* i_size */

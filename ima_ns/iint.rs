@@ -11,7 +11,7 @@
 //! (`inode_free_security`), so a reused address never sees stale state.
 
 use core::ops::{Deref, DerefMut};
-use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, Ordering};
 use ima_iint::{List, Real, State, Storage};
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNodeReservation};
@@ -60,8 +60,7 @@ impl<T: Copy> List<T> for KList<T> {
 }
 
 /// What is known about one inode: the pure state machine
-/// (`ima_iint::State`), and the global count of tracked readers kept
-/// right as readers come and go.
+/// (`ima_iint::State`).
 #[derive(Default)]
 pub(crate) struct IintState(State<Kernel>);
 
@@ -79,33 +78,10 @@ impl DerefMut for IintState {
     }
 }
 
-/// Readers tracked in all inodes: while 0, releasing a read-only file
-/// needs no lookup.
-static TRACKED_READERS: AtomicUsize = AtomicUsize::new(0);
-
-/// Whether any inode tracks a reader.
-pub(crate) fn tracks_readers() -> bool {
-    TRACKED_READERS.load(Ordering::Relaxed) != 0
-}
-
 impl IintState {
     /// On a stacked filesystem: see [`State::check_stacked`].
     pub(crate) fn check_stacked(&mut self, real: Real) {
         self.0.check_stacked(real);
-    }
-
-    /// Tracks `file` (an open read-only file of this inode) as a reader.
-    pub(crate) fn add_reader(&mut self, file: usize) -> Result {
-        if self.0.add_reader(file)? {
-            TRACKED_READERS.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
-    }
-
-    /// `file` is released.
-    pub(crate) fn remove_reader(&mut self, file: usize) {
-        let gone = self.0.remove_reader(file);
-        TRACKED_READERS.fetch_sub(gone, Ordering::Relaxed);
     }
 }
 
@@ -179,13 +155,5 @@ impl IintCache {
     pub(crate) fn remove(&self, inode: usize) {
         let node = self.tree.lock().remove_node(&inode);
         drop(node); // after the lock is released
-    }
-}
-
-impl Drop for IintState {
-    fn drop(&mut self) {
-        // Open files pin their inode, so this is 0 but for a missed
-        // release; keep the global count right regardless.
-        TRACKED_READERS.fetch_sub(self.0.readers(), Ordering::Relaxed);
     }
 }

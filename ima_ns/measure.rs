@@ -8,7 +8,7 @@ use crate::appraise;
 use crate::collect::{algo_slot, cached_digest, Hashed, PATH_MAX};
 use crate::compat::cred::{self, Credential, CredentialExt, SubjectIds};
 use crate::file::{File, FileFacts};
-use crate::iint::{self, IintState};
+use crate::iint::IintState;
 use crate::model::Verdict;
 use crate::namespace::ImaNamespace;
 use crate::policy::RuleSet;
@@ -150,10 +150,14 @@ pub(crate) fn file_event(st: &ImaState, ns: &ImaNamespace, ev: &FileEvent<'_>) -
     let inode = facts.inode;
     let iint = match inode_use {
         InodeUse::Create => st.iints.get_or_create(inode)?,
-        // Only a writer's ToMToU check, which needs a measured reader.
-        InodeUse::IfTracked | InodeUse::None => match st.iints.get(inode) {
-            Some(iint) if iint::tracks_readers() => iint,
-            _ => return Ok(Verdict::Allow),
+        // Only a writer's ToMToU check: readers open, and a state that
+        // says some namespace measured one.
+        InodeUse::IfReaders | InodeUse::None => match facts.readers {
+            true => match st.iints.get(inode) {
+                Some(iint) => iint,
+                None => return Ok(Verdict::Allow),
+            },
+            false => return Ok(Verdict::Allow),
         },
     };
     let mut state = iint.lock();
@@ -259,16 +263,13 @@ fn check_violations(
         if !plan.violations().contains(n.depth) {
             continue;
         }
-        let seen = state.violation_state(n.id);
+        let seen = state.violation_state(n.id, facts.readers);
         let measures = plan.measure().contains(n.depth);
         let step = ima_plan::violation_step(facts.writable, facts.open_for_write, measures, seen);
         state.apply_violation(n.id, &step)?;
         if let Some(v) = step.violation {
             hashed.record_violation(n, v.cause())?;
         }
-    }
-    if plan.tracks_reader(facts.writable) {
-        state.add_reader(hashed.file().as_ptr() as usize)?;
     }
     Ok(())
 }
@@ -523,25 +524,14 @@ fn file_attrs<'a>(facts: &FileFacts<'a>) -> Event<'a> {
     }
 }
 
-/// A file is released. A reader stops being tracked for ToMToU. If it was
-/// the last writer and the contents may have changed, the next access
+/// A file opened for write is released (glue calls only for those). If
+/// it was the last writer and the contents may have changed, the next access
 /// measures the file again in every namespace (upstream's
 /// `ima_check_last_writer()`).
 pub(crate) fn file_release(st: &ImaState, file: &File<'_>) {
     let facts = file.facts();
-    if !facts.regular {
-        return;
-    }
-    if !facts.writable {
-        if !iint::tracks_readers() {
-            return;
-        }
-        if let Some(iint) = st.iints.get(facts.inode) {
-            iint.lock().remove_reader(file.as_ptr() as usize);
-        }
-        return;
-    }
-    if !facts.last_writer {
+    // Readers are the kernel's to count (`i_readcount`).
+    if !facts.regular || !facts.writable || !facts.last_writer {
         return;
     }
     let Some(iint) = st.iints.get(facts.inode) else {

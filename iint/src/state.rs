@@ -34,10 +34,6 @@ fn unpack(version: u64, known: bool) -> Option<u64> {
 /// fits a 128-byte object with its mutex (`ima_ns/iint.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {
-    /// An open read-only file of the inode that a measuring namespace
-    /// saw, by address, until released. Upstream counts every reader in
-    /// `i_readcount`, which exists only in kernels built with IMA.
-    Reader(usize),
     /// A namespace measured it for a reader since its last ToMToU
     /// (upstream's `IMA_MAY_EMIT_TOMTOU`, per namespace).
     MayEmitTomtou(u64),
@@ -175,36 +171,12 @@ impl<S: Storage> State<S> {
         self.digests.try_push((digest, version))
     }
 
-    /// Tracks `file` (an open read-only file of this inode) as a reader;
-    /// whether it was not tracked yet.
-    pub fn add_reader(&mut self, file: usize) -> Result<bool, S::Error> {
-        if self.marks.as_slice().contains(&Mark::Reader(file)) {
-            return Ok(false);
-        }
-        self.marks.try_push(Mark::Reader(file))?;
-        Ok(true)
-    }
-
-    /// `file` is released; how many readers stopped being tracked.
-    pub fn remove_reader(&mut self, file: usize) -> usize {
-        self.marks.retain(|&m| m != Mark::Reader(file))
-    }
-
-    /// Some tracked reader holds the file open.
-    pub fn has_readers(&self) -> bool {
-        self.readers() != 0
-    }
-
-    /// How many readers are tracked.
-    pub fn readers(&self) -> usize {
-        let marks = self.marks.as_slice().iter();
-        marks.filter(|m| matches!(m, Mark::Reader(_))).count()
-    }
-
-    /// What `ns`'s violation check sees (`ima_plan::violation_step`).
-    pub fn violation_state(&self, ns: u64) -> ViolationState {
+    /// What `ns`'s violation check sees (`ima_plan::violation_step`);
+    /// `has_readers`: the kernel counts read-only opens of the inode
+    /// (`i_readcount`, as upstream's `ima_rdwr_violation_check()`).
+    pub fn violation_state(&self, ns: u64, has_readers: bool) -> ViolationState {
         ViolationState {
-            has_readers: self.has_readers(),
+            has_readers,
             may_emit_tomtou: self.marks.as_slice().contains(&Mark::MayEmitTomtou(ns)),
             emitted_open_writers: self
                 .marks
@@ -364,7 +336,6 @@ impl<S: Storage> State<S> {
             Mark::Appraised { ns, req, .. } => (4, ns, req),
             Mark::Audited { ns, .. } => (5, ns, 0),
             Mark::Real { .. } => (6, 0, 0),
-            Mark::Reader(f) => (1, f as u64, 0),
             Mark::MayEmitTomtou(ns) => (2, ns, 0),
             Mark::EmittedOpenWriters(ns) => (3, ns, 0),
         });

@@ -112,21 +112,6 @@ fn digests_by_algorithm_and_version() {
 }
 
 #[test]
-fn readers() {
-    let mut s = St::default();
-    assert!(!s.has_readers());
-    assert_eq!(s.add_reader(0x10), Ok(true));
-    assert_eq!(s.add_reader(0x10), Ok(false));
-    assert_eq!(s.add_reader(0x20), Ok(true));
-    assert_eq!(s.readers(), 2);
-    assert_eq!(s.remove_reader(0x30), 0);
-    assert_eq!(s.remove_reader(0x10), 1);
-    assert!(s.has_readers());
-    assert_eq!(s.remove_reader(0x20), 1);
-    assert!(!s.has_readers() && s.readers() == 0);
-}
-
-#[test]
 fn verdicts_by_namespace_requirement_and_version() {
     let mut s = St::default();
     let fail = Verdict {
@@ -173,29 +158,28 @@ fn audits_once_per_version() {
 fn violation_steps_applied() {
     let mut s = St::default();
     // A reader measured in ns 1 while a writer holds the file.
-    let st = violation_step(false, true, true, s.violation_state(1));
+    let st = violation_step(false, true, true, s.violation_state(1, true));
     assert_eq!(st.violation, Some(Violation::OpenWriters));
     s.apply_violation(1, &st).unwrap();
-    let seen = s.violation_state(1);
+    let seen = s.violation_state(1, false);
     assert!(seen.may_emit_tomtou && seen.emitted_open_writers && !seen.has_readers);
     // Reported once per writer period.
     assert_eq!(
-        violation_step(false, true, true, s.violation_state(1)).violation,
+        violation_step(false, true, true, s.violation_state(1, true)).violation,
         None
     );
-    assert!(!s.violation_state(2).may_emit_tomtou);
-    // A writer: ToMToU once, while a reader is tracked.
+    assert!(!s.violation_state(2, true).may_emit_tomtou);
+    // A writer: ToMToU once, while the kernel counts a reader.
     assert_eq!(
-        violation_step(true, true, true, s.violation_state(1)).violation,
+        violation_step(true, true, true, s.violation_state(1, false)).violation,
         None
     );
-    s.add_reader(0x10).unwrap();
-    let st = violation_step(true, true, true, s.violation_state(1));
+    let st = violation_step(true, true, true, s.violation_state(1, true));
     assert_eq!(st.violation, Some(Violation::ToMToU));
     s.apply_violation(1, &st).unwrap();
-    assert!(!s.violation_state(1).may_emit_tomtou);
+    assert!(!s.violation_state(1, true).may_emit_tomtou);
     assert_eq!(
-        violation_step(true, true, true, s.violation_state(1)).violation,
+        violation_step(true, true, true, s.violation_state(1, true)).violation,
         None
     );
     // Applying twice adds nothing twice.
@@ -214,11 +198,12 @@ fn violation_steps_applied() {
         },
     )
     .unwrap();
-    assert!(!s.violation_state(2).may_emit_tomtou);
+    assert!(!s.violation_state(2, true).may_emit_tomtou);
     // The last writer closes: open writers may be reported again.
     assert!(s.last_writer_closed(NEVER).is_none());
     assert!(
-        !s.violation_state(1).emitted_open_writers && !s.violation_state(2).emitted_open_writers
+        !s.violation_state(1, true).emitted_open_writers
+            && !s.violation_state(2, true).emitted_open_writers
     );
 }
 
@@ -276,7 +261,7 @@ fn last_writer_closed() {
     .unwrap();
     assert_eq!(s.last_writer_closed(|| Some(2)), Some(HashAlgo::Sha512));
     assert!(!s.new_file && s.update_xattr.is_none() && !s.is_cached());
-    assert!(!s.violation_state(1).emitted_open_writers);
+    assert!(!s.violation_state(1, true).emitted_open_writers);
     // Unchanged contents keep their cache.
     let mut s = populated(Some(1));
     assert_eq!(s.last_writer_closed(|| Some(1)), None);
@@ -325,7 +310,6 @@ fn allocation_failures_change_nothing() {
     let mut s = populated(Some(1));
     BUDGET.with(|b| b.set(0));
     assert_eq!(s.mark(2, Some(1)), Err(NoMemory));
-    assert_eq!(s.add_reader(0x10), Err(NoMemory));
     assert_eq!(s.first_audit(2, Some(1)), Err(NoMemory));
     assert_eq!(
         s.apply_violation(
@@ -349,8 +333,8 @@ fn allocation_failures_change_nothing() {
     stacked.mark(1, Some(1)).unwrap();
     stacked.check_stacked(real);
     assert!(!stacked.is_measured());
-    assert!(!s.measured_in(2, || Some(1)) && !s.has_readers());
-    assert!(!s.violation_state(2).may_emit_tomtou);
+    assert!(!s.measured_in(2, || Some(1)));
+    assert!(!s.violation_state(2, true).may_emit_tomtou);
     assert!(s.measured_in(1, || Some(1)));
 }
 
@@ -359,7 +343,7 @@ fn the_state_fits_a_128_byte_object() {
     // Three lists of three words (a `KVec` as a `Vec`) and the flags: with
     // the kernel's 32-byte mutex, the `AtomicBool` and the `Arc`'s count,
     // `ima_ns/iint.rs`'s `Iint` takes 128 bytes (kmalloc-128; seven lists
-    // took kmalloc-256). A reader and a ToMToU mark take 48 bytes.
+    // took kmalloc-256). A ToMToU mark takes 24 bytes.
     assert_eq!(core::mem::size_of::<St>(), 80);
     assert_eq!(St::MARK_SIZE, 24);
 }
@@ -391,7 +375,6 @@ fn random_events_keep_the_invariants() {
     let algos = [HashAlgo::Sha1, HashAlgo::Sha256, HashAlgo::Sha512];
     for _ in 0..200 {
         let mut s = St::default();
-        let mut readers = std::collections::BTreeSet::new();
         for _ in 0..200 {
             let ns = r.below(4);
             let v = r.version();
@@ -406,20 +389,12 @@ fn random_events_keep_the_invariants() {
                     s.keep_digest(d, v).unwrap();
                     assert_eq!(s.digest(d.algo(), || v), Some(d));
                 }
-                2 => {
-                    let f = r.below(4) as usize;
-                    assert_eq!(s.add_reader(f), Ok(readers.insert(f)));
-                }
-                3 => {
-                    let f = r.below(4) as usize;
-                    assert_eq!(s.remove_reader(f), usize::from(readers.remove(&f)));
-                }
-                4 => {
+                2..=4 => {
                     let step = violation_step(
                         r.below(2) == 0,
                         r.below(2) == 0,
                         r.below(2) == 0,
-                        s.violation_state(ns),
+                        s.violation_state(ns, r.below(2) == 0),
                     );
                     s.apply_violation(ns, &step).unwrap();
                 }
@@ -459,8 +434,6 @@ fn random_events_keep_the_invariants() {
                 _ => s.new_file = !s.new_file,
             }
             s.check(invalidated);
-            assert_eq!(s.readers(), readers.len());
-            assert_eq!(s.has_readers(), !readers.is_empty());
         }
     }
 }

@@ -47,9 +47,10 @@ pub(crate) struct FileExtras {
     evm_xattr: Option<KVec<u8>>,
     inode: Option<InodeAttrs>,
     /// The xattrs EVM protects that the file has, (name, value), in EVM's
-    /// order (`evm_read_protected_xattrs()`).
-    xattrs: KVec<(KVec<u8>, KVec<u8>)>,
-    dentry_name: KVec<u8>,
+    /// order (`evm_read_protected_xattrs()`). `None` until read: dropping
+    /// an empty `KVec` still calls the allocator, on every event.
+    xattrs: Option<KVec<(KVec<u8>, KVec<u8>)>>,
+    dentry_name: Option<KVec<u8>>,
 }
 
 impl FileExtras {
@@ -79,16 +80,17 @@ impl FileExtras {
             // the fields empty.
             let d = crate::dentry::Dentry::of_file(file);
             self.xattrs = match (crate::state::get(), d) {
-                (Some(st), Some(d)) => crate::evm::read_protected_xattrs(st, d).unwrap_or_default(),
-                _ => KVec::new(),
+                (Some(st), Some(d)) => crate::evm::read_protected_xattrs(st, d).ok(),
+                _ => None,
             };
             self.read.xattrs = true;
         }
         // The legacy `n` field names a long path by its last component.
         if need.dentry_name && !self.read.dentry_name && name.len() > EVENT_NAME_LEN_MAX {
             let mut buf = [0u8; EVENT_NAME_LEN_MAX];
-            self.dentry_name
-                .extend_from_slice(file.dentry_name(&mut buf), GFP_KERNEL)?;
+            let mut dentry_name = KVec::new();
+            dentry_name.extend_from_slice(file.dentry_name(&mut buf), GFP_KERNEL)?;
+            self.dentry_name = Some(dentry_name);
             self.read.dentry_name = true;
         }
         Ok(())
@@ -103,8 +105,9 @@ impl FileExtras {
     ) -> R {
         // Borrowed views of what `fill` read; past the room, none (as an
         // allocation failure upstream: the fields stay empty).
-        let mut views = KVec::with_capacity(self.xattrs.len(), GFP_KERNEL).unwrap_or_default();
-        for (name, value) in self.xattrs.iter() {
+        let xattrs = self.xattrs.as_deref().unwrap_or(&[]);
+        let mut views = KVec::with_capacity(xattrs.len(), GFP_KERNEL).unwrap_or_default();
+        for (name, value) in xattrs.iter() {
             if views.push(Xattr { name, value }, GFP_KERNEL).is_err() {
                 views = KVec::new();
                 break;
@@ -118,7 +121,7 @@ impl FileExtras {
         ev.inode = self.inode;
         ev.xattrs = &views;
         if self.read.dentry_name {
-            ev.dentry_name = Some(&self.dentry_name);
+            ev.dentry_name = Some(self.dentry_name.as_deref().unwrap_or(&[]));
         }
         f(&ev)
     }

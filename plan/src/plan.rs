@@ -41,9 +41,10 @@ impl Interest {
 pub enum InodeUse {
     /// Not at all: nothing to do.
     None,
-    /// Only a writer's ToMToU check, which needs a reader some namespace
-    /// measured: the existing state, if it tracks readers.
-    IfTracked,
+    /// Only a writer's ToMToU check, which needs open readers
+    /// (`i_readcount`) and a reader some namespace measured: the
+    /// existing state, if the inode has readers.
+    IfReaders,
     /// Measure, report, appraise, audit or hash: the state, created if
     /// need be.
     Create,
@@ -170,16 +171,10 @@ impl Plan {
         if !self.measure.is_empty() || !self.external.is_empty() || self.integrity() {
             InodeUse::Create
         } else if !self.violations.is_empty() {
-            InodeUse::IfTracked
+            InodeUse::IfReaders
         } else {
             InodeUse::None
         }
-    }
-
-    /// After the violation checks: a reader that some checking namespace
-    /// measures is tracked until released (for a later writer's ToMToU).
-    pub fn tracks_reader(&self, writable: bool) -> bool {
-        !writable && self.measure.intersects(self.violations)
     }
 
     /// Whether the namespace at `depth` claims the `security.ima` update

@@ -118,13 +118,9 @@ fn plan_matches_the_old_bitmasks() {
         } else if old.wanted != 0 || external != 0 || integrity {
             InodeUse::Create
         } else {
-            InodeUse::IfTracked
+            InodeUse::IfReaders
         };
         assert_eq!(plan.inode(), want);
-        assert_eq!(
-            plan.tracks_reader(writable),
-            !writable && old.wanted & old.checks != 0
-        );
         for n in 0..=MAX_DEPTH {
             let bit = 1u64 << n;
             assert_eq!(plan.template(n), templates[n as usize]);

@@ -69,7 +69,6 @@ fn empty_plan_does_nothing() {
     assert_eq!(p.inode(), InodeUse::None);
     assert!(!p.integrity());
     assert!(p.measure().is_empty() && p.violations().is_empty());
-    assert!(!p.tracks_reader(false));
 }
 
 #[test]
@@ -84,10 +83,7 @@ fn measure_records_template_by_depth() {
     assert_eq!(p.template(1), None);
     assert_eq!(p.template(MAX_DEPTH + 1), None);
     assert_eq!(p.inode(), InodeUse::Create);
-    // A reader measured where violations are checked is tracked.
     assert_eq!(p.violations(), Depths::from_bits(0b101));
-    assert!(p.tracks_reader(false));
-    assert!(!p.tracks_reader(true));
 }
 
 #[test]
@@ -122,25 +118,11 @@ fn violations_by_interest_decision_and_writer() {
 }
 
 #[test]
-fn writer_check_only_needs_a_tracked_reader() {
+fn writer_check_only_needs_existing_state() {
     let mut p = Plan::new();
     p.add(0, ALL, &Decision::default(), true);
     assert_eq!(p.violations(), Depths::from_bits(1));
-    assert_eq!(p.inode(), InodeUse::IfTracked);
-    assert!(!p.tracks_reader(true));
-}
-
-#[test]
-fn reader_measured_outside_checks_is_not_tracked() {
-    let mut p = Plan::new();
-    let no_violations = Interest {
-        evaluate: true,
-        violations: false,
-    };
-    p.add(1, no_violations, &measure(None), false);
-    assert!(!p.tracks_reader(false));
-    p.add(0, ALL, &Decision::default(), false);
-    assert!(!p.tracks_reader(false));
+    assert_eq!(p.inode(), InodeUse::IfReaders);
 }
 
 /// Builds a plan for one case.

@@ -7,8 +7,8 @@ use crate::event::Event;
 use crate::rule::{Func, LsmField, PolicyRule};
 use crate::template::Template;
 use crate::validate::{
-    flags, IMA_CHECK_BLACKLIST, IMA_DIGSIG_REQUIRED, IMA_MODSIG_ALLOWED, IMA_PERMIT_DIRECTIO,
-    IMA_SIGV3_REQUIRED, IMA_VERITY_REQUIRED,
+    nonaction_flags, IMA_CHECK_BLACKLIST, IMA_DIGSIG_REQUIRED, IMA_MODSIG_ALLOWED,
+    IMA_PERMIT_DIRECTIO, IMA_SIGV3_REQUIRED, IMA_VERITY_REQUIRED,
 };
 use core::ops::ControlFlow;
 
@@ -305,7 +305,7 @@ impl<'e, 'a> PolicyWalk<'e, 'a> {
             | IMA_PERMIT_DIRECTIO;
         let rule = stored.core();
         let d = &mut self.d;
-        self.action |= flags(stored) & NONACTION;
+        self.action |= nonaction_flags(stored) & NONACTION;
         self.action |= a & DO_MASK;
         if a & ActionMask::APPRAISE.bits() != 0 {
             d.appraise_subaction = Some(AppraiseSubaction::of(stored, self.event.func));

@@ -1225,3 +1225,26 @@ fn action_bits_are_upstreams() {
         assert_eq!(a.bits(), bits, "{a:?}");
     }
 }
+
+#[test]
+fn nonaction_flags_are_the_nonaction_part_of_flags() {
+    use crate::validate::{flags, nonaction_flags};
+    const NONACTION: u32 = crate::validate::IMA_DIGSIG_REQUIRED
+        | crate::validate::IMA_MODSIG_ALLOWED
+        | crate::validate::IMA_CHECK_BLACKLIST
+        | crate::validate::IMA_VERITY_REQUIRED
+        | crate::validate::IMA_SIGV3_REQUIRED
+        | crate::validate::IMA_PERMIT_DIRECTIO;
+    for s in [
+        "measure func=FILE_CHECK uid=0",
+        "appraise func=BPRM_CHECK appraise_type=imasig",
+        "appraise func=MODULE_CHECK appraise_type=imasig|modsig",
+        "appraise func=BPRM_CHECK digest_type=verity appraise_type=sigv3",
+        "measure func=FILE_CHECK digest_type=verity template=ima-ngv2",
+        "appraise func=FILE_CHECK permit_directio fsname=ext4 fowner=0",
+        "dont_measure fsmagic=0x9fa0",
+    ] {
+        let r = rule(s);
+        assert_eq!(nonaction_flags(&r), flags(&r) & NONACTION, "{s}");
+    }
+}

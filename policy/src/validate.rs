@@ -85,20 +85,30 @@ pub(crate) fn flags(rule: &impl PolicyRule) -> u32 {
     set(matches!(r.group, Some(SubjectGid::Gid(_))), IMA_GID);
     set(matches!(r.group, Some(SubjectGid::Egid(_))), IMA_EGID);
     set(r.fgroup.is_some(), IMA_FGROUP);
-    set(
-        r.appraise_type.is_some(),
-        IMA_DIGSIG_REQUIRED | IMA_CHECK_BLACKLIST,
-    );
-    set(
-        r.appraise_type == Some(AppraiseType::ImaSigModsig),
-        IMA_MODSIG_ALLOWED,
-    );
-    set(
-        r.appraise_type == Some(AppraiseType::Sigv3),
-        IMA_SIGV3_REQUIRED,
-    );
-    set(r.digest_verity, IMA_VERITY_REQUIRED);
-    set(r.permit_directio, IMA_PERMIT_DIRECTIO);
+    f | nonaction_flags(rule)
+}
+
+/// The bits of [`flags`] that a matching rule adds to the action
+/// (`IMA_NONACTION_RULE_FLAGS` and `IMA_PERMIT_DIRECTIO`): all the policy
+/// walk needs of them, on every match, without the rest's string lookups.
+#[inline]
+pub(crate) fn nonaction_flags(rule: &impl PolicyRule) -> u32 {
+    let r = rule.core();
+    let mut f = 0;
+    if r.appraise_type.is_some() {
+        f |= IMA_DIGSIG_REQUIRED | IMA_CHECK_BLACKLIST;
+    }
+    match r.appraise_type {
+        Some(AppraiseType::ImaSigModsig) => f |= IMA_MODSIG_ALLOWED,
+        Some(AppraiseType::Sigv3) => f |= IMA_SIGV3_REQUIRED,
+        _ => {}
+    }
+    if r.digest_verity {
+        f |= IMA_VERITY_REQUIRED;
+    }
+    if r.permit_directio {
+        f |= IMA_PERMIT_DIRECTIO;
+    }
     f
 }
 
