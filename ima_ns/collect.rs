@@ -34,7 +34,9 @@ pub(crate) struct Hashed<'a> {
     contents: Option<&'a [u8]>,
     /// The change cookie, once read.
     version: Option<Option<u64>>,
-    digests: [Option<Digest>; 4],
+    /// By algorithm slot; `None` until the first digest (most events
+    /// need none, and the array is 260 bytes to initialise).
+    digests: Option<[Option<Digest>; 4]>,
     /// `None` until the name is read (most events need none, and
     /// dropping even an empty `KVec` calls the allocator).
     path: Option<KVec<u8>>,
@@ -49,7 +51,7 @@ impl<'a> Hashed<'a> {
             file,
             contents,
             version: None,
-            digests: [None; 4],
+            digests: None,
             path: None,
             name_len: None,
             extras: FileExtras::default(),
@@ -126,7 +128,7 @@ impl<'a> Hashed<'a> {
         algo: HashAlgo,
     ) -> Result<Digest> {
         let slot = algo_slot(algo)?;
-        if let Some(d) = self.digests[slot] {
+        if let Some(d) = self.digests.as_ref().and_then(|ds| ds[slot]) {
             return Ok(d);
         }
         let version = self.version_now();
@@ -134,7 +136,7 @@ impl<'a> Hashed<'a> {
             Some(contents) => st.hashers.get(algo)?.hash_buf(contents)?,
             None => cached_digest(st, self.file, state, algo, || version)?,
         };
-        self.digests[slot] = Some(d);
+        self.digests.get_or_insert([None; 4])[slot] = Some(d);
         Ok(d)
     }
 

@@ -266,7 +266,9 @@ fn check_violations(
         let seen = state.violation_state(n.id, facts.readers);
         let measures = plan.measure().contains(n.depth);
         let step = ima_plan::violation_step(facts.writable, facts.open_for_write, measures, seen);
-        state.apply_violation(n.id, &step)?;
+        if step.changes(seen) {
+            state.apply_violation(n.id, &step)?;
+        }
         if let Some(v) = step.violation {
             hashed.record_violation(n, v.cause())?;
         }

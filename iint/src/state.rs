@@ -175,14 +175,18 @@ impl<S: Storage> State<S> {
     /// `has_readers`: the kernel counts read-only opens of the inode
     /// (`i_readcount`, as upstream's `ima_rdwr_violation_check()`).
     pub fn violation_state(&self, ns: u64, has_readers: bool) -> ViolationState {
-        ViolationState {
+        let mut s = ViolationState {
             has_readers,
-            may_emit_tomtou: self.marks.as_slice().contains(&Mark::MayEmitTomtou(ns)),
-            emitted_open_writers: self
-                .marks
-                .as_slice()
-                .contains(&Mark::EmittedOpenWriters(ns)),
+            ..ViolationState::default()
+        };
+        for m in self.marks.as_slice() {
+            match *m {
+                Mark::MayEmitTomtou(id) if id == ns => s.may_emit_tomtou = true,
+                Mark::EmittedOpenWriters(id) if id == ns => s.emitted_open_writers = true,
+                _ => {}
+            }
         }
+        s
     }
 
     /// Applies `ns`'s violation step.

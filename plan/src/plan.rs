@@ -64,8 +64,10 @@ pub struct Plan {
     /// The template a `measure` rule names, by depth (`None`: the
     /// namespace's own).
     templates: [Option<Template>; LINEAGE_LEN],
-    /// What a matching `appraise` rule requires, by depth.
-    appraisals: [Option<Appraisal>; LINEAGE_LEN],
+    /// What a matching `appraise` rule requires, by depth; `None` until
+    /// some namespace appraises, so that a new plan is not 528 bytes to
+    /// copy on every event.
+    appraisals: Option<[Option<Appraisal>; LINEAGE_LEN]>,
 }
 
 impl Default for Plan {
@@ -85,7 +87,7 @@ impl Plan {
             external: Depths::NONE,
             appraise: Depths::NONE,
             templates: [None; LINEAGE_LEN],
-            appraisals: [None; LINEAGE_LEN],
+            appraisals: None,
         }
     }
 
@@ -101,9 +103,12 @@ impl Plan {
             self.measure.insert(depth);
             self.templates[i] = d.template;
         }
-        self.appraisals[i] = Appraisal::of(d);
+        let appraisal = Appraisal::of(d);
+        if appraisal.is_some() || self.appraisals.is_some() {
+            self.appraisals.get_or_insert([None; LINEAGE_LEN])[i] = appraisal;
+        }
         let bit = 1 << depth;
-        self.appraise = match self.appraisals[i] {
+        self.appraise = match appraisal {
             Some(_) => Depths::from_bits(self.appraise.bits() | bit),
             None => Depths::from_bits(self.appraise.bits() & !bit),
         };
@@ -148,7 +153,11 @@ impl Plan {
 
     /// What the namespace at `depth` appraises against, if it does.
     pub fn appraisal(&self, depth: u32) -> Option<Appraisal> {
-        self.appraisals.get(depth as usize).copied().flatten()
+        self.appraisals
+            .as_ref()?
+            .get(depth as usize)
+            .copied()
+            .flatten()
     }
 
     /// Whether the namespace at `depth` audits the event.

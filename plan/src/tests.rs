@@ -472,3 +472,22 @@ fn new_file() {
         assert_eq!(new_file_claims(&d), claims, "{d:?}");
     }
 }
+
+#[test]
+fn a_step_changes_the_state_exactly_when_applying_it_would() {
+    for bits in 0..64u32 {
+        let b = |i: u32| bits & 1 << i != 0;
+        let s = ViolationState {
+            has_readers: b(0),
+            may_emit_tomtou: b(1),
+            emitted_open_writers: b(2),
+        };
+        let step = violation_step(b(3), b(4), b(5), s);
+        // apply_violation(): clear, then set.
+        let mut tomtou = s.may_emit_tomtou && !step.clear_tomtou;
+        tomtou |= step.set_tomtou;
+        let open_writers = s.emitted_open_writers || step.set_open_writers;
+        let changed = tomtou != s.may_emit_tomtou || open_writers != s.emitted_open_writers;
+        assert_eq!(step.changes(s), changed, "{bits:#b} {step:?}");
+    }
+}

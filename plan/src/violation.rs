@@ -49,6 +49,17 @@ pub struct ViolationStep {
     pub set_open_writers: bool,
 }
 
+impl ViolationStep {
+    /// Whether applying the step to state `s` changes it: most measured
+    /// reads set a flag that is set already, and then the state is left
+    /// alone (no scan, no write).
+    pub fn changes(&self, s: ViolationState) -> bool {
+        (self.clear_tomtou && s.may_emit_tomtou)
+            || (self.set_tomtou && !s.may_emit_tomtou)
+            || (self.set_open_writers && !s.emitted_open_writers)
+    }
+}
+
 /// The check in a namespace that checks this event: `writable` if the
 /// event opens the file for write, `open_for_write` if some writer has it
 /// open, `measures` if the namespace measures this event.
