@@ -747,6 +747,17 @@ static inline u32 init_gid(kgid_t k)
 	return __kgid_val(k);
 }
 
+/* i_uid_read() / i_gid_read(), without map_id_up() for init_user_ns's superblocks. */
+static inline u32 sb_uid(const struct inode *inode)
+{
+	return i_user_ns(inode) == &init_user_ns ? init_uid(inode->i_uid) : i_uid_read(inode);
+}
+
+static inline u32 sb_gid(const struct inode *inode)
+{
+	return i_user_ns(inode) == &init_user_ns ? init_gid(inode->i_gid) : i_gid_read(inode);
+}
+
 /* What rules test about an inode with no open file (new files). */
 void ima_ns_inode_facts(struct mnt_idmap *idmap, struct inode *inode,
 			struct ima_ns_file_facts *out)
@@ -776,8 +787,8 @@ void ima_ns_file_facts(struct file *file, struct ima_ns_file_facts *out)
 	out->last_writer = atomic_read(&inode->i_writecount) == 1;
 	out->dev_major = MAJOR(inode->i_sb->s_dev);
 	out->dev_minor = MINOR(inode->i_sb->s_dev);
-	out->iuid = i_uid_read(inode);
-	out->igid = i_gid_read(inode);
+	out->iuid = sb_uid(inode);
+	out->igid = sb_gid(inode);
 	out->open_for_write = inode_is_open_for_write(inode);
 	out->readers = atomic_read(&inode->i_readcount) > 0;
 	out->created = file->f_mode & FMODE_CREATED;

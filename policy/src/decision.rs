@@ -246,8 +246,24 @@ impl<'e, 'a> PolicyWalk<'e, 'a> {
         stored: &R,
         lsm: &mut impl FnMut(LsmField, &str) -> bool,
     ) -> ControlFlow<()> {
+        self.step_as::<R, false>(stored, lsm)
+    }
+
+    /// [`PolicyWalk::step`]; `FILE`: the event is known not to be a
+    /// buffer event ([`Func::is_buffer`]), so the rule's match skips that
+    /// test.
+    #[inline(always)]
+    fn step_as<R: PolicyRule, const FILE: bool>(
+        &mut self,
+        stored: &R,
+        lsm: &mut impl FnMut(LsmField, &str) -> bool,
+    ) -> ControlFlow<()> {
         let a = stored.core().action.bits();
-        if a & self.actmask != 0 && stored.matches_with(self.event, lsm) {
+        let matches = |s: &Self, lsm: &mut _| match FILE {
+            true => crate::rule::matches_file(stored, s.event, lsm),
+            false => stored.matches_with(s.event, lsm),
+        };
+        if a & self.actmask != 0 && matches(self, lsm) {
             self.take(stored, a);
             if self.actmask == 0 {
                 return ControlFlow::Break(());
@@ -284,10 +300,26 @@ impl<'e, 'a> PolicyWalk<'e, 'a> {
             }
             return ControlFlow::Continue(());
         };
+        // The buffer test hoisted out of the loop: one loop per kind.
+        if self.event.func.is_buffer() {
+            self.step_runs::<R, false>(runs, get, lsm)
+        } else {
+            self.step_runs::<R, true>(runs, get, lsm)
+        }
+    }
+
+    /// [`PolicyWalk::step_indexed`]'s loop over the candidate runs.
+    #[inline(always)]
+    fn step_runs<'s, R: PolicyRule + 's, const FILE: bool>(
+        &mut self,
+        runs: impl Iterator<Item = &'s [u32]>,
+        get: impl Fn(usize) -> Option<&'s R>,
+        lsm: &mut impl FnMut(LsmField, &str) -> bool,
+    ) -> ControlFlow<()> {
         for run in runs {
             for &n in run {
                 if let Some(rule) = get(n as usize) {
-                    self.step(rule, lsm)?;
+                    self.step_as::<R, FILE>(rule, lsm)?;
                 }
             }
         }

@@ -577,8 +577,28 @@ fn candidate_runs_equal_candidate_numbers() {
         // Rule numbers dealt to the lists at random.
         let len = r.below(80) as u32;
         let mut lists: [Vec<u32>; INDEX_LISTS] = Default::default();
+        // Interleaved, or (a third of the time) in two blocks, all of
+        // one list's numbers before all of another's: the runs' ordered
+        // paths, either way round.
+        let func = if r.pct(5) {
+            Func::PostSetattr
+        } else {
+            r.pick(&Func::ALL)
+        };
+        let blocks = r.pct(33).then(|| {
+            let (own, any) = (func.index().min(INDEX_LISTS - 1), ANY_FILE_LIST);
+            let (lo, hi) = if r.pct(50) { (own, any) } else { (any, own) };
+            (r.below(u64::from(len) + 1) as u32, lo, hi)
+        });
         for n in 0..len {
-            lists[r.below(INDEX_LISTS as u64) as usize].push(n);
+            let i = match blocks {
+                Some((split, lo, hi)) => match n < split {
+                    true => lo,
+                    false => hi,
+                },
+                None => r.below(INDEX_LISTS as u64) as usize,
+            };
+            lists[i].push(n);
         }
         let chunked: Vec<Vec<Vec<u32>>> = lists
             .iter()
@@ -596,11 +616,6 @@ fn candidate_runs_equal_candidate_numbers() {
                 chunks
             })
             .collect();
-        let func = if r.pct(5) {
-            Func::PostSetattr
-        } else {
-            r.pick(&Func::ALL)
-        };
         let want: Vec<u32> = candidate_numbers(func, len, |i| lists[i].iter().copied()).collect();
         match candidate_runs(func, |i| chunked[i].iter().map(|c| &c[..])) {
             None => {

@@ -119,6 +119,13 @@ pub enum Func {
 }
 
 impl Func {
+    /// A buffer event (`KEY_CHECK`, `CRITICAL_DATA`): rules match on
+    /// `func=` and the data's name only, whatever else they test.
+    #[inline]
+    pub const fn is_buffer(self) -> bool {
+        matches!(self, Self::KeyCheck | Self::CriticalData)
+    }
+
     /// Every func a rule can name, in `enum ima_hooks` order.
     pub const ALL: [Func; 14] = [
         Self::FileCheck,
@@ -598,8 +605,10 @@ impl PolicyRule for Rule {
 
 /// `ima_match_rules()`. The conditions are all tested (only their
 /// result matters, and none has side effects) before the LSM callback, so
-/// their order is free: the hook's `func=`/`mask=` first, then the ids
-/// most rules test, the rare conditions last. Always inlined into the
+/// their order is free: `fsmagic=` first (the filesystem exclusions,
+/// `dont_measure fsmagic=...`, are most of the rules every file event
+/// walks past: `tcb` has 12 of 21), then the hook's `func=`/`mask=`, the
+/// ids most rules test, the rare conditions last. Always inlined into the
 /// walk's loop (see [`PolicyWalk::step`](crate::PolicyWalk::step)), all
 /// but the rare conditions.
 #[inline(always)]
@@ -608,13 +617,29 @@ fn matches_with(
     e: &Event<'_>,
     lsm: &mut impl FnMut(LsmField, &str) -> bool,
 ) -> bool {
+    // Buffer events test `func=` and their data only, as upstream.
+    if e.func.is_buffer() {
+        return r.core().func == Some(e.func) && matches_func_data(r, e);
+    }
+    matches_file(r, e, lsm)
+}
+
+/// [`matches_with`] for an event that is not a buffer event
+/// ([`Func::is_buffer`]): the walk decides that once per walk, not once
+/// per rule ([`PolicyWalk::step_indexed`](crate::PolicyWalk::step_indexed)).
+#[inline(always)]
+pub(crate) fn matches_file(
+    r: &impl PolicyRule,
+    e: &Event<'_>,
+    lsm: &mut impl FnMut(LsmField, &str) -> bool,
+) -> bool {
     let c = r.core();
+    if c.fsmagic.is_some_and(|m| m != e.fsmagic) {
+        return false;
+    }
     match e.func {
         // Regardless of `func=` and `mask=`, as upstream.
-        Func::PostSetattr => {}
-        Func::KeyCheck | Func::CriticalData => {
-            return c.func == Some(e.func) && matches_func_data(r, e);
-        }
+        Func::PostSetattr | Func::KeyCheck | Func::CriticalData => {}
         f => {
             if c.func.is_some_and(|g| g != f) {
                 return false;
@@ -646,9 +671,6 @@ fn matches_with(
         _ => {}
     }
     if c.fowner.is_some_and(|c| !c.holds(e.fowner)) {
-        return false;
-    }
-    if c.fsmagic.is_some_and(|m| m != e.fsmagic) {
         return false;
     }
     matches_rare(r, e, lsm)
