@@ -9,6 +9,8 @@
 #   make test       host tests + the QEMU kselftest suite
 #   make bench      ima_ns.ko against built-in IMA on the distro kernel, one boot
 #                   (qemu/bench-distro.sh; Documentation/numbers.md)
+#   make bench-open  what one cached open costs each engine (a C loop, no shell;
+#                   qemu/bench-open.sh), same kernel and boot scheme as make bench
 #   make bench-debug  the debug-kernel benches, a regression check: bench-upstream,
 #                   then the module's own costs (namespace depth, models)
 #   make bench-upstream  the same workloads with no IMA, upstream IMA (tcb) and ima_ns.ko (tcb)
@@ -40,7 +42,7 @@ endif
 
 DEPS := $(OUT)/rustdeps
 
-.PHONY: all tree modules deps bindings check lint clippy doc run test bench bench-debug bench-upstream fuzz stress clean
+.PHONY: all tree modules deps bindings check lint clippy doc run test bench bench-open bench-debug bench-upstream fuzz stress clean
 
 all: modules
 
@@ -62,6 +64,10 @@ modules: deps bindings tests/uring_openat
 
 # A test helper for the guest, which runs the host's userspace read-only.
 tests/uring_openat: tests/uring_openat.c
+	$(CC) -O2 -Wall -o $@ $<
+
+# make bench-open's workload.
+qemu/openloop: qemu/openloop.c
 	$(CC) -O2 -Wall -o $@ $<
 
 check:
@@ -95,6 +101,9 @@ test:
 bench:
 	bash qemu/bench-distro.sh
 
+bench-open:
+	bash qemu/bench-open.sh
+
 bench-debug: bench-upstream
 	bash qemu/bench.sh
 
@@ -110,4 +119,4 @@ stress:
 	bash qemu/stress.sh $(STRESS_SECONDS)
 
 clean:
-	rm -rf build tests/uring_openat
+	rm -rf build tests/uring_openat qemu/openloop
