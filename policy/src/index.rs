@@ -329,7 +329,12 @@ pub struct PolicySummary {
     /// Action classes some rule (other than `SETXATTR_CHECK`) can turn on:
     /// upstream's `ima_policy_flag`. Empty: no hook needs to evaluate.
     pub actions: ActionMask,
-    /// Bit `Func::index()` is set when some rule can match that hook.
+    /// Bit `Func::index()` is set when some rule that can turn something
+    /// on (an action, or a flag such as `permit_directio`) can match that
+    /// hook. A hook only `dont_*` rules can match evaluates to nothing
+    /// whatever the event: `tcb`'s filesystem exclusions match every file
+    /// hook, but nothing in `tcb` measures `MMAP_CHECK_REQPROT`, which
+    /// every executable mapping also raises.
     pub funcs: u32,
     /// Some rule tests `euid`: `Event::cap_setuid` (and `suid`) matter.
     pub needs_cap_setuid: bool,
@@ -374,8 +379,10 @@ impl PolicySummary {
     pub fn add(&mut self, r: &impl PolicyRule) {
         let s = self;
         let c = r.core();
+        let acts = c.action.bits() & ActionMask::ALL.bits() != 0
+            || crate::validate::nonaction_flags(r) != 0;
         for f in Func::ALL {
-            if may_match_func(r, f) {
+            if acts && may_match_func(r, f) {
                 s.funcs |= 1 << f.index();
             }
         }

@@ -1150,9 +1150,24 @@ fn index_gives_the_same_decisions_and_summary_tells_needs() {
     assert!(s.needs_cap_setuid && s.needs_cap_setgid && s.needs_gid && s.needs_fsname);
     assert!(s.needs_func_data && !s.needs_lsm && !s.needs_fsuuid && !s.needs_fowner);
     assert_eq!(s.setxattr_algos, HashAlgos::parse("sha256,sha512").ok());
-    assert!(s.may_match_func(Func::ModuleCheck) && s.may_match_func(Func::KeyCheck));
+    assert!(s.may_match_func(Func::KeyCheck) && s.may_match_func(Func::BprmCheck));
+    // Only the fsmagic exclusion can match MODULE_CHECK: nothing to evaluate.
+    assert!(!s.may_match_func(Func::ModuleCheck));
     let s = PolicySummary::of(&rules(&["measure func=BPRM_CHECK"]));
     assert!(s.may_match_func(Func::BprmCheck) && !s.may_match_func(Func::FileCheck));
+    // Only what can turn something on counts: tcb's exclusions match
+    // every file hook, but only its measure rules make a hook worth
+    // evaluating; a flag alone counts too.
+    let s = PolicySummary::of(&rules(TCB));
+    assert!(s.may_match_func(Func::FileCheck) && s.may_match_func(Func::MmapCheck));
+    assert!(!s.may_match_func(Func::MmapCheckReqprot) && !s.may_match_func(Func::CredsCheck));
+    let s = PolicySummary::of(&rules(&[
+        "dont_measure fsmagic=0x9fa0",
+        "dont_appraise fowner=0",
+    ]));
+    assert!(!s.may_match_func(Func::FileCheck) && s.actions.bits() == 0);
+    let s = PolicySummary::of(&rules(&["dont_measure func=FILE_CHECK permit_directio"]));
+    assert!(s.may_match_func(Func::FileCheck) && !s.may_match_func(Func::BprmCheck));
     assert!(!s.needs_cap_setuid);
     assert_eq!(PolicySummary::of::<Rule>(&[]), PolicySummary::default());
     // ima_appraise_flag(): appraise rules naming a func, nothing else.
