@@ -58,7 +58,7 @@ deps: tree
 bindings: tree
 	bash $(TREE)/ima_ns/gen-bindings.sh $(KDIR)
 
-modules: deps bindings tests/uring_openat
+modules: deps bindings tests/uring_openat qemu/openloop
 	$(KMAKE) IMA_NS_RUSTFLAGS="$$(cat $(DEPS)/externs)" modules
 	$(KMAKE) M=$(TREE)/tests/modules modules
 
@@ -66,7 +66,7 @@ modules: deps bindings tests/uring_openat
 tests/uring_openat: tests/uring_openat.c
 	$(CC) -O2 -Wall -o $@ $<
 
-# make bench-open's workload.
+# make bench-open's and tests/ima_ns_perf.sh's workload.
 qemu/openloop: qemu/openloop.c
 	$(CC) -O2 -Wall -o $@ $<
 

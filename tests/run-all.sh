@@ -10,7 +10,8 @@
 # A script runs on the 6.12 debug kernel (test) unless its header names
 # flavors ("# flavors: test distro"); it may ask for a different machine
 # ("# qemu-args: -n"), also on one flavor only ("# qemu-args-distro: -a
-# ima_policy=tcb"; -a options add up). IMA_NS_FLAVORS limits the flavors (default: test
+# ima_policy=tcb"; -a options add up), or ask for -icount ("# icount:
+# yes": one vCPU, guest time counting instructions; IMA_NS_ICOUNT=1). IMA_NS_FLAVORS limits the flavors (default: test
 # distro); IMA_NS_TESTS limits the scripts.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,8 +66,14 @@ run_one() { # SCRIPT FLAVOR INDEX
 	# for one kernel flavor only ("# qemu-args-distro: -a ima_policy=tcb").
 	# (Joined with tr, not xargs: xargs would run "echo -n" for "-n".)
 	read -r -a args <<<"$(sed -n "s/^# qemu-args: //p; s/^# qemu-args-$f: //p" "$t" | tr '\n' ' ')"
+	# "# icount: yes": guest time counts instructions (a cost gate), no TPM.
+	local cmd=(bash "$t")
+	if grep -qx '# icount: yes' "$t"; then
+		args+=(-n -q "-icount shift=3,sleep=off -smp 1")
+		cmd=(env IMA_NS_ICOUNT=1 bash "$t")
+	fi
 	start=$SECONDS
-	IMA_NS_KERNEL=$f bash qemu/run.sh -t 1500 "${args[@]}" -- bash "$t" >"$o.out" 2>&1
+	IMA_NS_KERNEL=$f bash qemu/run.sh -t 1500 "${args[@]}" -- "${cmd[@]}" >"$o.out" 2>&1
 	echo $? >"$o.rc"
 	echo "# $t [$f]: $((SECONDS - start)) s" >>"$o.out"
 }
