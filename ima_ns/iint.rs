@@ -4,7 +4,7 @@
 //! all namespaces, so a file is hashed once per algorithm until it changes,
 //! however many namespaces record or report it. The state and its
 //! transitions are the pure `ima_iint` crate's; this is the shell (the
-//! tree, the locks, the count of tracked readers).
+//! tree and the locks; open readers are the kernel's `i_readcount`).
 //!
 //! A module cannot reserve an inode security blob, so the state lives in a
 //! tree keyed by inode address; entries go when the inode is freed

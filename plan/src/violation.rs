@@ -26,7 +26,7 @@ impl Violation {
 /// The inode's state as one namespace's check sees it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ViolationState {
-    /// Some tracked reader holds the file open.
+    /// The inode has read-only opens (the kernel's `i_readcount`).
     pub has_readers: bool,
     /// The namespace measured it for a reader since its last ToMToU
     /// (`IMA_MAY_EMIT_TOMTOU`).
