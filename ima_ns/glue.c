@@ -1074,8 +1074,8 @@ void ima_ns_audit_integrity(int type, const char *text)
 		return;
 	audit_log_format(ab, "pid=%d uid=%u auid=%u ses=%u",
 			 task_pid_nr(current),
-			 from_kuid(&init_user_ns, current_uid()),
-			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
+			 init_uid(current_uid()),
+			 init_uid(audit_get_loginuid(current)),
 			 audit_get_sessionid(current));
 	audit_log_task_context(ab);
 	audit_log_format(ab, "%s", text);
@@ -1110,8 +1110,8 @@ void ima_ns_evm_inode_facts(struct dentry *dentry, struct ima_ns_evm_inode *out)
 
 	out->ino = inode->i_ino;
 	out->generation = inode->i_generation;
-	out->uid = from_kuid(&init_user_ns, inode->i_uid);
-	out->gid = from_kgid(&init_user_ns, inode->i_gid);
+	out->uid = init_uid(inode->i_uid);
+	out->gid = init_gid(inode->i_gid);
 	out->mode = inode->i_mode;
 	memcpy(out->uuid, &sb->s_uuid, sizeof(out->uuid));
 	out->xattrs = (inode->i_opflags & IOP_XATTR) && sb->s_user_ns == &init_user_ns;
